@@ -1,0 +1,54 @@
+# danvan-eval — the two commands of the README: `make demo` and `make test`.
+# Both create .venv when missing, install the project (and, as root, the Debian packages the tests need).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+APT_PACKAGES := chromium fonts-dejavu-core libreoffice-writer-nogui poppler-utils
+YEAR   ?= 2024
+
+.PHONY: demo test install system-deps bench clean-outputs
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	# rfc3987-syntax builds a grammar at import: ~0.75 s more for every Jupyter process; nothing needs it.
+	$(BIN)/python -m pip uninstall -y -q rfc3987-syntax || true
+	touch $(STAMP)
+
+# Debian packages for the browser test (Chromium) and the report rendering (LibreOffice, pdftoppm).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Cài đặt / installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Thiếu gói hệ thống / missing system packages:$$missing (cần quyền root / need root)"; fi; \
+	fi
+
+demo: install
+	$(BIN)/danvan-eval score --year 2022
+	$(BIN)/danvan-eval score --year 2023
+	$(BIN)/danvan-eval run --year $(YEAR)
+	$(BIN)/danvan-eval report --year $(YEAR)
+	@echo ""
+	@echo "Kết quả năm $(YEAR) / outputs of $(YEAR): $(CURDIR)/outputs/$(YEAR)/"
+	@echo "  Báo cáo từng đơn vị / unit reports: outputs/$(YEAR)/units/*.html"
+	@echo "  Báo cáo toàn tỉnh / province report: outputs/$(YEAR)/province.html"
+	@echo "  Bảng điều khiển / dashboard: $(BIN)/danvan-eval dashboard"
+
+test: install system-deps
+	$(BIN)/python -m pytest -q
+
+bench: install
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean-outputs:
+	find outputs -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

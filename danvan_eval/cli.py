@@ -1,0 +1,187 @@
+"""``danvan-eval``: a thin command line over the library; every command is one library call.
+
+Messages are Vietnamese first, then English. Exit codes: 0 success, 1 invalid input or a failed unit,
+2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import DanvanEvalError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run_config(args: argparse.Namespace):
+    from .runs import default_run_path, load_run
+
+    return load_run(Path(args.run) if args.run else default_run_path(args.year, ROOT))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .framework import default_framework_path, load_framework
+    from .observations import read_observations, validate
+    from .problems import format_problems
+    from .units import default_registry_path, load_registry
+
+    framework = load_framework(Path(args.framework) if args.framework else default_framework_path())
+    registry = load_registry(Path(args.units) if args.units else default_registry_path())
+    status = 0
+    for file in args.files:
+        obs = read_observations(Path(file))
+        year = args.year if args.year is not None else _single_year(obs, file)
+        problems = validate(obs, framework, registry, year, file=str(file))
+        if len(problems):
+            status = 1
+            print(format_problems(problems, args.lang))
+        else:
+            print(f"✔ {file}: hợp lệ ({len(obs)} dòng, năm {year}) / valid ({len(obs)} rows, year {year})")
+    return status
+
+
+def _single_year(obs, file) -> int:
+    years = sorted(set(obs["year"].dropna().astype(str)))
+    if len(years) != 1 or not years[0].isdigit():
+        raise DanvanEvalError(
+            f"{file}: cần --year vì tệp có các năm {years} / pass --year: the file holds years {years}"
+        )
+    return int(years[0])
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .runner import score_year
+
+    folder = score_year(_run_config(args), Path(args.out))
+    print(f"✔ Đã chấm điểm năm {args.year}: {folder / 'scores.csv'} / scored {args.year}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run_year
+
+    units = args.units.split(",") if args.units else None
+    summary = run_year(
+        _run_config(args), Path(args.out), units=units, jobs=args.jobs, scheduler=args.scheduler, lang=args.lang
+    )
+    print(summary.describe(args.lang))
+    return 1 if summary.failed else 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .templates import write_templates
+
+    run = _run_config(args)
+    paths = write_templates(run, Path(args.out), units=None if args.all else [args.unit])
+    for p in paths:
+        print(p)
+    return 0
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    from .intake import intake
+
+    result = intake([Path(p) for p in args.paths], _run_config(args), Path(args.out))
+    print(result.describe(args.lang))
+    return 0 if result.ok else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    path = write_report(Path(args.outputs), args.year, Path(args.out) if args.out else None)
+    print(f"✔ Báo cáo / report: {path}")
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from .dashboard import serve
+
+    return serve(port=args.port, outputs=Path(args.outputs), open_browser=not args.no_browser)
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from .demo import main as demo_main
+
+    return demo_main(["--out", args.out, "--seed", str(args.seed)])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="danvan-eval",
+        description="Đánh giá kết quả thực hiện Chỉ thị 33/CT-TTg về công tác dân vận / "
+        "evaluation of Directive 33/CT-TTg on mass-mobilisation work",
+    )
+    p.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ / language")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_year(sp: argparse.ArgumentParser, required: bool = True) -> None:
+        sp.add_argument("--year", type=int, required=required, help="năm đánh giá / evaluated year")
+        sp.add_argument("--run", help="tệp tham số năm (mặc định parameters/runs/<năm>.yaml) / run file")
+
+    sp = sub.add_parser("validate", help="kiểm tra tệp số liệu / validate observation files")
+    sp.add_argument("files", nargs="+")
+    sp.add_argument("--year", type=int)
+    sp.add_argument("--framework")
+    sp.add_argument("--units")
+    sp.set_defaults(fn=cmd_validate)
+
+    sp = sub.add_parser("score", help="chấm điểm một năm / score a year")
+    with_year(sp)
+    sp.add_argument("--out", default=str(ROOT / "outputs"))
+    sp.set_defaults(fn=cmd_score)
+
+    sp = sub.add_parser("run", help="chạy đánh giá năm: chấm điểm + báo cáo từng đơn vị / the yearly run")
+    with_year(sp)
+    sp.add_argument("--units", help="mã đơn vị, cách nhau bởi dấu phẩy / comma-separated unit codes")
+    sp.add_argument("--jobs", type=int, default=2)
+    sp.add_argument("--scheduler", help="địa chỉ Dask, ví dụ tcp://host:8786 / Dask scheduler address")
+    sp.add_argument("--out", default=str(ROOT / "outputs"))
+    sp.set_defaults(fn=cmd_run)
+
+    sp = sub.add_parser("template", help="tạo mẫu Excel cho đơn vị / make Excel templates")
+    with_year(sp)
+    g = sp.add_mutually_exclusive_group(required=True)
+    g.add_argument("--unit")
+    g.add_argument("--all", action="store_true")
+    sp.add_argument("--out", default=str(ROOT / "outputs" / "templates"))
+    sp.set_defaults(fn=cmd_template)
+
+    sp = sub.add_parser("intake", help="đọc mẫu đã điền / read filled templates")
+    sp.add_argument("paths", nargs="+")
+    with_year(sp)
+    sp.add_argument("--out", default=str(ROOT / "outputs" / "intake"))
+    sp.set_defaults(fn=cmd_intake)
+
+    sp = sub.add_parser("report", help="dự thảo báo cáo tổng hợp (.docx) / draft the annual report")
+    sp.add_argument("--year", type=int, required=True)
+    sp.add_argument("--outputs", default=str(ROOT / "outputs"))
+    sp.add_argument("--out")
+    sp.set_defaults(fn=cmd_report)
+
+    sp = sub.add_parser("dashboard", help="mở bảng điều khiển (Voila) / serve the dashboard")
+    sp.add_argument("--port", type=int, default=8866)
+    sp.add_argument("--outputs", default=str(ROOT / "outputs"))
+    sp.add_argument("--no-browser", action="store_true")
+    sp.set_defaults(fn=cmd_dashboard)
+
+    sp = sub.add_parser("demo-data", help="tạo lại dữ liệu mô phỏng / regenerate the synthetic demo data")
+    sp.add_argument("--out", default=str(ROOT / "data" / "demo"))
+    sp.add_argument("--seed", type=int, default=20221125)
+    sp.set_defaults(fn=cmd_demo_data)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except DanvanEvalError as err:
+        print(f"✘ {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

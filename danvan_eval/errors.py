@@ -1,0 +1,67 @@
+"""One exception family rooted at ``DanvanEvalError``.
+
+``FrameworkError``, ``RegistryError`` and ``ValidationError`` carry every problem found (``.problems``, a
+problems table); their ``str()`` is a bilingual title followed by the list. They subclass ``ValueError`` because
+the input was wrong; ``RunError`` (a yearly run failed) subclasses ``RuntimeError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .i18n import tr
+from .problems import Problem, format_problems, problems_frame
+
+# str() lists this many problems; ``.problems`` always holds them all.
+SHOWN_PROBLEMS = 50
+
+
+class DanvanEvalError(Exception):
+    """Root of every error raised by danvan_eval; the message should be bilingual (Vietnamese / English)."""
+
+
+class _ProblemsError(DanvanEvalError, ValueError):
+    """An input that failed validation: ``problems`` holds every finding; ``title_key`` names the i18n title."""
+
+    title_key = ""
+
+    def __init__(self, problems: pd.DataFrame | Iterable[Problem] | Problem | str, file: object = None):
+        # A plain string is accepted so that a caller with a single ad-hoc message needs no Problem.
+        self.message = problems if isinstance(problems, str) else None
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = problems_frame(() if isinstance(problems, str) else problems)
+        self.file = None if file is None else str(file)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.message is not None:
+            return self.message
+        n = len(self.problems)
+        where = f" {self.file}" if self.file else ""
+        title = f"{tr(self.title_key, 'vi', n=n)} / {tr(self.title_key, 'en', n=n)}{where}"
+        return f"{title}\n{format_problems(self.problems, 'both', limit=SHOWN_PROBLEMS)}"
+
+
+class FrameworkError(_ProblemsError):
+    """The indicator framework file is invalid."""
+
+    title_key = "error.framework"
+
+
+class RegistryError(_ProblemsError):
+    """The registry of reporting units is invalid."""
+
+    title_key = "error.registry"
+
+
+class ValidationError(_ProblemsError):
+    """Reported observations failed validation; nothing is scored from them."""
+
+    title_key = "error.validation"
+
+
+class RunError(DanvanEvalError, RuntimeError):
+    """A yearly run (scoring, rendering, writing outputs) failed."""

@@ -1,0 +1,116 @@
+"""Score one year from its run file: read and validate every input, score once, shape the output tables.
+
+``score_run`` is what ``danvan-eval score`` and the yearly run call; ``write_tables`` writes the tables of
+``docs/ARCHITECTURE.md`` into a folder (the caller makes that atomic).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from . import compliance as compliance_mod
+from . import observations as obs_mod
+from .errors import ValidationError
+from .framework import Framework, load_framework
+from .outputs import write_csv
+from .problems import Problem
+from .runs import RunConfig
+from .scoring import Evaluation, score
+from .units import Registry, load_registry
+
+SUBMISSION_COLUMNS = ["year", "unit_code", "received", "source", "correction"]
+
+
+@dataclass(frozen=True)
+class ScoredYear:
+    """A scored year: the run file, the evaluation, and the tables a run writes (name → DataFrame)."""
+
+    run: RunConfig
+    evaluation: Evaluation
+    tables: dict[str, pd.DataFrame]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load_inputs(run: RunConfig) -> tuple[Framework, Registry, pd.DataFrame, pd.DataFrame]:
+    """Framework, registry, every year's observations (validated together) and submissions.
+
+    All files are validated before any is scored; every problem of every file is raised at once.
+    """
+    framework = load_framework(run.framework)
+    registry = load_registry(run.units)
+    frames, problems = [], []
+    for year, path in run.observations.items():
+        raw = obs_mod.read_observations(path)
+        found = obs_mod.validate(raw, framework, registry, year, file=str(path))
+        if len(found):
+            problems.append(found)
+        else:
+            frames.append(obs_mod.check(raw, framework, registry, year, file=str(path)))
+    if problems:
+        table = pd.concat(problems, ignore_index=True)
+        raise ValidationError(table)
+    submissions = [read_submissions(p) for p in run.submissions.values()]
+    subs = pd.concat(submissions, ignore_index=True) if submissions else pd.DataFrame(columns=SUBMISSION_COLUMNS)
+    return framework, registry, pd.concat(frames, ignore_index=True), subs
+
+
+def read_submissions(path: Path) -> pd.DataFrame:
+    """Arrival dates of the units' reports (``year, unit_code, received, source, correction``)."""
+    df = pd.read_csv(path, encoding="utf-8-sig", dtype={"unit_code": str})
+    missing = [c for c in ("year", "unit_code", "received") if c not in df.columns]
+    if missing:
+        raise ValidationError(
+            [Problem(file=str(path), row=1, code="missing_column", message_vi=f"Thiếu cột '{c}'",
+                     message_en=f"Missing column '{c}'") for c in missing],
+            file=path,
+        )
+    return df
+
+
+def score_run(run: RunConfig) -> ScoredYear:
+    """Validate every input of ``run``, score the year once and shape the output tables."""
+    t0 = time.perf_counter()
+    framework, registry, observations, submissions = load_inputs(run)
+    t1 = time.perf_counter()
+    evaluation = score(observations, framework, registry, run.year, run.options)
+    if run.deadline is not None:
+        framework = replace(framework, deadline=(run.deadline.month, run.deadline.day))
+        evaluation = replace(evaluation, framework=framework)
+    comp = compliance_mod.compliance(evaluation, submissions)
+    t2 = time.perf_counter()
+    return ScoredYear(
+        run=run,
+        evaluation=evaluation,
+        tables=tables(evaluation, comp),
+        timings={"read_validate_s": round(t1 - t0, 4), "score_s": round(t2 - t1, 4)},
+    )
+
+
+def tables(evaluation: Evaluation, comp: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The output tables of a year (see docs/ARCHITECTURE.md), sorted so that their bytes are stable."""
+    fw = evaluation.framework
+    bands = fw.bands.set_index("code")["label_vi"]
+    scores = evaluation.of_year("units").merge(
+        comp[["unit_code", "received", "days_late", "on_time", "completeness_pct"]], on="unit_code", how="left"
+    )
+    scores.insert(scores.columns.get_loc("band") + 1, "band_vi", scores["band"].map(bands))
+    ind = evaluation.of_year("indicators")
+    ind = ind.merge(scores[["unit_code", "name_vi"]], on="unit_code", how="left")
+    meta = fw.indicators[["label_vi", "clause", "type", "direction"]]
+    ind = ind.join(meta, on="indicator_id")
+    trend_cols = ["year", "unit_code", "name_vi", "kind", "composite", "band", "rank", *fw.areas.index]
+    return {
+        "scores": scores.sort_values(["kind", "unit_code"], kind="stable").reset_index(drop=True),
+        "indicators": ind.sort_values(["unit_code", "indicator_id"], kind="stable").reset_index(drop=True),
+        "trend": evaluation.units[trend_cols].sort_values(["year", "kind", "unit_code"], kind="stable"),
+        "compliance": comp.sort_values(["kind", "unit_code"], kind="stable").reset_index(drop=True),
+    }
+
+
+def write_tables(scored: ScoredYear, folder: Path) -> list[Path]:
+    """Write every table of ``scored`` as ``<name>.csv`` into ``folder``."""
+    return [write_csv(df, Path(folder) / f"{name}.csv") for name, df in scored.tables.items()]

@@ -1,0 +1,217 @@
+"""The generated text of the reports: pure functions of a year's tables, in Vietnamese or English.
+
+Each function returns sentences built from ``i18n`` templates; nothing is computed that the tables do not hold.
+When rank intervals exist (``rank_p05``, ``rank_p95``), two units whose intervals overlap heavily are never
+called different: the text names them as not distinguishable instead.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .i18n import tr
+
+# Two rank intervals "overlap heavily" when their common ranks cover at least this share of the shorter one.
+HEAVY_OVERLAP = 0.5
+INTERVAL = ("rank_p05", "rank_p95")
+
+
+def number(x: float, lang: str = "vi", digits: int = 1, sign: bool = False) -> str:
+    """A number as the reader writes it: decimal comma in Vietnamese (72,4), point in English (72.4)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x):
+        return "—"
+    text = f"{x:+.{digits}f}" if sign else f"{x:.{digits}f}"
+    text = text.replace("-", "−")
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def has_intervals(scores: pd.DataFrame) -> bool:
+    """True when ``scores`` carries rank intervals with at least one value."""
+    return all(c in scores.columns for c in INTERVAL) and scores[list(INTERVAL)].notna().any().all()
+
+
+def overlap_share(a: pd.Series, b: pd.Series) -> float:
+    """Share of the shorter of two rank intervals (inclusive, in whole ranks) that the other one covers."""
+    lo, hi = max(a["rank_p05"], b["rank_p05"]), min(a["rank_p95"], b["rank_p95"])
+    common = max(0.0, hi - lo + 1)
+    shorter = min(a["rank_p95"] - a["rank_p05"] + 1, b["rank_p95"] - b["rank_p05"] + 1)
+    return float(common / shorter)
+
+
+def indistinct_from(scores: pd.DataFrame, unit_code: str) -> list[str]:
+    """Codes of the peers (same kind) whose rank interval overlaps heavily with the unit's; [] without intervals."""
+    if not has_intervals(scores):
+        return []
+    unit = _row(scores, unit_code)
+    if pd.isna(unit["rank_p05"]):
+        return []
+    peers = scores[(scores["kind"] == unit["kind"]) & (scores["unit_code"] != unit["unit_code"])]
+    peers = peers.dropna(subset=list(INTERVAL))
+    return [p["unit_code"] for _, p in peers.iterrows() if overlap_share(unit, p) >= HEAVY_OVERLAP]
+
+
+def _row(scores: pd.DataFrame, unit_code: str) -> pd.Series:
+    rows = scores[scores["unit_code"].astype(str) == str(unit_code)]
+    if rows.empty:
+        raise KeyError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} / "
+                       f"{tr('error.unknown_unit_code', 'en', unit=unit_code)}")
+    return rows.iloc[0]
+
+
+def _names(scores: pd.DataFrame, codes: list[str]) -> str:
+    names = scores.set_index("unit_code")["name_vi"]
+    return ", ".join(str(names[c]) for c in codes)
+
+
+def _band_label(framework, band: object, lang: str) -> str:
+    bands = framework.bands.set_index("code")
+    return str(bands.at[band, f"label_{lang}"]) if band in bands.index else str(band)
+
+
+def _area_label(framework, area: str, lang: str) -> str:
+    return str(framework.areas.at[area, f"short_{lang}"])
+
+
+def position(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") -> str:
+    """Score, band and rank among the peers; with rank intervals, the interval and the indistinguishable peers."""
+    u = _row(scores, unit_code)
+    group = tr(f"kind.{u['kind']}", lang)
+    if pd.isna(u["composite"]):
+        return tr("narrative.no_composite", lang, name=u["name_vi"], coverage=number(100 * u["coverage"], lang, 0))
+    text = tr("narrative.position", lang, name=u["name_vi"], score=number(u["composite"], lang),
+              band=_band_label(framework, u["band"], lang), rank=int(u["rank"]), n=int(u["n_ranked"]), group=group)
+    if not has_intervals(scores) or pd.isna(u["rank_p05"]):
+        return text
+    text += " " + tr("narrative.interval", lang, lo=int(u["rank_p05"]), hi=int(u["rank_p95"]))
+    close = indistinct_from(scores, unit_code)
+    key = "narrative.indistinct" if close else "narrative.distinct"
+    return text + " " + tr(key, lang, names=_names(scores, close))
+
+
+def strengths(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") -> str:
+    """Strongest and weakest area, each against the median of the peer group."""
+    u = _row(scores, unit_code)
+    areas = list(framework.areas.index)
+    mine = u[areas].astype(float).dropna()
+    if len(mine) < 2:
+        return tr("narrative.too_few_areas", lang)
+    median = scores.loc[scores["kind"] == u["kind"], areas].median()
+    best, worst = mine.idxmax(), mine.idxmin()
+    return tr("narrative.strengths", lang,
+              best=_area_label(framework, best, lang), best_score=number(mine[best], lang),
+              best_median=number(median[best], lang),
+              worst=_area_label(framework, worst, lang), worst_score=number(mine[worst], lang),
+              worst_median=number(median[worst], lang))
+
+
+def changes(scores: pd.DataFrame, trend: pd.DataFrame | None, unit_code: str, framework, lang: str = "vi") -> str:
+    """Change of the composite, of the rank, and the areas that rose and fell most since the previous year."""
+    u = _row(scores, unit_code)
+    year = int(u["year"])
+    prev = None if trend is None else trend[(trend["unit_code"] == u["unit_code"]) & (trend["year"] == year - 1)]
+    if prev is None or prev.empty:
+        return tr("narrative.no_previous", lang, year=year - 1)
+    parts = []
+    if pd.notna(u["composite_change"]):
+        rank_change = u["rank_change"]
+        parts.append(tr("narrative.composite_change", lang, year=year - 1,
+                        change=number(u["composite_change"], lang, sign=True),
+                        ranks=_rank_move(rank_change, lang)))
+    else:
+        parts.append(tr("narrative.no_composite_change", lang, year=year - 1))
+    areas = list(framework.areas.index)
+    delta = (u[areas].astype(float) - prev.iloc[0][areas].astype(float)).dropna()
+    if len(delta):
+        up, down = delta.idxmax(), delta.idxmin()
+        if delta[up] > 0:
+            parts.append(tr("narrative.area_up", lang, area=_area_label(framework, up, lang),
+                            change=number(delta[up], lang, sign=True)))
+        if delta[down] < 0:
+            parts.append(tr("narrative.area_down", lang, area=_area_label(framework, down, lang),
+                            change=number(delta[down], lang, sign=True)))
+    return " ".join(parts)
+
+
+def _rank_move(change: object, lang: str) -> str:
+    if pd.isna(change):
+        return tr("narrative.rank_new", lang)
+    change = int(change)
+    if change == 0:
+        return tr("narrative.rank_same", lang)
+    return tr("narrative.rank_up" if change > 0 else "narrative.rank_down", lang, n=abs(change))
+
+
+def gaps(scores: pd.DataFrame, indicators: pd.DataFrame | None, unit_code: str, framework,
+         lang: str = "vi") -> str:
+    """What is missing: the report itself or its lateness, missing and imputed indicators, insufficient areas."""
+    u = _row(scores, unit_code)
+    parts = []
+    if "received" in u.index:
+        if pd.isna(u["received"]):
+            parts.append(tr("narrative.not_received", lang))
+        elif pd.notna(u["days_late"]) and int(u["days_late"]) > 0:
+            parts.append(tr("narrative.late", lang, days=int(u["days_late"])))
+    areas = list(framework.areas.index)
+    empty = [a for a in areas if pd.isna(u[a])]
+    if indicators is not None:
+        mine = indicators[indicators["unit_code"] == u["unit_code"]]
+        labels = framework.indicators[f"label_{lang}"]
+        for status in ("missing", "imputed"):
+            ids = list(mine.loc[mine["status"] == status, "indicator_id"])
+            if ids:
+                parts.append(tr(f"narrative.{status}", lang, n=len(ids), list="; ".join(labels[i] for i in ids)))
+        # an area can be empty because all of it is not applicable: only name areas where something is missing
+        lacking = set(mine.loc[mine["status"] == "missing", "area"])
+        empty = [a for a in empty if a in lacking]
+    if empty:
+        parts.append(tr("narrative.empty_areas", lang, list="; ".join(_area_label(framework, a, lang) for a in empty)))
+    return " ".join(parts) if parts else tr("narrative.complete", lang)
+
+
+def unit_narrative(scores: pd.DataFrame, unit_code: str, framework, indicators: pd.DataFrame | None = None,
+                   trend: pd.DataFrame | None = None, lang: str = "vi") -> list[str]:
+    """The unit report's paragraphs: position, strengths, changes since last year, what is missing."""
+    return [
+        position(scores, unit_code, framework, lang),
+        strengths(scores, unit_code, framework, lang),
+        changes(scores, trend, unit_code, framework, lang),
+        gaps(scores, indicators, unit_code, framework, lang),
+    ]
+
+
+def leaders(scores: pd.DataFrame, kind: str) -> list[str]:
+    """Codes of the units that lead a peer group: the first, and those not distinguishable from it."""
+    ranked = scores[(scores["kind"] == kind) & scores["rank"].notna()].sort_values(["rank", "unit_code"])
+    if ranked.empty:
+        return []
+    first = ranked.iloc[0]["unit_code"]
+    if has_intervals(scores):
+        return [first, *indistinct_from(scores, first)]
+    return list(ranked.loc[ranked["rank"] == ranked.iloc[0]["rank"], "unit_code"])
+
+
+def province_narrative(scores: pd.DataFrame, framework, lang: str = "vi") -> list[str]:
+    """One paragraph per peer group: who leads (as one group when intervals overlap), bands, gaps, lateness."""
+    out = []
+    for kind in ("district", "department"):
+        mine = scores[scores["kind"] == kind]
+        if mine.empty:
+            continue
+        group = tr(f"kind.{kind}", lang)
+        top = leaders(scores, kind)
+        key = "narrative.leader" if len(top) == 1 else "narrative.leaders"
+        parts = [tr(key, lang, group=group, names=_names(scores, top))] if top else []
+        counts = mine["band"].value_counts()
+        bands = [f"{_band_label(framework, b, lang)}: {int(counts[b])}" for b in framework.bands["code"]
+                 if b in counts.index]
+        if mine["band"].isna().any():
+            bands.append(f"{tr('label.insufficient_data', lang)}: {int(mine['band'].isna().sum())}")
+        parts.append(tr("narrative.bands", lang, n=len(mine), list="; ".join(bands)))
+        if "on_time" in mine:
+            late = mine[mine["on_time"].astype("boolean").eq(False).fillna(False) | mine["received"].isna()]
+            if len(late):
+                parts.append(tr("narrative.late_units", lang, n=len(late), names=_names(scores, list(late["unit_code"]))))
+        out.append(" ".join(parts))
+    return out

@@ -1,0 +1,170 @@
+"""Writing and reading a year's outputs: safe, deterministic files, written atomically, and the manifest.
+
+Safe: text that a spreadsheet would run as a formula is neutralised, and no unit code or file name can place a
+file outside the output folder. Deterministic: the same tables give the same bytes. Atomic: a run writes into
+a temporary sibling folder and swaps it in only when it finished, so a failed run leaves the previous outputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import DanvanEvalError
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+PACKAGES = ("danvan-eval", "pandas", "numpy", "scipy", "matplotlib", "papermill", "nbconvert", "ipywidgets",
+            "voila", "openpyxl", "python-docx", "pyyaml", "dask")
+TABLES = ("scores", "indicators", "trend", "compliance", "uncertainty")
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that start like a formula (``= + - @``) with an apostrophe (OWASP CSV injection)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            s = out[col]
+            risky = s.astype(str).str.startswith(FORMULA_START) & s.notna() & s.map(lambda v: isinstance(v, str))
+            out[col] = s.where(~risky, "'" + s.astype(str))
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> Path:
+    """Write a table as UTF-8 with BOM (Excel shows Vietnamese correctly), LF line ends, formulas neutralised."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    neutralise(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.12g")
+    return path
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """Read a table written by ``write_csv``; unit codes stay text."""
+    return pd.read_csv(path, encoding="utf-8-sig", dtype={"unit_code": str, "code": str})
+
+
+def safe_child(base: Path, name: str, suffix: str = "") -> Path:
+    """``base / (name + suffix)``, refusing any name that could leave ``base`` (separators, ``..``, absolute)."""
+    if not SAFE_NAME.match(str(name)) or ".." in str(name):
+        raise DanvanEvalError(
+            f"Tên không an toàn cho tệp: {name!r} (chỉ chữ, số, '_', '-', '.') / unsafe file name: {name!r}"
+        )
+    base = Path(base).resolve()
+    path = (base / f"{name}{suffix}").resolve()
+    if base not in path.parents:
+        raise DanvanEvalError(f"Đường dẫn ra ngoài thư mục kết quả / path escapes the output folder: {path}")
+    return path
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_dir(final: Path) -> Iterator[Path]:
+    """Yield a temporary folder beside ``final``; on success it replaces ``final``, on error it is removed.
+
+    The previous ``final`` is kept until the new one is in place, so an interrupted run loses nothing.
+    """
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = final.parent / f".{final.name}.old-{os.getpid()}"
+    if final.exists():
+        final.rename(old)
+    tmp.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def write_json(data: dict[str, Any], path: Path) -> Path:
+    path = Path(path)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    return path
+
+
+def manifest(
+    year: int, inputs: dict[str, Path], framework_version: str, options: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    """What a rerun needs to check it reproduced this run: input hashes, versions, options, argv."""
+    return {
+        "year": year,
+        "framework_version": framework_version,
+        "inputs": {k: {"path": str(p), "sha256": sha256(p)} for k, p in sorted(inputs.items())},
+        "options": options,
+        "packages": package_versions(),
+        "command": sys.argv,
+        **extra,
+    }
+
+
+@dataclass(frozen=True)
+class YearOutputs:
+    """The scored tables of one year, read back from ``outputs/<Y>/`` (absent tables are None)."""
+
+    year: int
+    folder: Path
+    scores: pd.DataFrame
+    indicators: pd.DataFrame | None
+    trend: pd.DataFrame | None
+    compliance: pd.DataFrame | None
+    uncertainty: pd.DataFrame | None
+    manifest: dict[str, Any]
+
+
+def read_year(outputs_dir: Path, year: int) -> YearOutputs:
+    """Read what a run wrote for ``year``; raises a clear error if that year was not scored."""
+    folder = Path(outputs_dir) / str(year)
+    if not (folder / "scores.csv").exists():
+        raise DanvanEvalError(
+            f"Chưa có kết quả năm {year} trong {folder}: chạy `danvan-eval run --year {year}` /"
+            f" no scores for {year} in {folder}: run `danvan-eval run --year {year}`"
+        )
+    tables = {t: read_csv(folder / f"{t}.csv") if (folder / f"{t}.csv").exists() else None for t in TABLES}
+    man = folder / "manifest.json"
+    return YearOutputs(
+        year=year,
+        folder=folder,
+        manifest=json.loads(man.read_text(encoding="utf-8")) if man.exists() else {},
+        **tables,
+    )
+
+
+def available_years(outputs_dir: Path) -> list[int]:
+    """Years with a ``scores.csv`` under ``outputs_dir``, ascending."""
+    root = Path(outputs_dir)
+    if not root.exists():
+        return []
+    return sorted(int(p.name) for p in root.iterdir() if p.name.isdigit() and (p / "scores.csv").exists())

@@ -1,0 +1,329 @@
+"""The Directive 33 evaluation: observations → indicator, area and composite scores, bands, ranks, changes.
+
+Built on the general engine (``coin``): one coin per peer group (districts, departments), since their
+frameworks differ (denominators, goalposts, indicators that apply). Scoring is pure: the same observations,
+framework, registry and options give the same tables, and ``rebuild`` replays an evaluation from what it records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import coin as engine
+from .errors import DanvanEvalError
+from .framework import Framework
+from .units import Registry
+
+KINDS = ("district", "department")
+INDEX = "index"
+DENOMINATORS = {  # denominator name in the framework → how it is computed from a unit's attributes
+    "population_10k": lambda u: u["population"] / 10_000,
+    "communes": lambda u: u["n_communes"],
+    "remote_communes": lambda u: u["n_remote_communes"],
+    "dossiers_10k": lambda u: u["d_dossiers_received"] / 10_000,
+}
+
+
+@dataclass(frozen=True)
+class ScoringOptions:
+    """The modeller's choices; every field can be named in ``parameters/runs/<Y>.yaml`` under ``options``.
+
+    normalisation : a method of ``methods.NORMALISE`` (``goalposts`` = the framework's fixed goalposts).
+    pooled : for data-driven normalisations, pool statistics over all years (True) or per year (False).
+    aggregation : ``amean``, ``gmean`` or ``hmean``, for areas and the composite.
+    imputation : ``none`` (missing stays missing) or ``previous`` (the unit's latest earlier value).
+    area_weights : area id → weight, overriding the framework's.
+    coverage_threshold : share of an area's applicable weight that must be present; None = framework's.
+    """
+
+    normalisation: str = "goalposts"
+    pooled: bool = True
+    aggregation: str = "amean"
+    imputation: str = "none"
+    area_weights: Mapping[str, float] = field(default_factory=dict)
+    coverage_threshold: float | None = None
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any] | None) -> ScoringOptions:
+        """Options from a mapping; an unknown key or method name is an error, not a warning."""
+        from . import methods
+
+        raw = dict(raw or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise DanvanEvalError(
+                f"Tùy chọn chấm điểm không hợp lệ / unknown scoring options: {unknown}; hợp lệ / allowed: {sorted(known)}"
+            )
+        opts = cls(**raw)
+        for name, registry in (
+            ("normalisation", methods.NORMALISE),
+            ("aggregation", methods.AGGREGATE),
+            ("imputation", methods.IMPUTE),
+        ):
+            if getattr(opts, name) not in registry:
+                raise DanvanEvalError(
+                    f"Phương pháp '{getattr(opts, name)}' không có / unknown {name} method; có / known: {sorted(registry)}"
+                )
+        return opts
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["area_weights"] = dict(sorted(self.area_weights.items()))
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """Everything one scoring produced, and everything needed to rebuild it.
+
+    Tables (see docs/ARCHITECTURE.md): ``units`` one row per (year, unit); ``areas`` and ``indicators`` long.
+    """
+
+    year: int
+    framework: Framework
+    registry: Registry
+    observations: pd.DataFrame
+    options: ScoringOptions
+    coins: Mapping[str, engine.Coin]
+    units: pd.DataFrame
+    areas: pd.DataFrame
+    indicators: pd.DataFrame
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evaluation):
+            return NotImplemented
+        return (
+            self.year == other.year
+            and self.options == other.options
+            and all(getattr(self, t).equals(getattr(other, t)) for t in ("units", "areas", "indicators"))
+            and dict(self.coins) == dict(other.coins)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def of_year(self, table: str = "units", year: int | None = None) -> pd.DataFrame:
+        """Rows of one table for one year (default: the evaluated year)."""
+        df = getattr(self, table)
+        return df[df["year"] == (self.year if year is None else year)].reset_index(drop=True)
+
+
+def score(
+    observations: pd.DataFrame,
+    framework: Framework,
+    registry: Registry,
+    year: int,
+    options: ScoringOptions | Mapping[str, Any] | None = None,
+) -> Evaluation:
+    """Score every unit expected in every year of ``observations`` up to ``year``.
+
+    Parameters
+    ----------
+    observations : the validated canonical long table (``observations.check``), one or more years; earlier
+        years give the trend and the changes since last year.
+    framework, registry : loaded with ``load_framework`` and ``load_registry``.
+    year : the evaluated year.
+    options : ``ScoringOptions`` or a mapping of them.
+    """
+    opts = options if isinstance(options, ScoringOptions) else ScoringOptions.from_dict(options)
+    obs = observations[observations["year"] <= year]
+    years = sorted(set(obs["year"].astype(int)) | {year})
+    coins, unit_rows, area_rows, ind_rows = {}, [], [], []
+    for kind in KINDS:
+        expected = _expected_units(registry, years, kind)
+        if expected.empty:
+            continue
+        c = _build_coin(obs, framework, expected, kind, opts)
+        coins[kind] = c
+        u, a, i = _tables(c, framework, expected, obs, kind)
+        unit_rows.append(u)
+        area_rows.append(a)
+        ind_rows.append(i)
+    if not coins:
+        raise DanvanEvalError(f"Không có đơn vị nào phải báo cáo năm {year} / no unit is expected to report in {year}")
+    units = _add_ranks_and_changes(pd.concat(unit_rows, ignore_index=True), framework)
+    return Evaluation(
+        year=year,
+        framework=framework,
+        registry=registry,
+        observations=observations,
+        options=opts,
+        coins=coins,
+        units=units,
+        areas=pd.concat(area_rows, ignore_index=True),
+        indicators=pd.concat(ind_rows, ignore_index=True),
+    )
+
+
+def rebuild(evaluation: Evaluation, **option_changes: Any) -> Evaluation:
+    """Score again from what ``evaluation`` records, optionally with some options changed."""
+    opts = ScoringOptions.from_dict({**evaluation.options.as_dict(), **option_changes})
+    return score(evaluation.observations, evaluation.framework, evaluation.registry, evaluation.year, opts)
+
+
+# ---------------------------------------------------------------- building the coin
+def _expected_units(registry: Registry, years: list[int], kind: str) -> pd.DataFrame:
+    """One row per (year, unit) expected to report: the units valid in that year."""
+    parts = []
+    for y in years:
+        active = registry.active(y)
+        active = active[active["kind"] == kind].copy()
+        active.insert(0, "year", y)
+        parts.append(active)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return out.rename(columns={"code": "unit_code"}).sort_values(["year", "unit_code"], kind="stable")
+
+
+def _build_coin(obs: pd.DataFrame, fw: Framework, expected: pd.DataFrame, kind: str, opts: ScoringOptions) -> engine.Coin:
+    meta = fw.meta(kind)
+    inds = list(meta.index[meta["level"] == 1])
+    index = pd.MultiIndex.from_frame(expected[["year", "unit_code"]])
+    mine = obs.set_index(["year", "unit_code"])
+    mine = mine[mine.index.isin(index)].reset_index()
+
+    reported = mine[mine["status"] == "reported"]
+    raw = (
+        reported.pivot_table(index=["year", "unit_code"], columns="indicator_id", values="value", aggfunc="first")
+        .reindex(index=index, columns=inds)
+        .astype(float)
+    )
+    not_applicable = (
+        mine.assign(na=mine["status"] == "not_applicable")
+        .pivot_table(index=["year", "unit_code"], columns="indicator_id", values="na", aggfunc="any")
+        .reindex(index=index, columns=inds)
+        .fillna(False)
+        .astype(bool)
+    )
+    groups = expected.set_index(["year", "unit_code"])[[]].copy()
+    groups["year"] = expected["year"].to_numpy()
+    groups["unit_code"] = expected["unit_code"].to_numpy()
+    attrs = expected.set_index(["year", "unit_code"])
+    aux = (
+        mine[mine["indicator_id"].isin(fw.auxiliary.index)]
+        .pivot_table(index=["year", "unit_code"], columns="indicator_id", values="value", aggfunc="first")
+        .reindex(index=index, columns=list(fw.auxiliary.index))
+    )
+    attrs = attrs.join(aux)
+    for den in meta.loc[inds, "denominator"].dropna().unique():
+        if den not in DENOMINATORS:
+            raise DanvanEvalError(f"Mẫu số không biết / unknown denominator '{den}'")
+        groups[den] = DENOMINATORS[den](attrs).astype(float).to_numpy()
+        # a unit with none of what the denominator counts (no remote commune) is not concerned: N/A, not 0
+        zero = (groups[den] == 0).to_numpy()
+        for code in meta.index[(meta["level"] == 1) & (meta["denominator"] == den)]:
+            not_applicable.loc[zero, code] = True
+
+    c = engine.new_coin(raw, meta, groups=groups, not_applicable=not_applicable)
+    c = engine.denominate(c)
+    impute_args = {"unit": "unit_code", "order": "year"} if opts.imputation == "previous" else {}
+    c = engine.impute(c, method=opts.imputation, **impute_args)
+    normalise_by = None if (opts.pooled or opts.normalisation == "goalposts") else "year"
+    c = engine.normalise(c, method=opts.normalisation, by=normalise_by)
+    threshold = fw.coverage_threshold if opts.coverage_threshold is None else opts.coverage_threshold
+    return engine.aggregate(
+        c,
+        method=opts.aggregation,
+        weights=dict(opts.area_weights) or None,
+        weight_thresh={2: threshold, 3: 1.0},
+    )
+
+
+# ---------------------------------------------------------------- tidy tables
+def _tables(c: engine.Coin, fw: Framework, expected: pd.DataFrame, obs: pd.DataFrame, kind: str):
+    meta = c.meta
+    inds = c.indicators
+    areas = list(meta.index[meta["level"] == 2])
+    agg = c["Aggregated"]
+    cov = engine.coverage(c)
+
+    units = expected[["year", "unit_code", "name_vi", "kind"]].reset_index(drop=True)
+    units["composite"] = agg[INDEX].to_numpy()
+    units["coverage"] = cov[INDEX].to_numpy()
+    for a in fw.areas.index:
+        units[a] = agg[a].to_numpy() if a in agg.columns else np.nan
+
+    area_long = agg[areas].stack(future_stack=True).rename("score").to_frame()
+    area_long["coverage"] = cov[areas].stack(future_stack=True)
+    area_long = area_long.rename_axis(["year", "unit_code", "area"]).reset_index()
+
+    status = _status(c, obs)
+    ind = pd.DataFrame(
+        {
+            "raw": c["Raw"][inds].stack(future_stack=True),
+            "denominated": c["Denominated"][inds].stack(future_stack=True),
+            "score": c["Normalised"][inds].stack(future_stack=True),
+            "status": status.stack(future_stack=True),
+        }
+    ).rename_axis(["year", "unit_code", "indicator_id"]).reset_index()
+    ind.insert(3, "area", ind["indicator_id"].map(meta["parent"]))
+    ind.loc[ind["status"] == "not_applicable", "score"] = np.nan
+    return units, area_long, ind
+
+
+def _status(c: engine.Coin, obs: pd.DataFrame) -> pd.DataFrame:
+    """Per cell: reported, imputed, missing or not_applicable (as the evaluation treated it)."""
+    raw, imputed = c["Raw"][c.indicators], c["Imputed"][c.indicators]
+    out = pd.DataFrame("missing", index=raw.index, columns=raw.columns, dtype=object)
+    out = out.mask(raw.notna(), "reported").mask(raw.isna() & imputed.notna(), "imputed")
+    return out.mask(c.not_applicable, "not_applicable")
+
+
+# ---------------------------------------------------------------- bands, ranks, changes
+def classify(scores: pd.Series, bands: pd.DataFrame) -> pd.Series:
+    """Band code of each score (the first band whose ``min`` it reaches); NaN stays NaN (insufficient data)."""
+    ordered = bands.sort_values("min", ascending=False)
+    out = pd.Series(np.nan, index=scores.index, dtype=object)
+    for code, lo in zip(ordered["code"], ordered["min"]):
+        out[out.isna() & (scores >= lo)] = code
+    return out
+
+
+def rank(scores: pd.Series, by: pd.Series | pd.DataFrame | None = None) -> pd.Series:
+    """Rank 1 = highest score; ties share the best rank ("min"); NaN stays unranked."""
+    if by is None:
+        return scores.rank(method="min", ascending=False)
+    return scores.groupby(by, sort=False).rank(method="min", ascending=False)
+
+
+def _add_ranks_and_changes(units: pd.DataFrame, fw: Framework) -> pd.DataFrame:
+    units = units.sort_values(["year", "kind", "unit_code"], kind="stable").reset_index(drop=True)
+    units["band"] = classify(units["composite"], fw.bands)
+    units["rank"] = rank(units["composite"], [units["year"], units["kind"]]).astype("Int64")
+    units["n_ranked"] = units.groupby(["year", "kind"])["composite"].transform("count").astype("Int64")
+    prev = units[["year", "unit_code", "composite", "rank"]].copy()
+    prev["year"] += 1
+    merged = units.merge(prev, on=["year", "unit_code"], how="left", suffixes=("", "_prev"))
+    units["composite_change"] = (merged["composite"] - merged["composite_prev"]).to_numpy()
+    units["rank_change"] = (merged["rank_prev"] - merged["rank"]).astype("Int64").to_numpy()
+    first = ["year", "unit_code", "name_vi", "kind", "composite", "coverage", "band", "rank", "n_ranked",
+             "composite_change", "rank_change"]
+    return units[first + [c for c in units.columns if c not in first]]
+
+
+def recompose(
+    area_scores: pd.DataFrame,
+    weights: Mapping[str, float],
+    method: str = "amean",
+    groups: pd.Series | pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Composite and rank from area scores with other area weights — the fast path of the dashboard.
+
+    ``area_scores`` has one column per area (NaN where an area is insufficient); a unit with an applicable area
+    missing gets no composite, exactly as in ``score``. Returns ``composite`` and ``rank`` (within ``groups``).
+    """
+    from . import methods
+
+    cols = list(area_scores.columns)
+    w = np.array([float(weights.get(a, 1.0)) for a in cols])
+    x = area_scores.to_numpy(float)
+    value = methods.AGGREGATE[method](x, w)
+    value[np.isnan(x).any(axis=1)] = np.nan
+    out = pd.DataFrame({"composite": value}, index=area_scores.index)
+    out["rank"] = rank(out["composite"], groups).astype("Int64")
+    return out
+
