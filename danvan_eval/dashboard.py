@@ -1,308 +1,393 @@
 """The reviewers' dashboard: ipywidgets classes that ``notebooks/dashboard.ipynb`` shows and Voila serves.
 
-It reads the scored outputs of every year (``outputs/<Y>/``) and computes nothing of its own: other area weights
-go through ``scoring.recompose`` and ``scoring.classify``, figures through ``plots``. The ranking is one HTML
-widget (one message to the browser per redraw, not one widget per cell), and figures are drawn only when their
-tab is shown. Elements carry stable ``dv-*`` CSS classes so that the browser test can find them.
+One page: pick a year and a peer group; see the ranking (one HTML table: a redraw is one message to the browser,
+not one per cell), the areas, one unit's profile; move the six area weights and see ranks and ratings recomputed
+(``dashboard_data.ranking``). Figures are drawn only when their tab is shown. Elements carry stable ``dv-*`` CSS
+classes so that the browser test can find them.
 """
 
 from __future__ import annotations
 
-import base64
-import functools
 import html
-import io
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
-from matplotlib.colors import to_hex
 
-from . import plots, scoring
+from . import plots
+from .dashboard_data import (
+    COLUMNS,
+    CSS,
+    ENV_OUTPUTS,
+    KINDS,
+    DashboardData,
+    YearData,
+    band_labels,
+    columns,
+    download_links,
+    export_table,
+    indicator_table,
+    number,
+    on_time_text,
+    png,
+    ranking,
+    sort_frame,
+    table_html,
+)
 from .errors import DanvanEvalError
-from .framework import Framework, default_framework_path, load_framework
 from .i18n import LANGS, tr
-from .outputs import YearOutputs, available_years, neutralise, read_year
 
-ENV_OUTPUTS = "DANVAN_OUTPUTS"
-KINDS = ("district", "department")
-# served by dashboard_server.ReportHandler; relative, so it follows the page's own address
-REPORT_URL = "danvan/reports/{year}/units/{code}.html"
-FIGURE_DPI = 96
+__all__ = ["ENV_OUTPUTS", "AreaView", "Dashboard", "DashboardData", "RankingTable", "UnitProfile", "WeightPanel",
+           "ranking", "serve"]
 
 
-def default_outputs() -> Path:
-    """The outputs folder: ``$DANVAN_OUTPUTS`` (set by ``serve``), else the project's ``outputs/``."""
-    env = os.environ.get(ENV_OUTPUTS)
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "outputs"
+# ---------------------------------------------------------------- widgets
+def _hook(widget: widgets.Widget, name: str) -> widgets.Widget:
+    """Give ``widget`` a stable CSS class (``dv-*``): the browser test finds elements by it."""
+    widget.add_class(name)
+    return widget
 
 
-# ---------------------------------------------------------------- data
-@functools.lru_cache(maxsize=8)
-def _framework(path: str) -> Framework:
-    return load_framework(Path(path))
+def _guard(fn: Callable[[], None], on_error: Callable[[Exception], None] | None) -> Callable[[object], None]:
+    """An observer calling ``fn``; a failure goes to ``on_error`` (Voila shows no traceback to the reader)."""
+
+    def observer(_change: object = None) -> None:
+        if on_error is None:
+            fn()
+            return
+        try:
+            fn()
+        except Exception as err:  # shown on the page, instead of failing silently in the kernel log
+            on_error(err)
+
+    return observer
 
 
-@dataclass(frozen=True)
-class YearData:
-    """One scored year with the framework it was scored with, its official weights and aggregation."""
+def _set_options(widget: widgets.Widget, options: list[tuple[str, object]], value: object) -> None:
+    """New (label, value) options keeping ``value`` when still offered (ipywidgets resets it to the first)."""
+    values = [v for _, v in options]
+    widget.options = options
+    widget.value = value if value in values else values[0]
 
-    outputs: YearOutputs
-    framework: Framework
-    weights: dict[str, float]
-    method: str
+
+class WeightPanel(widgets.VBox):
+    """One slider per area and a reset to the official weights; ``on_change(fn)`` is told of every move."""
+
+    def __init__(self) -> None:
+        super().__init__(layout=widgets.Layout(min_width="460px", padding="0 0 0 16px"))
+        self.add_class("dv-weights")
+        self.title = widgets.HTML()
+        self.reset = _hook(widgets.Button(icon="undo", layout=widgets.Layout(width="auto")), "dv-weights-reset")
+        self.status = _hook(widgets.HTML(), "dv-weights-status")
+        self.sliders: dict[str, widgets.FloatSlider] = {}
+        self.official: dict[str, float] = {}
+        self._callbacks: list = []
+        self._quiet = False
+        self.reset.on_click(lambda _: self.set(self.official))
 
     @property
-    def year(self) -> int:
-        return self.outputs.year
+    def weights(self) -> dict[str, float]:
+        return {a: float(s.value) for a, s in self.sliders.items()}
 
     @property
-    def areas(self) -> list[str]:
-        return list(self.framework.areas.index)
+    def modified(self) -> bool:
+        return self.weights != self.official
 
-    def scores(self, kind: str) -> pd.DataFrame:
-        """The units of one peer group; an area column absent from the file is NaN (insufficient), never 0."""
-        s = self.outputs.scores
-        rows = s[s["kind"] == kind].sort_values("unit_code", kind="stable").reset_index(drop=True)
-        missing = [a for a in self.areas if a not in rows.columns]
-        return rows.assign(**{a: float("nan") for a in missing})
+    def configure(self, data: YearData, lang: str) -> None:
+        """Sliders for ``data``'s areas (kept, with their values, when the areas are the same), in ``lang``."""
+        self.official = dict(data.weights)
+        if list(self.sliders) != data.areas:
+            top = max(3.0, 3 * max(self.official.values()))
+            self.sliders = {
+                a: _hook(widgets.FloatSlider(value=self.official[a], min=0, max=top, step=0.1, readout_format=".1f",
+                                             continuous_update=False, style={"description_width": "14em"},
+                                             layout=widgets.Layout(width="450px")), f"dv-weight-{a}")
+                for a in data.areas
+            }
+            for s in self.sliders.values():
+                s.observe(self._moved, "value")
+        for a, s in self.sliders.items():
+            s.description = str(data.framework.areas.loc[a, f"short_{lang}"])
+            s.description_allow_html = False
+        self.title.value = f"<b>{html.escape(tr('dashboard.weights_title', lang))}</b><br>" \
+                           f"<small>{html.escape(tr('dashboard.weights_help', lang))}</small>"
+        self.reset.description = tr("dashboard.weights_reset", lang)
+        self.children = [self.title, *self.sliders.values(), self.reset, self.status]
+        self.describe(lang)
 
-    def report(self, code: str) -> str | None:
-        """The address of the unit's HTML report, or None when the run did not write one."""
-        if (self.outputs.folder / "units" / f"{code}.html").exists():
-            return REPORT_URL.format(year=self.year, code=code)
-        return None
+    def describe(self, lang: str) -> None:
+        """Say whether the official weights are in use (the table is then the official result)."""
+        key = "dashboard.weights_modified" if self.modified else "dashboard.weights_official"
+        if not any(self.weights.values()):
+            key = "dashboard.weights_zero"
+        self.status.value = f'<span class="{"dv-notice" if self.modified else ""}">{html.escape(tr(key, lang))}</span>'
+
+    def set(self, weights: Mapping[str, float]) -> None:
+        """Move every slider at once; listeners hear one change."""
+        self._quiet = True
+        try:
+            for a, s in self.sliders.items():
+                s.value = float(weights.get(a, s.value))
+        finally:
+            self._quiet = False
+        self._fire()
+
+    def on_change(self, fn) -> None:
+        self._callbacks.append(fn)
+
+    def _moved(self, _change) -> None:
+        if not self._quiet:
+            self._fire()
+
+    def _fire(self) -> None:
+        for fn in self._callbacks:
+            fn()
 
 
-def load_year(outputs_dir: Path, year: int) -> YearData:
-    """Read ``outputs_dir/<year>`` and the framework its manifest names (else the default framework)."""
-    out = read_year(outputs_dir, year)
-    man = out.manifest
-    pinned = Path(man.get("inputs", {}).get("framework", {}).get("path", ""))
-    version = man.get("framework_version")
-    path = pinned if pinned.is_file() else default_framework_path(version) if version else default_framework_path()
-    fw = _framework(str(path))
-    options = man.get("options", {})
-    weights = {a: float(w) for a, w in fw.areas["weight"].items()}
-    weights.update({a: float(w) for a, w in (options.get("area_weights") or {}).items()})
-    return YearData(outputs=out, framework=fw, weights=weights, method=options.get("aggregation", "amean"))
+class RankingTable(widgets.VBox):
+    """The ranking of one peer group as a single HTML table, sortable by any column."""
+
+    def __init__(self, on_error: Callable[[Exception], None] | None = None) -> None:
+        super().__init__()
+        self.add_class("dv-ranking")
+        self.summary = _hook(widgets.HTML(), "dv-summary")
+        self.sort = _hook(widgets.Dropdown(options=[("", "rank")], style={"description_width": "initial"},
+                                           layout=widgets.Layout(width="360px")), "dv-sort")
+        self.order = _hook(widgets.ToggleButtons(options=[("", True), (" ", False)]), "dv-order")
+        self.order.style.button_width = "7em"
+        self.html = _hook(widgets.HTML(), "dv-ranking-table")
+        self.children = [self.summary, widgets.HBox([self.sort, self.order]), self.html]
+        self._args: tuple | None = None
+        self.sort.observe(_guard(self._draw, on_error), "value")
+        self.order.observe(_guard(self._draw, on_error), "value")
+
+    def show(self, frame: pd.DataFrame, data: YearData, lang: str, modified: bool) -> None:
+        """Draw ``frame`` (a ``ranking``), keeping the reader's sort column and order."""
+        self._args = None  # relabelling the controls must not redraw the previous table
+        shown = [c for c in columns(frame, modified) if COLUMNS[c][1]]
+        _set_options(self.sort, [(tr(COLUMNS[c][0], lang), c) for c in shown], self.sort.value)
+        self.sort.description = tr("dashboard.sort_by", lang)
+        _set_options(self.order, [(tr("dashboard.ascending", lang), True), (tr("dashboard.descending", lang), False)],
+                     self.order.value)
+        n, ranked = len(frame), int(frame["composite"].notna().sum())
+        text = tr("dashboard.summary", lang, year=data.year, n=n, ranked=ranked,
+                  kind=tr(f"kind.{frame['kind'].iloc[0]}", lang)) if n else tr("dashboard.no_units", lang, year=data.year)
+        if n > ranked:
+            text += " " + tr("dashboard.unranked", lang, n=n - ranked)
+        self.summary.value = f"<b>{html.escape(text)}</b>"
+        self._args = (frame, data, lang, modified)
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._args is None:
+            return
+        frame, data, lang, modified = self._args
+        self.html.value = table_html(sort_frame(frame, self.sort.value, self.order.value), data, lang, modified)
 
 
-@dataclass(frozen=True)
-class DashboardData:
-    """Every readable year of an outputs folder; ``problems`` holds the years that could not be read."""
+class AreaView(widgets.VBox):
+    """The heatmap of units × areas, the units per band and, when computed, the rank intervals."""
 
-    folder: Path
-    years: dict[int, YearData]
-    problems: dict[int, str] = field(default_factory=dict)
+    def __init__(self) -> None:
+        super().__init__()
+        self.add_class("dv-areas")
+        self.heatmap = _hook(widgets.Image(format="png", layout=widgets.Layout(max_width="900px")), "dv-heatmap")
+        self.bands = _hook(widgets.Image(format="png", layout=widgets.Layout(max_width="760px")), "dv-bands")
+        self.intervals = _hook(widgets.Image(format="png", layout=widgets.Layout(max_width="800px")), "dv-intervals")
+        self._keys: dict[str, object] = {}
+
+    def show(self, frame: pd.DataFrame, data: YearData, lang: str, weights: Mapping[str, float]) -> None:
+        """Redraw what changed: the heatmap with year, group or language; the bands with the weights too."""
+        key = (data.year, frame["kind"].iloc[0], lang)
+        if self._keys.get("heatmap") != key:
+            self.heatmap.value = png(plots.area_heatmap(frame, data.framework, lang))
+            self._keys["heatmap"] = key
+        if self._keys.get("bands") != (key, tuple(weights.items())):
+            self.bands.value = png(plots.band_distribution(frame, data.framework, lang))
+            self._keys["bands"] = (key, tuple(weights.items()))
+        has = {"rank_median", "rank_p05", "rank_p95"} <= set(frame.columns) and frame["rank_median"].notna().any()
+        if has and self._keys.get("intervals") != key:
+            self.intervals.value = png(plots.rank_interval_chart(frame, lang))
+            self._keys["intervals"] = key
+        self.children = [self.heatmap, self.bands] + ([self.intervals] if has else [])
+
+
+class UnitProfile(widgets.VBox):
+    """One unit: its result, a radar against its peer group's median, its trend and its indicators."""
+
+    def __init__(self, on_error: Callable[[Exception], None] | None = None) -> None:
+        super().__init__()
+        self.add_class("dv-profile")
+        self.unit = _hook(widgets.Dropdown(layout=widgets.Layout(width="420px")), "dv-profile-unit")
+        self.header = _hook(widgets.HTML(), "dv-profile-header")
+        self.radar = _hook(widgets.Image(format="png", layout=widgets.Layout(max_width="480px")), "dv-profile-radar")
+        self.trend = _hook(widgets.Image(format="png", layout=widgets.Layout(max_width="600px")), "dv-profile-trend")
+        self.indicators = _hook(widgets.HTML(), "dv-profile-indicators")
+        self.children = [self.unit, self.header, widgets.HBox([self.radar, self.trend]), self.indicators]
+        self._args: tuple | None = None
+        self._key: object = None
+        self.unit.observe(_guard(self._draw, on_error), "value")
+
+    def show(self, frame: pd.DataFrame, data: YearData, lang: str) -> None:
+        self._args = None
+        _set_options(self.unit, list(zip(frame["name_vi"].astype(str), frame["unit_code"])), self.unit.value)
+        self.unit.description = tr("label.unit", lang)
+        self._args = (frame, data, lang)
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._args is None:
+            return
+        frame, data, lang = self._args
+        code = self.unit.value
+        row = frame[frame["unit_code"] == code].iloc[0]
+        band = band_labels(data.framework, lang).get(row["band"], tr("label.insufficient_data", lang))
+        rank = tr("dashboard.rank_of", lang, rank=row["rank"], n=row["n_ranked"]) if pd.notna(row["rank"]) else ""
+        link = data.report(code)
+        report = (f'<a class="dv-report-link" href="{link}" target="_blank" rel="noopener">'
+                  f'{html.escape(tr("dashboard.open_report", lang))}</a>' if link
+                  else html.escape(tr("dashboard.no_report", lang)))
+        composite = number(row["composite"], lang) if pd.notna(row["composite"]) else tr("label.insufficient_data", lang)
+        self.header.value = (
+            f'<h3>{html.escape(str(row["name_vi"]))}</h3><p>{html.escape(tr(f"kind.{row.kind}", lang))} · '
+            f'{html.escape(tr("label.composite", lang))}: <b>{composite}</b> · {html.escape(str(band))} · '
+            f'{html.escape(rank)} · {html.escape(on_time_text(row, lang))} · {report}</p>'
+        )
+        key = (data.year, code, lang)
+        if self._key != key:  # the figures do not depend on the weights
+            trend = data.outputs.trend
+            radar = png(plots.radar(data.scores(row["kind"]), code, data.framework, lang))
+            line = png(plots.trend_chart(trend, code, lang)) if trend is not None else b""
+            table = indicator_table(data, code, lang)
+            # assigned together, so that the page never shows one unit's radar beside another's indicators
+            self.radar.value, self.trend.value = radar, line
+            self.trend.layout.display = None if line else "none"
+            self.indicators.value = f"<h4>{html.escape(tr('dashboard.indicators_title', lang))}</h4>{table}"
+            self._key = key
+
+
+class Dashboard(widgets.VBox):
+    """The whole page: language, year, peer group; tabs for the ranking, the areas and one unit's profile."""
+
+    def __init__(self, data: DashboardData, lang: str = "vi") -> None:
+        super().__init__()
+        self.add_class("dv-dashboard")
+        self.data = data
+        self._quiet = True  # no redraw while the controls are being (re)labelled
+        self.header = _hook(widgets.HTML(), "dv-header")
+        self.language = _hook(widgets.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value=lang),
+                              "dv-lang")
+        self.notice = _hook(widgets.HTML(), "dv-notices")
+        self.language.observe(_guard(lambda: self.refresh(relabel=True), self.show_error), "value")
+        self.frame = pd.DataFrame()
+        if not data.years:
+            self.children = [widgets.HTML(CSS), self.header, self.language, self.notice]
+            self._quiet = False
+            self.refresh()
+            return
+        years = sorted(data.years, reverse=True)
+        self.year = _hook(widgets.Dropdown(options=[(str(y), y) for y in years], value=years[0],
+                                           layout=widgets.Layout(width="160px")), "dv-year")
+        self.kind = _hook(widgets.ToggleButtons(options=[("", KINDS[0])]), "dv-kind")
+        self.kind.style.button_width = "16em"
+        self.weights = WeightPanel()
+        self.table = RankingTable(self.show_error)
+        self.downloads = _hook(widgets.HTML(), "dv-downloads")
+        self.areas = AreaView()
+        self.profile = UnitProfile(self.show_error)
+        ranking_tab = widgets.HBox([widgets.VBox([self.table, self.downloads]), self.weights])
+        self.tabs = _hook(widgets.Tab(children=[ranking_tab, self.areas, self.profile]), "dv-tabs")
+        self.children = [widgets.HTML(CSS), self.header, widgets.HBox([self.year, self.kind, self.language]),
+                         self.notice, self.tabs]
+        self.year.observe(_guard(lambda: self.refresh(relabel=True), self.show_error), "value")
+        self.kind.observe(_guard(self.refresh, self.show_error), "value")
+        self.weights.on_change(_guard(self.recompute, self.show_error))
+        self.tabs.observe(_guard(self._draw_tab, self.show_error), "selected_index")
+        self._quiet = False
+        self.refresh(relabel=True)
 
     @classmethod
-    def load(cls, folder: Path | str | None = None) -> DashboardData:
-        folder = Path(folder) if folder else default_outputs()
-        years, problems = {}, {}
-        for y in available_years(folder):
+    def from_folder(cls, folder: Path | str | None = None, lang: str = "vi") -> Dashboard:
+        """The dashboard of an outputs folder (default ``$DANVAN_OUTPUTS``, else the project's ``outputs/``)."""
+        if lang not in LANGS:
+            raise DanvanEvalError(f"Ngôn ngữ không hỗ trợ / unsupported language: {lang!r} ({LANGS})")
+        return cls(DashboardData.load(folder), lang)
+
+    @property
+    def lang(self) -> str:
+        return self.language.value
+
+    @property
+    def current(self) -> YearData:
+        return self.data.years[self.year.value]
+
+    def show_error(self, err: Exception) -> None:
+        """Tell the reader that a part failed, in their language, below the controls."""
+        self.notice.value += f'<div class="dv-notice dv-error">{html.escape(tr("dashboard.error", self.lang, error=err))}</div>'
+
+    def refresh(self, relabel: bool = False) -> None:
+        """Redraw after a change of language, year or peer group (``relabel``: the controls' texts too)."""
+        if self._quiet:
+            return
+        lang = self.lang
+        self.header.value = f"<h2>{html.escape(tr('dashboard.title', lang))}</h2>"
+        notes = [tr("dashboard.broken_year", lang, year=y, error=e) for y, e in sorted(self.data.problems.items())]
+        if not self.data.years:
+            message = "<br>".join(html.escape(tr("dashboard.no_outputs", x, folder=self.data.folder)) for x in LANGS)
+            self.notice.value = f'<div class="dv-empty dv-notice">{message}</div>' + _notes(notes)
+            return
+        data = self.current
+        if relabel:
+            self._quiet = True
             try:
-                years[y] = load_year(folder, y)
-            except (DanvanEvalError, OSError, ValueError, KeyError) as err:  # one broken year hides no other
-                problems[y] = str(err)
-        return cls(folder=folder, years=years, problems=problems)
+                present = [k for k in KINDS if (data.outputs.scores["kind"] == k).any()]
+                _set_options(self.kind, [(tr(f"kind.{k}", lang), k) for k in present], self.kind.value)
+                self.year.description = tr("label.year", lang)
+                for i, key in enumerate(("dashboard.tab_ranking", "dashboard.tab_areas", "dashboard.tab_profile")):
+                    self.tabs.set_title(i, tr(key, lang))
+                self.weights.configure(data, lang)
+            finally:
+                self._quiet = False
+        scores = data.scores(self.kind.value)
+        empty = [str(data.framework.areas.loc[a, f"short_{lang}"]) for a in data.areas if scores[a].isna().all()]
+        if empty:
+            notes.append(tr("dashboard.area_missing", lang, areas="; ".join(empty)))
+        self.notice.value = _notes(notes)
+        self.recompute()
+
+    def recompute(self) -> None:
+        """Rank again with the sliders' weights (``scoring.recompose``) and redraw the visible views."""
+        if self._quiet:
+            return
+        data, lang, weights = self.current, self.lang, self.weights.weights
+        self.weights.describe(lang)
+        if not any(weights.values()):
+            return
+        self.frame = ranking(data, self.kind.value, weights)
+        modified = self.weights.modified
+        self.table.show(self.frame, data, lang, modified)
+        stem = "xep-hang" if lang == "vi" else "ranking"
+        self.downloads.value = download_links(export_table(self.frame, data, lang, modified),
+                                              f"{stem}_{data.year}_{self.kind.value}", lang)
+        self._draw_tab()
+
+    def _draw_tab(self) -> None:
+        """Draw the figures of the visible tab only: the others are drawn when opened."""
+        if self.frame.empty:
+            return
+        if self.tabs.selected_index == 1:
+            self.areas.show(self.frame, self.current, self.lang, self.weights.weights)
+        elif self.tabs.selected_index == 2:
+            self.profile.show(self.frame, self.current, self.lang)
 
 
-def ranking(data: YearData, kind: str, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """The peer group's ranking, recomputed with ``weights`` (None = the official weights).
-
-    The official composite, band and rank are the scored files' own; with other weights, composite and rank come
-    from ``scoring.recompose`` and the band from ``scoring.classify``. Adds ``rank_official`` and ``rank_shift``
-    (official rank − new rank: positive means the unit moves up).
-    """
-    out = data.scores(kind)
-    out["rank_official"] = out["rank"].astype("Int64")
-    if weights is not None and dict(weights) != data.weights:
-        areas = out.set_index("unit_code")[data.areas]
-        new = scoring.recompose(areas, weights, data.method)
-        out["composite"] = new["composite"].to_numpy()
-        out["rank"] = new["rank"].to_numpy()
-        out["band"] = scoring.classify(out["composite"], data.framework.bands).to_numpy()
-    out["rank"] = out["rank"].astype("Int64")
-    out["rank_shift"] = out["rank_official"] - out["rank"]
-    out["n_ranked"] = int(out["composite"].notna().sum())
-    return out
+def _notes(notes: list[str]) -> str:
+    return "".join(f'<div class="dv-notice">{html.escape(n)}</div>' for n in notes)
 
 
-# ---------------------------------------------------------------- formatting
-def number(x: object, lang: str, digits: int = 1, sign: bool = False) -> str:
-    """A number as a reader of ``lang`` writes it (``72,4`` in Vietnamese); NaN → ``—``."""
-    if x is None or pd.isna(x):
-        return "—"
-    text = f"{float(x):+.{digits}f}" if sign else f"{float(x):.{digits}f}"
-    return text.replace(".", ",") if lang == "vi" else text
+def serve(port: int = 8866, outputs: Path | None = None, open_browser: bool = True) -> int:
+    """Serve the dashboard with Voila on 127.0.0.1 (see ``dashboard_server.serve``); returns the exit status."""
+    from .dashboard_server import serve as _serve
 
-
-def _band_labels(fw: Framework, lang: str) -> dict[str, str]:
-    return dict(zip(fw.bands["code"], fw.bands[f"label_{lang}"]))
-
-
-def _on_time(row: pd.Series, lang: str) -> str:
-    on_time = row.get("on_time")
-    if on_time is None or pd.isna(on_time) or str(on_time) == "":
-        return tr("compliance.not_received", lang)
-    if str(on_time).lower() in ("true", "1"):
-        return tr("compliance.on_time", lang)
-    days = row.get("days_late")
-    return tr("dashboard.late_days", lang, n=int(days)) if pd.notna(days) else tr("compliance.late", lang)
-
-
-def _arrow(change: object) -> str:
-    if change is None or pd.isna(change):
-        return "—"
-    return "=" if change == 0 else (f"↑{int(change)}" if change > 0 else f"↓{-int(change)}")
-
-
-def _interval(row: pd.Series) -> str:
-    lo, hi = row.get("rank_p05"), row.get("rank_p95")
-    return "—" if pd.isna(lo) or pd.isna(hi) else f"{int(round(lo))}–{int(round(hi))}"
-
-
-# column key → (header key, sort key); the order is the table's
-COLUMNS = {
-    "rank": ("label.rank", "rank"),
-    "name": ("label.unit", "name_vi"),
-    "composite": ("label.composite", "composite"),
-    "band": ("label.band", "composite"),
-    "interval": ("dashboard.rank_interval", "rank_p05"),
-    "shift": ("dashboard.rank_shift", "rank_shift"),
-    "change": ("label.change", "composite_change"),
-    "rank_change": ("label.rank_change", "rank_change"),
-    "on_time": ("compliance.on_time", "days_late"),
-    "report": ("dashboard.report", None),
-}
-
-
-def columns(frame: pd.DataFrame, modified: bool) -> list[str]:
-    """The columns shown: the rank interval when the scores carry it, the shift when the weights differ."""
-    has_interval = {"rank_p05", "rank_p95"} <= set(frame.columns)
-    return [c for c in COLUMNS if (c != "interval" or has_interval) and (c != "shift" or modified)]
-
-
-def table_cells(frame: pd.DataFrame, data: YearData, lang: str, modified: bool) -> pd.DataFrame:
-    """The table as text, one column per shown column; headers in ``lang`` (the exports' content too)."""
-    bands = _band_labels(data.framework, lang)
-    insufficient = tr("label.insufficient_data", lang)
-    cells = {
-        "rank": [str(r) if pd.notna(r) else "—" for r in frame["rank"]],
-        "name": list(frame["name_vi"].astype(str)),
-        "composite": [number(v, lang) if pd.notna(v) else insufficient for v in frame["composite"]],
-        "band": [bands.get(b, str(b)) if pd.notna(b) else insufficient for b in frame["band"]],
-        "interval": [_interval(r) for _, r in frame.iterrows()] if "rank_p05" in frame else None,
-        "shift": [_arrow(v) for v in frame["rank_shift"]],
-        "change": [number(v, lang, sign=True) for v in frame["composite_change"]],
-        "rank_change": [_arrow(v) for v in frame["rank_change"]],
-        "on_time": [_on_time(r, lang) for _, r in frame.iterrows()],
-        "report": [tr("dashboard.report", lang) if data.report(c) else "—" for c in frame["unit_code"]],
-    }
-    shown = columns(frame, modified)
-    return pd.DataFrame({tr(COLUMNS[c][0], lang): cells[c] for c in shown}, index=frame["unit_code"])
-
-
-def sort_frame(frame: pd.DataFrame, column: str, ascending: bool) -> pd.DataFrame:
-    """Rows sorted by a shown column; units without a value come last either way."""
-    key = COLUMNS[column][1] or "unit_code"
-    return frame.sort_values([key, "unit_code"], ascending=[ascending, True], na_position="last", kind="stable")
-
-
-def table_html(frame: pd.DataFrame, data: YearData, lang: str, modified: bool) -> str:
-    """The ranking as one HTML table; rows carry ``data-unit``, cells ``data-col`` (test hooks)."""
-    shown = columns(frame, modified)
-    cells = table_cells(frame, data, lang, modified)
-    colours = {c: to_hex(v) for c, v in plots.band_colours(data.framework.bands).items()}
-    head = "".join(f'<th data-col="{c}">{html.escape(h)}</th>' for c, h in zip(shown, cells.columns))
-    rows = []
-    for (_, unit), (_, text) in zip(frame.iterrows(), cells.iterrows()):
-        tds = []
-        for c, value in zip(shown, text):
-            inner = html.escape(value)
-            if c == "report" and data.report(unit["unit_code"]):
-                inner = (f'<a class="dv-report-link" href="{data.report(unit["unit_code"])}" target="_blank" '
-                         f'rel="noopener">{inner}</a>')
-            elif c == "band" and pd.notna(unit["band"]):
-                inner = f'<span class="dv-band" style="background:{colours.get(unit["band"], "#ccc")}">{inner}</span>'
-            missing = c in ("composite", "band") and pd.isna(unit["composite"])
-            tds.append(f'<td data-col="{c}"{" class=dv-missing" if missing else ""}>{inner}</td>')
-        rows.append(f'<tr data-unit="{html.escape(str(unit["unit_code"]))}">{"".join(tds)}</tr>')
-    return (f'<table class="dv-table" data-year="{data.year}" data-kind="{html.escape(str(frame["kind"].iloc[0]))}">'
-            f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>') if len(frame) else ""
-
-
-def export_table(frame: pd.DataFrame, data: YearData, lang: str, modified: bool) -> pd.DataFrame:
-    """The current table for download: the shown text plus code, numbers and area scores; formulas neutralised."""
-    cells = table_cells(frame, data, lang, modified).drop(columns=tr("dashboard.report", lang))
-    areas = frame.set_index("unit_code")[data.areas].round(2)
-    areas.columns = [str(data.framework.areas.loc[a, f"short_{lang}"]) for a in data.areas]
-    numbers = frame.set_index("unit_code")[["composite"]].round(2)
-    numbers.columns = [tr("dashboard.composite_value", lang)]
-    out = pd.concat([cells, numbers, areas], axis=1).rename_axis(tr("dashboard.unit_code", lang)).reset_index()
-    return neutralise(out)
-
-
-def download_links(table: pd.DataFrame, name: str, lang: str) -> str:
-    """Two links that download ``table`` as CSV (UTF-8 with BOM, for Excel) and as an Excel workbook."""
-    csv = table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
-    buf = io.BytesIO()
-    table.to_excel(buf, index=False, engine="openpyxl")
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    links = [
-        ("csv", "text/csv;charset=utf-8", csv, tr("dashboard.download_csv", lang)),
-        ("xlsx", xlsx, buf.getvalue(), tr("dashboard.download_excel", lang)),
-    ]
-    return " ".join(
-        f'<a class="dv-download dv-download-{ext}" download="{name}.{ext}" '
-        f'href="data:{mime};base64,{base64.b64encode(body).decode()}">⬇ {html.escape(label)}</a>'
-        for ext, mime, body, label in links
-    )
-
-
-def png(fig) -> bytes:
-    """A figure of ``plots`` as PNG bytes (figures are not pyplot's, so nothing needs closing)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=FIGURE_DPI)
-    return buf.getvalue()
-
-
-def indicator_table(data: YearData, code: str, lang: str) -> str:
-    """One unit's indicators: area, indicator, reported value, score, data status, plan clause (HTML)."""
-    ind = data.outputs.indicators
-    if ind is None:
-        return ""
-    rows = ind[ind["unit_code"] == code].sort_values("indicator_id", kind="stable")
-    fw = data.framework
-    heads = ["label.area", "label.indicator", "label.raw", "label.score", "label.status", "label.clause"]
-    body = []
-    for _, r in rows.iterrows():
-        meta = fw.indicators.loc[r["indicator_id"]] if r["indicator_id"] in fw.indicators.index else None
-        label = meta[f"label_{lang}"] if meta is not None else r.get("label_vi", r["indicator_id"])
-        clause = r.get("clause") if pd.notna(r.get("clause")) else (meta["clause"] if meta is not None else "")
-        area = fw.areas.loc[r["area"], f"short_{lang}"] if r["area"] in fw.areas.index else r["area"]
-        status = str(r["status"])
-        cells = [area, label, number(r["raw"], lang, 2), number(r["score"], lang), tr(f"status.{status}", lang),
-                 clause]
-        tds = "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
-        body.append(f'<tr data-indicator="{html.escape(str(r["indicator_id"]))}" class="dv-status-{status}">{tds}</tr>')
-    head = "".join(f"<th>{html.escape(tr(h, lang))}</th>" for h in heads)
-    return f'<table class="dv-table dv-indicators"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-
-
-CSS = """<style>
-.dv-table{border-collapse:collapse;font-size:13px;margin:4px 0;min-width:60%}
-.dv-table th{background:#1f4e9c;color:#fff;text-align:left;padding:4px 8px;position:sticky;top:0}
-.dv-table td{padding:3px 8px;border-bottom:1px solid #ddd}
-.dv-table tbody tr:nth-child(even){background:#f5f7fb}
-.dv-table td[data-col=rank],.dv-table td[data-col=composite],.dv-table td[data-col=shift]{text-align:right}
-.dv-missing{color:#777;font-style:italic;background:repeating-linear-gradient(45deg,#eee,#eee 4px,#f8f8f8 4px,#f8f8f8 8px)}
-.dv-band{padding:1px 6px;border-radius:3px}
-.dv-status-missing td{color:#b00020}.dv-status-not_applicable td{color:#777}
-.dv-download{margin-right:1.5em}
-.dv-notice{color:#8a4b00}
-</style>"""
+    return _serve(port=port, outputs=outputs, open_browser=open_browser)

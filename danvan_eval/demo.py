@@ -18,15 +18,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .evaluate import SUBMISSION_COLUMNS
 from .framework import Framework, default_framework_path, load_framework
+from .observations import COLUMNS as OBS_COLUMNS
 from .scoring import DENOMINATORS
 from .units import Registry, default_registry_path, load_registry
 
 YEARS = (2022, 2023, 2024)
 SEED = 20221125
 SOURCE = "demo"
-OBS_COLUMNS = ["year", "unit_code", "indicator_id", "value", "status", "source", "n"]
-SUB_COLUMNS = ["year", "unit_code", "received", "source", "correction"]
 DOSSIERS = "d_dossiers_received"
 
 # Logit-scale model of "how well a unit does" on an indicator: BASE + unit + unit×area + trend + tilt + noise,
@@ -58,6 +58,10 @@ class Gap:
     en: str = ""
 
 
+_NO_PROJECTS = (
+    "không có dự án đầu tư phải giải phóng mặt bằng → không áp dụng",
+    "no investment project with land clearance → not applicable",
+)
 PLANTED: tuple[Gap, ...] = (
     Gap("late", 2024, "546", "2024-12-03",
         "báo cáo đến ngày 03/12/2024, sau hạn 25/11", "report arrived on 3 Dec 2024, after the 25 Nov deadline"),
@@ -70,15 +74,12 @@ PLANTED: tuple[Gap, ...] = (
     Gap("outlier", 2024, "544", "i2_sessions",
         "số hội nghị tuyên truyền gấp 10 lần thực tế (gõ thừa một số 0)",
         "ten times the real number of dissemination sessions (an extra zero typed)"),
-    Gap("absent", 2023, "SCT", "",
-        "sở không gửi báo cáo năm này (không có dòng số liệu, không có ngày nhận)",
+    Gap("absent", 2023, "BDT", "",
+        "cơ quan không gửi báo cáo năm này (không có dòng số liệu, không có ngày nhận)",
         "the department sent no report that year (no rows, no submission)"),
-    Gap("not_applicable", 2022, "542", "i1_projects_danvan_pct",
-        "không có dự án đầu tư phải giải phóng mặt bằng → không áp dụng",
-        "no investment project with land clearance → not applicable"),
-    Gap("not_applicable", 2024, "551", "i1_projects_danvan_pct",
-        "không có dự án đầu tư phải giải phóng mặt bằng → không áp dụng",
-        "no investment project with land clearance → not applicable"),
+    Gap("not_applicable", 2022, "542", "i1_projects_danvan_pct", *_NO_PROJECTS),
+    Gap("not_applicable", 2023, "STP", "i1_projects_danvan_pct", *_NO_PROJECTS),
+    Gap("not_applicable", 2024, "551", "i1_projects_danvan_pct", *_NO_PROJECTS),
 )
 
 
@@ -89,94 +90,94 @@ def generate(
     """Synthetic observations and submissions of every unit active in each year, gaps planted.
 
     Returns ``{"observations_<Y>": ..., "submissions_<Y>": ...}`` in the canonical schemas of
-    docs/ARCHITECTURE.md, rows sorted by unit code then framework order.
+    docs/ARCHITECTURE.md; rows sorted by unit code, then the auxiliary count, then framework order.
     """
+    years = sorted(years)
     rng = np.random.default_rng(seed)
-    units = _all_units(registry, years)
-    effects = _unit_effects(units, list(framework.areas.index), rng)
+    effects = _unit_effects(_all_units(registry, years, framework.deadline), list(framework.areas.index), rng)
     out: dict[str, pd.DataFrame] = {}
     for year in years:
-        active = registry.active(year).sort_values("code", kind="stable")
+        active = registry.active(year, framework.deadline).sort_values("code", kind="stable")
         obs = pd.concat(
-            [_unit_year(framework, u, year, years[0], effects, rng) for _, u in active.iterrows()],
+            [_unit_year(framework, u, year, year - years[0], effects.loc[u["code"]], rng) for _, u in active.iterrows()],
             ignore_index=True,
         )
         subs = _submissions(active["code"], year, framework.deadline, rng)
-        out[f"observations_{year}"], out[f"submissions_{year}"] = _plant(obs, subs, framework, year)
+        obs, subs = _plant(obs, subs, framework, year)
+        out[f"observations_{year}"] = obs.astype({"year": int, "value": float, "n": "Int64"})
+        out[f"submissions_{year}"] = subs
     return out
 
 
-def _all_units(registry: Registry, years: Iterable[int]) -> list[str]:
-    """Codes of every unit active in any of the years, sorted (the order the unit effects are drawn in)."""
-    return sorted({c for y in years for c in registry.active(y)["code"]})
+def _all_units(registry: Registry, years: Iterable[int], deadline: tuple[int, int]) -> list[str]:
+    """Codes of every unit active in any of the years, sorted (the order their effects are drawn in)."""
+    return sorted({c for y in years for c in registry.active(y, deadline)["code"]})
 
 
 def _unit_effects(codes: list[str], areas: list[str], rng: np.random.Generator) -> pd.DataFrame:
-    """A persistent logit effect per unit (column ``unit``) and per unit × area: strong units stay strong."""
+    """Persistent per-unit draws, so that a strong unit stays strong from year to year.
+
+    ``unit``: overall logit effect; one column per area: the unit's strength there; ``size``: a department's
+    dossier volume relative to a typical department (districts are sized by population instead).
+    """
     effects = pd.DataFrame(rng.normal(0, SD_AREA, (len(codes), len(areas))), index=codes, columns=areas)
     effects.insert(0, "unit", rng.normal(0, SD_UNIT, len(codes)))
+    effects["size"] = rng.lognormal(0, 0.8, len(codes))
     return effects
 
 
-def _profiles(unit: pd.Series) -> list[str]:
-    """The tilt profiles a unit belongs to."""
-    out = ["mountainous"] if bool(unit.get("mountainous", False)) else []
-    if str(unit.get("type_en", "")).lower() == "city":
-        out.append("city")
-    return out
+def _tilt(unit: pd.Series, indicator: str) -> float:
+    """Logit shift of a unit's profile (mountainous, city) on one indicator."""
+    profiles = []
+    if unit["kind"] == "district" and bool(unit["mountainous"]):
+        profiles.append("mountainous")
+    if str(unit["type_en"]).lower() == "city":
+        profiles.append("city")
+    return sum(TILTS[p].get(indicator, 0.0) for p in profiles)
 
 
 def _unit_year(
-    fw: Framework, unit: pd.Series, year: int, first_year: int, effects: pd.DataFrame, rng: np.random.Generator
+    fw: Framework, unit: pd.Series, year: int, years_in: int, effects: pd.Series, rng: np.random.Generator
 ) -> pd.DataFrame:
     """Every observation row of one unit in one year: the auxiliary dossier count, then each indicator."""
     code = unit["code"]
-    dossiers = _dossiers(unit, year - first_year, rng)
     attrs = unit.copy()
-    attrs[DOSSIERS] = dossiers
-    rows = [_row(year, code, DOSSIERS, float(dossiers))]
-    meta = fw.meta(unit["kind"])
-    specs = meta[meta["level"] == 1].join(fw.indicators[["type", "survey"]])
-    tilts = [TILTS[p] for p in _profiles(unit)]
-    for ind, spec in specs.iterrows():
-        denom = _denominator(spec, attrs)
+    attrs[DOSSIERS] = _dossiers(unit, years_in, effects["size"], rng)
+    rows = [_row(code, DOSSIERS, float(attrs[DOSSIERS]))]
+    for ind, spec in fw.indicator_table(unit["kind"]).iterrows():
+        denom = _denominator(spec["denominator"], attrs)
         if denom == 0:  # nothing to count in (no remote commune): the indicator does not concern the unit
-            rows.append(_row(year, code, ind, np.nan, "not_applicable"))
+            rows.append(_row(code, ind, np.nan, "not_applicable"))
             continue
-        logit = (BASE + effects.at[code, "unit"] + effects.at[code, spec["parent"]] + TREND * (year - first_year)
-                 + sum(t.get(ind, 0.0) for t in tilts) + rng.normal(0, SD_CELL))
-        s = 1 / (1 + np.exp(-logit))
+        logit = (BASE + effects["unit"] + effects[spec["area"]] + TREND * years_in + _tilt(unit, ind)
+                 + rng.normal(0, SD_CELL))
+        share = 1 / (1 + np.exp(-logit))
         if spec["survey"]:
-            value, n = _survey(spec, s, rng)
-            rows.append(_row(year, code, ind, value, n=n))
+            value, n = _survey(spec, share, rng)
+            rows.append(_row(code, ind, value, n=n))
         else:
-            rows.append(_row(year, code, ind, _value(spec, s, denom, rng)))
-    return pd.DataFrame(rows, columns=OBS_COLUMNS)
+            rows.append(_row(code, ind, _value(spec, share, denom, rng)))
+    return pd.DataFrame(rows, columns=OBS_COLUMNS[1:]).assign(year=year)[OBS_COLUMNS]
 
 
-def _row(year: int, code: str, ind: str, value: float, status: str = "reported", n: int | None = None) -> dict:
-    return {"year": year, "unit_code": code, "indicator_id": ind, "value": value, "status": status,
-            "source": SOURCE, "n": n}
+def _row(code: str, ind: str, value: float, status: str = "reported", n: int | None = None) -> dict:
+    return {"unit_code": code, "indicator_id": ind, "value": value, "status": status, "source": SOURCE, "n": n}
 
 
-def _dossiers(unit: pd.Series, years_in: int, rng: np.random.Generator) -> int:
-    """Administrative dossiers received in the year: by population for districts, a typical count for departments."""
-    pop = unit.get("population")
-    base = DOSSIERS_PER_PERSON * pop if unit["kind"] == "district" and pd.notna(pop) else DEPT_DOSSIERS
-    return int(round(base * (1 + DOSSIER_GROWTH) ** years_in * rng.lognormal(0, 0.15)))
+def _dossiers(unit: pd.Series, years_in: int, size: float, rng: np.random.Generator) -> int:
+    """Administrative dossiers received in the year: by population for a district, by size for a department."""
+    base = DOSSIERS_PER_PERSON * unit["population"] if unit["kind"] == "district" else DEPT_DOSSIERS * size
+    return round(base * (1 + DOSSIER_GROWTH) ** years_in * rng.lognormal(0, 0.1))
 
 
-def _denominator(spec: pd.Series, attrs: pd.Series) -> float:
+def _denominator(name: object, attrs: pd.Series) -> float:
     """What the indicator's count is divided by for this unit (1 when it has no denominator)."""
-    den = spec.get("denominator")
-    if den is None or (isinstance(den, float) and np.isnan(den)):
-        return 1.0
-    return float(DENOMINATORS[den](attrs))
+    return 1.0 if pd.isna(name) else float(DENOMINATORS[name](attrs))
 
 
-def _value(spec: pd.Series, s: float, denom: float, rng: np.random.Generator) -> float:
-    """A raw value about share ``s`` of the way from the 0-goalpost to the 100-goalpost, in the indicator's unit."""
-    level = spec["lo"] + s * (spec["hi"] - spec["lo"])
+def _value(spec: pd.Series, share: float, denom: float, rng: np.random.Generator) -> float:
+    """A raw value ``share`` of the way from the 0-goalpost to the 100-goalpost, in the indicator's own unit."""
+    level = spec["lo"] + share * (spec["hi"] - spec["lo"])
     kind = spec["type"]
     if kind == "bool":
         return float(round(min(max(level, 0.0), 1.0)))
@@ -187,9 +188,9 @@ def _value(spec: pd.Series, s: float, denom: float, rng: np.random.Generator) ->
     return float(rng.poisson(max(level, 0.0) * denom))  # count: what a unit of this size would report
 
 
-def _survey(spec: pd.Series, s: float, rng: np.random.Generator) -> tuple[float, int]:
-    """A survey share drawn from a sample of a few hundred respondents, with that sample size."""
-    p = min(max(spec["lo"] + s * (spec["hi"] - spec["lo"]), 0.0), 100.0) / 100
+def _survey(spec: pd.Series, share: float, rng: np.random.Generator) -> tuple[float, int]:
+    """A survey share computed from a sample of a few hundred respondents, with that sample size."""
+    p = min(max(spec["lo"] + share * (spec["hi"] - spec["lo"]), 0.0), 100.0) / 100
     n = int(rng.integers(*SURVEY_N))
     return round(100 * rng.binomial(n, p) / n, 1), n
 
@@ -205,7 +206,7 @@ def _submissions(codes: Iterable[str], year: int, deadline: Sequence[int], rng: 
         "received": [(due - dt.timedelta(days=int(d))).isoformat() for d in early],
         "source": SOURCE,
         "correction": False,
-    }, columns=SUB_COLUMNS)
+    }, columns=SUBMISSION_COLUMNS)
 
 
 # ---------------------------------------------------------------- planted gaps
@@ -225,11 +226,13 @@ def _plant(obs: pd.DataFrame, subs: pd.DataFrame, fw: Framework, year: int) -> t
             cells = at_unit & obs["indicator_id"].isin(targets) & (obs["status"] != "not_applicable")
             if not cells.any():
                 raise ValueError(f"planted gap {gap} finds no reported cell")
+            if gap.kind == "not_applicable" and not fw.indicators.loc[gap.target, "allow_na"]:
+                raise ValueError(f"planted gap {gap}: the framework does not allow N/A there")
             if gap.kind == "outlier":
                 obs.loc[cells, "value"] *= 10
             else:
                 obs.loc[cells, ["value", "n"]] = [np.nan, None]
-                obs.loc[cells, "status"] = "missing" if gap.kind != "not_applicable" else "not_applicable"
+                obs.loc[cells, "status"] = "not_applicable" if gap.kind == "not_applicable" else "missing"
     return obs.reset_index(drop=True), subs.reset_index(drop=True)
 
 
@@ -285,8 +288,8 @@ def readme_text(
     fw: Framework, registry: Registry, tables: dict[str, pd.DataFrame], years: Sequence[int], seed: int
 ) -> str:
     """The bilingual README of a demo folder: synthetic, how it was made, which gaps were planted."""
-    names = registry.units.drop_duplicates("code", keep="last").set_index("code")["name_vi"]
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    names = registry.units.set_index("code")["name_vi"]
+    span = f"{min(years)}–{max(years)}" if len(set(years)) > 1 else str(years[0])
     files = "\n".join(f"- `{name}.csv`" for name in tables)
     gaps = "\n".join(
         f"| {g.year} | {g.unit_code} {names.get(g.unit_code, '')} | {g.kind} | {_target_label(g)} | {g.vi} | {g.en} |"
@@ -337,15 +340,15 @@ def _target_label(gap: Gap) -> str:
 
 
 def _no_remote(tables: dict[str, pd.DataFrame], fw: Framework, names: pd.Series) -> str:
-    """Bullet list of unit-years whose remote-commune indicators are not applicable by construction."""
-    remote = set(fw.indicators.index[fw.indicators["denominator"] == "remote_communes"])
-    lines = []
-    for name, df in tables.items():
-        if not name.startswith("observations_"):
-            continue
-        na = df[df["indicator_id"].isin(remote) & (df["status"] == "not_applicable")]
-        for code, ids in na.groupby("unit_code", sort=True)["indicator_id"]:
-            lines.append(f"- {name.split('_')[1]}: {code} {names.get(code, '')} — {', '.join(f'`{i}`' for i in ids)}")
+    """Bullet list of the units whose remote-area indicators are not applicable, with the years."""
+    remote = fw.indicators.index[fw.indicators["denominator"] == "remote_communes"]
+    obs = pd.concat([df for name, df in tables.items() if name.startswith("observations_")])
+    na = obs[obs["indicator_id"].isin(remote) & (obs["status"] == "not_applicable")]
+    lines = [
+        f"- {code} {names.get(code, '')} ({', '.join(map(str, sorted(set(g['year']))))}): "
+        + ", ".join(f"`{i}`" for i in dict.fromkeys(g["indicator_id"]))
+        for code, g in na.groupby("unit_code", sort=True)
+    ]
     return "\n".join(lines) or "- (không có / none)"
 
 

@@ -40,7 +40,7 @@ class _ProblemsError(DanvanEvalError, ValueError):
         if self.message is not None:
             return self.message
         n = len(self.problems)
-        where = f" {self.file}" if self.file else ""
+        where = f" — {self.file}" if self.file else ""
         title = f"{tr(self.title_key, 'vi', n=n)} / {tr(self.title_key, 'en', n=n)}{where}"
         return f"{title}\n{format_problems(self.problems, 'both', limit=SHOWN_PROBLEMS)}"
 

@@ -36,8 +36,22 @@ _AREA = ("label_vi", "label_en", "short_vi", "short_en", "clause", "weight")
 _INDICATOR = ("area", *_TEXT, *_HELP, "type", "direction", "goalposts", "clause")
 _INDICATOR_OPTIONAL = {"denominator", "weight", "allow_na", "survey", "applies_to", "department"}
 _INDICATOR_COLUMNS = [
-    "area", *_TEXT, *_HELP, "type", "direction", "denominator", "lo", "hi", "weight", "clause",
-    "allow_na", "survey", "applies_to", "dept_denominator", "dept_lo", "dept_hi",
+    "area",
+    *_TEXT,
+    *_HELP,
+    "type",
+    "direction",
+    "denominator",
+    "lo",
+    "hi",
+    "weight",
+    "clause",
+    "allow_na",
+    "survey",
+    "applies_to",
+    "dept_denominator",
+    "dept_lo",
+    "dept_hi",
 ]
 _DEPARTMENT = {"denominator", "goalposts"}
 _AUXILIARY = (*_TEXT, *_HELP, "type", "feeds")
@@ -107,7 +121,9 @@ class Framework:
                     }
                 ),
                 pd.DataFrame({"parent": INDEX, "level": 2, "weight": areas["weight"], "direction": 1}),
-                pd.DataFrame({"parent": [None], "level": [3], "weight": [1.0], "direction": [1]}, index=[INDEX]),
+                pd.DataFrame(
+                    {"parent": [None], "level": [3], "weight": [1.0], "direction": [1]}, index=[INDEX]
+                ),
             ]
         )
         rows.index.name = "code"
@@ -154,15 +170,18 @@ def _texts(found: YamlProblems, entry: dict, path: tuple, keys, **who) -> None:
             found.add("missing_label", (*path, key), key=key, **who)
 
 
-def _list(found: YamlProblems, data: dict, key: str) -> list:
+def _list(found: YamlProblems, data: dict, key: str) -> list | None:
+    """The list under ``key`` ([] if absent), or None after reporting that it is not a list."""
     value = data.get(key, [])
     if value is None or isinstance(value, list):
         return value or []
     found.add("not_list", (key,))
-    return []
+    return None
 
 
-def _ids(found: YamlProblems, entries: list, section: str, seen: dict, key: str = "id") -> list[tuple[int, dict]]:
+def _ids(
+    found: YamlProblems, entries: list, section: str, seen: dict, key: str = "id"
+) -> list[tuple[int, dict]]:
     """The (position, entry) pairs of a list whose entries carry a unique id; duplicates are reported."""
     out = []
     for i, entry in enumerate(entries):
@@ -184,14 +203,17 @@ def _goalposts(found: YamlProblems, value: object, path: tuple, direction: objec
         found.add("bad_goalposts", path, indicator=ind, value=value)
         return None
     lo, hi = map(float, value)
+    shown = {"lo": f"{lo:g}", "hi": f"{hi:g}"}
     if lo == hi:
-        found.add("goalposts_equal", path, indicator=ind, lo=lo)
+        found.add("goalposts_equal", path, indicator=ind, **shown)
         return None
     if direction in (1, -1) and not isinstance(direction, bool) and (hi - lo) * direction < 0:
-        found.add("goalposts_direction", path, indicator=ind, lo=lo, hi=hi, direction=direction)
-    low, high = TYPE_RANGE.get(type_, (-math.inf, math.inf)) if isinstance(type_, str) else (-math.inf, math.inf)
+        found.add("goalposts_direction", path, indicator=ind, direction=direction, **shown)
+    low, high = (
+        TYPE_RANGE.get(type_, (-math.inf, math.inf)) if isinstance(type_, str) else (-math.inf, math.inf)
+    )
     if not (low <= min(lo, hi) and max(lo, hi) <= high):
-        found.add("goalposts_range", path, indicator=ind, lo=lo, hi=hi, type=type_)
+        found.add("goalposts_range", path, indicator=ind, type=type_, **shown)
     return lo, hi
 
 
@@ -222,31 +244,35 @@ def _parse(data: object, found: YamlProblems) -> dict | None:
     version = top.get("version")
     if not (isinstance(version, str) and version.strip()):
         found.add("missing_label", ("version",), key="version")
-    title = found.entry(top.get("title", {}), ("title",), {"vi", "en"}) or {}
+    title = (found.entry(top["title"], ("title",), {"vi", "en"}) if "title" in top else None) or {}
     _texts(found, title, ("title",), ("vi", "en"))
     deadline = _deadline(found, top.get("deadline"))
     threshold = top.get("coverage_threshold")
     if "coverage_threshold" in top and not (_number(threshold) and 0 < threshold <= 1):
         found.add("bad_threshold", ("coverage_threshold",), value=threshold)
 
-    areas = _areas(found, _list(found, top, "areas"))
+    area_list = _list(found, top, "areas")
+    # a broken areas section would make every indicator's area "unknown": check areas only when it is a list
+    areas = _areas(found, area_list) if area_list is not None else None
     seen: dict[str, int] = {}  # indicator, auxiliary and compliance ids share one name space
-    indicators = _indicators(found, _list(found, top, "indicators"), areas, seen)
+    indicators = _indicators(found, _list(found, top, "indicators") or [], areas, seen)
+    where = {name: path for path, name in found.names.items() if path[0] == "areas"}
     for kind in KINDS:
         used = {r["area"] for r in indicators if kind in r["applies_to"]}
-        for area in sorted(set(areas) - used):
-            found.add("empty_area", ("areas",), area=area, kind={lang: tr(f"kind.{kind}", lang) for lang in LANGS})
+        for area in sorted(set(areas or ()) - used):
+            kind_name = {lang: tr(f"kind.{kind}", lang) for lang in LANGS}
+            found.add("empty_area", where.get(area, ("areas",)), area=area, kind=kind_name)
     return {
         "version": version,
         "title": dict(title),
         "deadline": deadline,
         "coverage_threshold": float(threshold) if _number(threshold) else math.nan,
-        "areas": _frame(list(areas.values()), "area_id", list(_AREA)),
+        "areas": _frame(list((areas or {}).values()), "area_id", list(_AREA)),
         "indicators": _frame(indicators, "indicator_id", _INDICATOR_COLUMNS),
-        "auxiliary": _auxiliary(found, _list(found, top, "auxiliary"), seen),
-        "compliance": _compliance(found, _list(found, top, "compliance"), seen),
-        "bands": _bands(found, _list(found, top, "bands")),
-        "changelog": _changelog(found, _list(found, top, "changelog")),
+        "auxiliary": _auxiliary(found, _list(found, top, "auxiliary") or [], seen),
+        "compliance": _compliance(found, _list(found, top, "compliance") or [], seen),
+        "bands": _bands(found, _list(found, top, "bands") or []),
+        "changelog": _changelog(found, _list(found, top, "changelog") or []),
     }
 
 
@@ -287,7 +313,7 @@ def _areas(found: YamlProblems, entries: list) -> dict[str, dict]:
     return out
 
 
-def _indicators(found: YamlProblems, entries: list, areas: dict, seen: dict) -> list[dict]:
+def _indicators(found: YamlProblems, entries: list, areas: dict | None, seen: dict) -> list[dict]:
     rows = []
     for i, raw in _ids(found, entries, "indicators", seen):
         path = ("indicators", i)
@@ -296,7 +322,11 @@ def _indicators(found: YamlProblems, entries: list, areas: dict, seen: dict) -> 
         if entry is None or not isinstance(ind, str):
             continue
         _texts(found, entry, path, (*_TEXT, *_HELP), indicator=ind)
-        if "area" in entry and not (isinstance(entry["area"], str) and entry["area"] in areas):
+        if (
+            areas is not None
+            and "area" in entry
+            and not (isinstance(entry["area"], str) and entry["area"] in areas)
+        ):
             found.add("unknown_area", (*path, "area"), indicator=ind, area=entry["area"])
         type_, direction = entry.get("type"), entry.get("direction")
         if "type" in entry and type_ not in TYPES:
@@ -324,7 +354,9 @@ def _indicators(found: YamlProblems, entries: list, areas: dict, seen: dict) -> 
                 dept_den = dept["denominator"]
                 _denominator(found, dept_den, (*path, "department", "denominator"), ind)
             if "goalposts" in dept:
-                dept_goal = _goalposts(found, dept["goalposts"], (*path, "department", "goalposts"), direction, type_, ind)
+                dept_goal = _goalposts(
+                    found, dept["goalposts"], (*path, "department", "goalposts"), direction, type_, ind
+                )
                 dept_lo, dept_hi = dept_goal or (math.nan, math.nan)
         rows.append(
             {
@@ -355,10 +387,17 @@ def _auxiliary(found: YamlProblems, entries: list, seen: dict) -> pd.DataFrame:
             continue
         _texts(found, entry, path, (*_TEXT, *_HELP), indicator=ind)
         if "type" in entry and entry["type"] not in TYPES:
-            found.add("bad_type", (*path, "type"), indicator=ind, value=entry["type"], allowed=", ".join(TYPES))
+            found.add(
+                "bad_type", (*path, "type"), indicator=ind, value=entry["type"], allowed=", ".join(TYPES)
+            )
         if "feeds" in entry and entry["feeds"] not in DENOMINATORS:
-            found.add("bad_denominator", (*path, "feeds"), indicator=ind, value=entry["feeds"],
-                      allowed=", ".join(DENOMINATORS))
+            found.add(
+                "bad_denominator",
+                (*path, "feeds"),
+                indicator=ind,
+                value=entry["feeds"],
+                allowed=", ".join(DENOMINATORS),
+            )
         applies_to = _kinds(found, entry.get("applies_to", list(KINDS)), (*path, "applies_to"), ind)
         rows.append({"id": ind, **{k: entry.get(k) for k in _AUXILIARY}, "applies_to": applies_to})
     return _frame(rows, "id", [*_AUXILIARY, "applies_to"])
@@ -415,7 +454,9 @@ def _changelog(found: YamlProblems, entries: list) -> list[dict]:
                 date = dt.date.fromisoformat(str(date))
             except ValueError:
                 found.add("bad_date", (*path, "date"), key="date", value=date)
-        change = found.entry(entry.get("change", {}), (*path, "change"), {"vi", "en"}) or {}
+        change = (
+            found.entry(entry["change"], (*path, "change"), {"vi", "en"}) if "change" in entry else None
+        ) or {}
         _texts(found, change, (*path, "change"), ("vi", "en"))
         out.append({"version": entry.get("version"), "date": str(date), "change": dict(change)})
     return out

@@ -138,9 +138,9 @@ def i_mean(df: pd.DataFrame, groups: pd.DataFrame | None) -> pd.DataFrame:
 @_register(IMPUTE, "previous")
 def i_previous(df: pd.DataFrame, groups: pd.DataFrame | None, unit: str = "unit_code", order: str = "year") -> pd.DataFrame:
     """Missing cell := the same unit's latest earlier value (last observation carried forward)."""
-    key = groups[[unit, order]]
-    sorted_idx = key.sort_values(order, kind="stable").index
-    filled = df.loc[sorted_idx].groupby(key.loc[sorted_idx, unit], sort=False).ffill()
+    positions = np.argsort(groups[order].to_numpy(), kind="stable")
+    ordered = df.iloc[positions]
+    filled = ordered.groupby(groups[unit].to_numpy()[positions], sort=False).ffill()
     return filled.loc[df.index]
 
 

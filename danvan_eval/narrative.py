@@ -201,7 +201,8 @@ def province_narrative(scores: pd.DataFrame, framework, lang: str = "vi") -> lis
             continue
         group = tr(f"kind.{kind}", lang)
         top = leaders(scores, kind)
-        key = "narrative.leader" if len(top) == 1 else "narrative.leaders"
+        key = ("narrative.leader" if len(top) == 1
+               else "narrative.leaders" if has_intervals(scores) else "narrative.leaders_tied")
         parts = [tr(key, lang, group=group, names=_names(scores, top))] if top else []
         counts = mine["band"].value_counts()
         bands = [f"{_band_label(framework, b, lang)}: {int(counts[b])}" for b in framework.bands["code"]

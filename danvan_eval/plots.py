@@ -11,6 +11,7 @@ default font, has every Vietnamese glyph.
 from __future__ import annotations
 
 import io
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,8 @@ from matplotlib.patches import Patch
 
 from .errors import DanvanEvalError
 from .i18n import tr
+from .narrative import number
 
-AREAS = ("a1", "a2", "a3", "a4", "a5", "a6")
 KIND_ORDER = ("district", "department")
 # Best band first: green → red, the reading order of a traffic light.
 BAND_PALETTE = ("#1a9850", "#91cf60", "#fdae61", "#d73027")
@@ -99,6 +100,14 @@ def _kind_sorted(scores: pd.DataFrame, by: str, ascending: bool) -> pd.DataFrame
                            kind="stable").drop(columns="_k")
 
 
+def _names(df: pd.DataFrame, lang: str) -> list[str]:
+    """Unit names in ``lang``: ``name_en`` when asked for English and present, else ``name_vi``."""
+    names = df["name_vi"]
+    if lang == "en" and "name_en" in df.columns:
+        names = df["name_en"].fillna(names)
+    return [str(n) for n in names]
+
+
 def _missing_legend(lang: str) -> Patch:
     return Patch(label=tr("label.insufficient_data", lang), **MISSING_STYLE)
 
@@ -126,8 +135,8 @@ def ranking_chart(scores: pd.DataFrame, lang: str = "vi", ax: Axes | None = None
             ax.text(2, yi, tr("label.insufficient_data", lang), va="center", fontsize=8)
         else:
             ax.barh(yi, row["composite"], color=colours.get(row["band"], PEER_COLOUR))
-            ax.text(row["composite"] + 1, yi, f"{row['composite']:.1f}", va="center", fontsize=8)
-    ax.set_yticks(y, [str(n) for n in data["name_vi"]], fontsize=8)
+            ax.text(row["composite"] + 1, yi, number(row["composite"], lang), va="center", fontsize=8)
+    ax.set_yticks(y, _names(data, lang), fontsize=8)
     if data["kind"].nunique() > 1:  # a line between the peer groups: they are ranked separately
         cut = int((data["kind"] == data["kind"].iloc[0]).sum())
         ax.axhline(y[cut - 1] - 0.5, color="black", linewidth=0.8)
@@ -158,7 +167,7 @@ def rank_interval_chart(scores: pd.DataFrame, lang: str = "vi", ax: Axes | None 
     ax.plot(data["rank_median"], y, "o", color=UNIT_COLOUR, label=tr("plot.rank_median", lang))
     if "rank" in data:
         ax.plot(data["rank"], y, "|", color="black", markersize=10, label=tr("label.rank", lang))
-    ax.set_yticks(y, [str(n) for n in data["name_vi"]], fontsize=8)
+    ax.set_yticks(y, _names(data, lang), fontsize=8)
     if data["kind"].nunique() > 1:
         cut = int((data["kind"] == data["kind"].iloc[0]).sum())
         ax.axhline(y[cut - 1] - 0.5, color="black", linewidth=0.8)
@@ -186,7 +195,7 @@ def area_heatmap(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | N
             ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7)
     ax.set_xticks(range(len(areas)), [_area_label(framework, a, lang) for a in areas], fontsize=7,
                   rotation=30, ha="right")
-    ax.set_yticks(range(len(data)), [str(n) for n in data["name_vi"]], fontsize=7)
+    ax.set_yticks(range(len(data)), _names(data, lang), fontsize=7)
     if data["kind"].nunique() > 1:
         cut = int((data["kind"] == data["kind"].iloc[0]).sum())
         ax.axhline(cut - 0.5, color="black", linewidth=1.2)
@@ -214,7 +223,7 @@ def radar(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax:
     peer = np.append(median.to_numpy(float), median.iloc[0])
     ax.plot(closed, peer, "--", color=PEER_COLOUR, label=tr("plot.peer_median", lang, group=_kind(unit, lang)))
     mine = np.append(unit[areas].to_numpy(float), unit[areas].iloc[0])
-    ax.plot(closed, mine, "o-", color=UNIT_COLOUR, label=str(unit["name_vi"]))  # NaN breaks the line
+    ax.plot(closed, mine, "o-", color=UNIT_COLOUR, label=_names(unit.to_frame().T, lang)[0])  # NaN breaks the line
     if not np.isnan(mine).any():
         ax.fill(closed, mine, color=UNIT_COLOUR, alpha=0.15)
     labels = [_area_label(framework, a, lang) + ("\n" + tr("label.insufficient_data", lang)
@@ -222,7 +231,7 @@ def radar(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax:
     ax.set_xticks(angles, labels, fontsize=8)
     ax.set_ylim(0, 100)
     ax.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100"], fontsize=7)
-    ax.legend(loc="upper right", bbox_to_anchor=(1.15, 1.12), fontsize=7)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=7, ncols=2)
     return fig
 
 
@@ -243,13 +252,13 @@ def area_bars(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi",
             ax.text(2, yi, tr("label.insufficient_data", lang), va="center", fontsize=8)
         else:
             ax.barh(yi, unit[a], color=UNIT_COLOUR)
-            ax.text(unit[a] + 1, yi, f"{unit[a]:.1f}", va="center", fontsize=8)
+            ax.text(unit[a] - 1, yi, number(unit[a], lang), va="center", ha="right", color="white", fontsize=8)
     ax.plot(median.to_numpy(float), y, "D", color="black", markersize=5,
             label=tr("plot.peer_median", lang, group=_kind(unit, lang)))
     ax.set_yticks(y, [_area_label(framework, a, lang) for a in areas], fontsize=8)
     ax.set_xlim(0, 110)
     ax.set_xlabel(tr("label.score", lang))
-    ax.set_title(str(unit["name_vi"]))
+    ax.set_title(_names(unit.to_frame().T, lang)[0])
     ax.legend(loc="lower right", fontsize=7)
     return fig
 
@@ -266,8 +275,8 @@ def trend_chart(trend: pd.DataFrame, unit_code: str, lang: str = "vi", ax: Axes 
     fig, ax = _axes(ax, (7, 3.5))
     ax.plot(peers.index, peers.to_numpy(), "--", color=PEER_COLOUR,
             label=tr("plot.peer_median", lang, group=tr(f"kind.{kind}", lang)))
-    ax.plot(mine["year"], mine["composite"], "o-", color=UNIT_COLOUR, label=str(mine["name_vi"].iloc[-1])
-            if "name_vi" in mine else str(unit_code))
+    ax.plot(mine["year"], mine["composite"], "o-", color=UNIT_COLOUR,
+            label=_names(mine, lang)[-1] if "name_vi" in mine else str(unit_code))
     for _, row in mine[mine["composite"].isna()].iterrows():
         ax.axvspan(row["year"] - 0.3, row["year"] + 0.3, **MISSING_STYLE)
         ax.text(row["year"], 50, tr("label.insufficient_data", lang), rotation=90, ha="center", va="center",
@@ -301,7 +310,7 @@ def band_distribution(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axe
         bars = ax.bar(x + (i - (len(kinds) - 1) / 2) * width, counts, width, **style)
         ax.bar_label(bars, fontsize=7)
     labels = [_band_label(b, lang) for _, b in bands.iterrows()] + [tr("label.insufficient_data", lang)]
-    ax.set_xticks(x, labels, fontsize=8, rotation=15, ha="right")
+    ax.set_xticks(x, [textwrap.fill(label, 16) for label in labels], fontsize=8)
     ax.set_ylabel(tr("plot.n_units", lang))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_title(tr("plot.band_distribution_title", lang))

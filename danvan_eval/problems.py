@@ -51,11 +51,11 @@ def problem(
 ) -> Problem:
     """A ``Problem`` whose messages are the i18n key ``problem.<code>`` filled with ``fields``.
 
-    ``unit`` and ``indicator`` are also available to the message. A field given as ``{"vi": ..., "en": ...}``
+    ``file``, ``row``, ``unit`` and ``indicator`` are also available to the message. A field given as ``{"vi": ..., "en": ...}``
     is filled per language (e.g. a kind of unit named in the message). Explicit ``message_vi`` and
     ``message_en`` replace the i18n text, for a one-off problem of a caller without its own key.
     """
-    fields = {"unit": unit, "indicator": indicator, **fields}
+    fields = {"file": file, "row": row, "unit": unit, "indicator": indicator, **fields}
 
     def message(lang: str) -> str:
         given = message_vi if lang == "vi" else message_en
@@ -148,7 +148,9 @@ class YamlProblems:
 
     def add(self, code: str, path: tuple, **fields: object) -> None:
         """Record problem ``code`` at ``path``; ``fields`` fill the message (and ``unit``/``indicator``)."""
-        self.found.append(problem(code, file=self.file, row=self.line(path), cell=self.cell(path) or None, **fields))
+        self.found.append(
+            problem(code, file=self.file, row=self.line(path), cell=self.cell(path) or None, **fields)
+        )
 
     def entry(self, value: object, path: tuple, required: set[str], optional: set[str] = frozenset(), **who):
         """``value`` as a dict if it is a mapping, after reporting its missing and unknown keys; else None."""
@@ -177,8 +179,14 @@ def read_yaml(path: object) -> tuple[object, YamlProblems]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        found.found.append(problem("yaml_syntax", file=path, row=mark.line + 1 if mark else None,
-                                   detail=getattr(err, "problem", None) or str(err)))
+        found.found.append(
+            problem(
+                "yaml_syntax",
+                file=path,
+                row=mark.line + 1 if mark else None,
+                detail=getattr(err, "problem", None) or str(err),
+            )
+        )
         return None, found
 
     def walk(n: yaml.Node, at: tuple) -> None:
@@ -186,8 +194,16 @@ def read_yaml(path: object) -> tuple[object, YamlProblems]:
             for k, v in n.value:
                 key = (*at, k.value)
                 if key in found.lines:
-                    found.found.append(problem("duplicate_key", file=path, row=k.start_mark.line + 1,
-                                               cell=found.cell(key), key=k.value, first=found.lines[key]))
+                    found.found.append(
+                        problem(
+                            "duplicate_key",
+                            file=path,
+                            row=k.start_mark.line + 1,
+                            cell=found.cell(key),
+                            key=k.value,
+                            first=found.lines[key],
+                        )
+                    )
                 else:
                     found.lines[key] = k.start_mark.line + 1
                 walk(v, key)

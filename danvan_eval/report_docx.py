@@ -39,12 +39,13 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
 
 
 def vn_number(x: float | None, digits: int = 1, sign: bool = False) -> str:
-    """``85.25 → "85,3"``, ``1234 → "1.234"``, ``sign`` adds ``+``; missing → ``"—"``."""
+    """``85.34 → "85,3"``, ``1234 → "1.234"``, ``-1.6 → "−1,6"``, ``sign`` adds ``+``; missing → ``"—"``."""
     if x is None or pd.isna(x):
         return "—"
     v = round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0: no "-0,0"
     text = f"{v:{'+' if sign and v != 0 else ''},.{digits}f}"
-    return text.translate({ord(","): ".", ord("."): ","})
+    # a true minus sign: a line never breaks after it, as it does after a hyphen
+    return text.translate({ord(","): ".", ord("."): ",", ord("-"): "−"})
 
 
 def vn_percent(x: float | None, digits: int = 1) -> str:
@@ -186,7 +187,7 @@ def rule(container, length_mm: float, width_mm: float, after: float = 0):
     fmt = p.paragraph_format
     side = Mm(max(width_mm - length_mm, 0) / 2)
     fmt.left_indent, fmt.right_indent, fmt.first_line_indent = side, side, Mm(0)
-    fmt.space_before, fmt.space_after = Pt(0), Pt(after)
+    fmt.space_before, fmt.space_after = Pt(2), Pt(after)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(1)
     _border(p, ("bottom",), size=6)
@@ -278,20 +279,24 @@ def data_table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], widths
 
 
 # ---------------------------------------------------------------- figures
-def figure(doc, fig, caption: str, width_mm: float = 160, dpi: int = 170) -> None:
-    """A matplotlib figure as a centred PNG (``dpi`` 150–200), its caption below in italics; closes ``fig``."""
-    import matplotlib.pyplot as plt
+def figure(doc, fig, caption: str, width_mm: float = 150, max_height_mm: float = 200, dpi: int = 170) -> None:
+    """A matplotlib figure as a centred PNG printed at ``dpi`` (150–200), its caption below in italics.
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
-    plt.close(fig)
-    buf.seek(0)
+    The figure is redrawn at its printed size first, so that its text keeps its point size on paper and the
+    picture is neither blurred nor needlessly heavy. Its own title is dropped: the caption says it.
+    """
+    for ax in fig.axes:
+        ax.set_title("")
     w_in, h_in = fig.get_size_inches()
-    # a tall figure must still fit under the header of a page: cap its height at 190 mm
-    width = min(width_mm, 190 * w_in / h_in) if h_in else width_mm
-    doc.add_picture(buf, width=Mm(width))
+    width_in = min(width_mm, max_height_mm * w_in / h_in) / 25.4
+    fig.set_size_inches(width_in, h_in * width_in / w_in)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    buf.seek(0)
+    doc.add_picture(buf, width=Mm(width_in * 25.4))
     pic = doc.paragraphs[-1].paragraph_format
     pic.alignment, pic.first_line_indent, pic.keep_with_next = WD_ALIGN_PARAGRAPH.CENTER, Mm(0), True
+    pic.space_before = Pt(6)
     cap = doc.add_paragraph(caption, style="Caption")
     cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
 

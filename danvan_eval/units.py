@@ -22,8 +22,18 @@ from .problems import YamlProblems, read_yaml
 KINDS = ("district", "department")
 DATED = ("population", "n_communes", "n_remote_communes")  # attributes that may change over time
 COLUMNS = [
-    "code", "name_vi", "name_en", "kind", "type_vi", "type_en", *DATED, "mountainous", "valid_from", "valid_to",
-    "source", "note",
+    "code",
+    "name_vi",
+    "name_en",
+    "kind",
+    "type_vi",
+    "type_en",
+    *DATED,
+    "mountainous",
+    "valid_from",
+    "valid_to",
+    "source",
+    "note",
 ]
 HISTORY_COLUMNS = ["code", "attribute", "valid_from", "value", "source"]
 DEFAULT_DEADLINE = (11, 25)
@@ -70,7 +80,9 @@ class Registry:
         """The units expected to report for ``year``: those valid on that year's deadline (25 November)."""
         return self.on(dt.date(int(year), *deadline))
 
-    def get(self, code: str, year: int | None = None, deadline: tuple[int, int] = DEFAULT_DEADLINE) -> pd.Series:
+    def get(
+        self, code: str, year: int | None = None, deadline: tuple[int, int] = DEFAULT_DEADLINE
+    ) -> pd.Series:
         """One unit's row; with ``year``, its attribute values on that year's deadline.
 
         Raises
@@ -81,7 +93,9 @@ class Registry:
         table = self.units if year is None else self.values_on(dt.date(int(year), *deadline))
         match = table[table["code"] == str(code)]
         if match.empty:
-            raise KeyError(f"{tr('error.unknown_unit_code', 'vi', unit=code)} / {tr('error.unknown_unit_code', 'en', unit=code)}")
+            raise KeyError(
+                f"{tr('error.unknown_unit_code', 'vi', unit=code)} / {tr('error.unknown_unit_code', 'en', unit=code)}"
+            )
         return match.iloc[0]
 
 
@@ -105,7 +119,9 @@ def load_registry(path: str | Path | None = None) -> Registry:
     units, history = _parse(data, found)
     if found.found:
         raise RegistryError(found.frame(), file=path)
-    return Registry(units=units, history=history, path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    return Registry(
+        units=units, history=history, path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest()
+    )
 
 
 # ---------------------------------------------------------------- validation
@@ -198,19 +214,32 @@ def _parse(data: object, found: YamlProblems) -> tuple[pd.DataFrame, pd.DataFram
         source = _source(entry.get("source"))
         if "source" in entry and source is None:
             found.add("missing_source", (*path, "source"), unit=code)
-        start = _date(found, entry["valid_from"], (*path, "valid_from"), "valid_from", unit=code) if "valid_from" in entry else None
+        start = (
+            _date(found, entry["valid_from"], (*path, "valid_from"), "valid_from", unit=code)
+            if "valid_from" in entry
+            else None
+        )
         end = None
         if entry.get("valid_to") is not None:
             end = _date(found, entry["valid_to"], (*path, "valid_to"), "valid_to", unit=code)
         if start is not None and end is not None and end < start:
-            found.add("dates_reversed", (*path, "valid_to"), unit=code, valid_from=start.date(), valid_to=end.date())
+            found.add(
+                "dates_reversed", (*path, "valid_to"), unit=code, valid_from=start.date(), valid_to=end.date()
+            )
         mountainous = entry.get("mountainous", False)
         if not isinstance(mountainous, bool):
             found.add("bad_bool", (*path, "mountainous"), unit=code, key="mountainous", value=mountainous)
-        dated = {key: _dated(found, entry[key], (*path, key), key, start, unit=code) for key in DATED if key in entry}
+        dated = {
+            key: _dated(found, entry[key], (*path, key), key, start, unit=code)
+            for key in DATED
+            if key in entry
+        }
         _check_remote(found, dated, path, code)
         for key, values in dated.items():
-            history += [{"code": code, "attribute": key, "valid_from": d, "value": v, "source": s or source} for d, v, s in values]
+            history += [
+                {"code": code, "attribute": key, "valid_from": d, "value": v, "source": s or source}
+                for d, v, s in values
+            ]
         rows.append(
             {
                 "code": code,
@@ -239,5 +268,11 @@ def _check_remote(found: YamlProblems, dated: dict, path: tuple, code: str) -> N
         r = [v for d, v, _ in remote if d <= day]
         c = [v for d, v, _ in communes if d <= day]
         if r and c and r[-1] > c[-1]:
-            found.add("remote_exceeds_communes", (*path, "n_remote_communes"), unit=code, remote=r[-1], communes=c[-1])
+            found.add(
+                "remote_exceeds_communes",
+                (*path, "n_remote_communes"),
+                unit=code,
+                remote=r[-1],
+                communes=c[-1],
+            )
             return

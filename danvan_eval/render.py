@@ -1,0 +1,168 @@
+"""Executing report notebooks with papermill and exporting them to HTML, in parallel.
+
+One ``Job`` is one notebook to execute with its parameters; ``render`` executes it, writes the executed
+``.ipynb`` (also when a cell failed: papermill writes it before raising) and exports it to ``.html`` without
+code cells, with an exporter reused by the process (10–50 ms instead of 1.6 s for ``jupyter nbconvert``).
+
+A ``Renderer`` runs the jobs on a process pool of warm kernels (``kernels.ENGINE``), or on a Dask cluster when
+a scheduler address is given. A failing notebook is a result, not an exception: the others go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.util
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+
+from . import kernels
+
+KERNEL = "python3"
+CELL_TIMEOUT = 600  # seconds; a report cell that runs longer is stuck
+FRESH_ENGINE = "nbclient"  # papermill's default: a new kernel per notebook (used on Dask clusters)
+
+_local = threading.local()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute: ``name`` (unit code, ``province``…), input, output ``.ipynb``, parameters."""
+
+    name: str
+    notebook: Path
+    output: Path
+    parameters: dict[str, Any]
+    title: str = ""
+
+    @property
+    def html(self) -> Path:
+        return self.output.with_suffix(".html")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What became of a job: ``ok``, seconds spent, and for a failure the error and the failing cell."""
+
+    name: str
+    ok: bool
+    seconds: float
+    error: str = ""
+    cell: int | None = None
+    files: list[str] = field(default_factory=list)
+
+
+def exporter():
+    """This thread's HTML exporter: outputs only, no code, no prompts (built once; building costs ~0.3 s)."""
+    if not hasattr(_local, "exporter"):
+        from nbconvert import HTMLExporter
+
+        _local.exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    return _local.exporter
+
+
+def export_html(nb: nbformat.NotebookNode, path: Path, title: str = "") -> Path:
+    """Write ``nb`` as HTML without code cells."""
+    body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": title or path.stem}})
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def render(job: Job, engine: str = kernels.ENGINE) -> Rendered:
+    """Execute ``job`` with papermill and export it to HTML; a failure is returned, never raised."""
+    start = time.perf_counter()
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        nb = papermill.execute_notebook(
+            str(job.notebook), str(job.output), parameters=job.parameters, engine_name=engine,
+            kernel_name=KERNEL, progress_bar=False, log_output=False, execution_timeout=CELL_TIMEOUT,
+            shutdown_kernel="immediate",
+        )
+    except papermill.PapermillExecutionError as err:
+        kernels.close()  # whatever the failed notebook left in its kernel must not reach the next one
+        return _failed(job, start, f"{err.ename}: {err.evalue}", err.exec_count)
+    except Exception as err:  # a dead kernel, a bad notebook: still a result of this job alone
+        kernels.close()
+        return _failed(job, start, f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=3)}", None)
+    export_html(nb, job.html, job.title)
+    return Rendered(job.name, True, round(time.perf_counter() - start, 4), files=[str(job.output), str(job.html)])
+
+
+def _failed(job: Job, start: float, error: str, cell: int | None) -> Rendered:
+    files = []
+    if job.output.exists():  # papermill wrote the notebook up to the failing cell: keep it, readable
+        files = [str(job.output), str(export_html(nbformat.read(job.output, as_version=4), job.html, job.title))]
+    return Rendered(job.name, False, round(time.perf_counter() - start, 4), error=error, cell=cell, files=files)
+
+
+def render_fresh(job: Job) -> Rendered:
+    """``render`` with a new kernel for this notebook alone (Dask workers: no kernel outlives its task)."""
+    return render(job, FRESH_ENGINE)
+
+
+def _init_worker() -> None:
+    # A pool worker exits without running atexit hooks; multiprocessing's finalizers do run.
+    multiprocessing.util.Finalize(None, kernels.close, exitpriority=10)
+
+
+def _preload() -> None:
+    kernels.preload(KERNEL)
+
+
+class Renderer:
+    """Where notebooks execute: ``workers`` processes with a warm kernel each, or the Dask cluster at
+    ``scheduler``. Enter it early: the pool's kernels start while the caller is still scoring."""
+
+    def __init__(self, workers: int = 2, scheduler: str | None = None):
+        self.workers, self.scheduler = max(1, int(workers)), scheduler
+        self._pool: ProcessPoolExecutor | None = None
+        self._client = None
+
+    def __enter__(self) -> Renderer:
+        if self.scheduler:
+            from distributed import Client
+
+            self._client = Client(self.scheduler)
+        elif self.workers > 1:
+            # fork: the workers inherit the imported libraries instead of importing them again (~1 s each);
+            # they are forked now, before the caller starts threads (progress bar).
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker)
+            for _ in range(self.workers):
+                self._pool.submit(_preload)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        kernels.close()
+
+    def run(self, jobs: list[Job], on_done: Callable[[Rendered], None] | None = None) -> list[Rendered]:
+        """Render every job; returns the results in completion order, calling ``on_done`` on each."""
+        results = []
+        for result in self._results(jobs):
+            results.append(result)
+            if on_done:
+                on_done(result)
+        return results
+
+    def _results(self, jobs: list[Job]) -> Iterator[Rendered]:
+        if self._client is not None:
+            from distributed import as_completed as dask_completed
+
+            futures = [self._client.submit(render_fresh, job, pure=False) for job in jobs]
+            yield from (f.result() for f in dask_completed(futures))
+        elif self._pool is not None:
+            yield from (f.result() for f in as_completed([self._pool.submit(render, job) for job in jobs]))
+        else:  # one worker: this process keeps one warm kernel for the run
+            yield from (render(job) for job in jobs)

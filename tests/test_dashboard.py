@@ -1,0 +1,294 @@
+"""The dashboard's widget classes and tables, without a browser (tests/test_dashboard_browser.py drives one)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from danvan_eval import dashboard_server, scoring
+from danvan_eval.dashboard import Dashboard, ranking
+from danvan_eval.dashboard_data import DashboardData, download_links, export_table, load_year
+from danvan_eval.outputs import read_csv
+from danvan_eval.runner import score_year
+from danvan_eval.runs import default_run_path, load_run
+
+DEMO_YEARS = (2022, 2023, 2024)
+AREAS = ["a1", "a2", "a3", "a4", "a5", "a6"]
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "dashboard.ipynb"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    """The demo years 2022–2024 scored by the library, as a yearly run writes them (no notebooks)."""
+    out = tmp_path_factory.mktemp("outputs")
+    for year in DEMO_YEARS:
+        score_year(load_run(default_run_path(year)), out)
+    return out
+
+
+@pytest.fixture
+def outputs(demo, tmp_path) -> Path:
+    """A copy of the demo outputs that a test may alter."""
+    return Path(shutil.copytree(demo, tmp_path / "outputs"))
+
+
+def rows(table_html: str) -> dict[str, dict[str, str]]:
+    """unit code → {column: cell text} of the ranking table, in the table's order."""
+    out = {}
+    for unit, body in re.findall(r'<tr data-unit="([^"]+)">(.*?)</tr>', table_html):
+        cells = re.findall(r'<td data-col="(\w+)"[^>]*>(.*?)</td>', body)
+        out[unit] = {c: re.sub(r"<[^>]+>", "", v) for c, v in cells}
+    return out
+
+
+def is_png(image) -> bool:
+    return bytes(image.value).startswith(b"\x89PNG")
+
+
+def file_scores(folder: Path, year: int, kind: str) -> pd.DataFrame:
+    s = read_csv(folder / str(year) / "scores.csv")
+    return s[s["kind"] == kind].set_index("unit_code")
+
+
+# ---------------------------------------------------------------- ranking: the library's own computation
+def test_official_weights_give_the_scored_result(demo):
+    data = load_year(demo, 2024)
+    frame = ranking(data, "district").set_index("unit_code")
+    expected = file_scores(demo, 2024, "district")
+    assert list(frame.index) == sorted(expected.index)
+    assert frame["rank"].tolist() == expected.loc[frame.index, "rank"].tolist()
+    assert frame["band"].tolist() == expected.loc[frame.index, "band"].tolist()
+    assert (frame["rank_shift"] == 0).all()
+    assert data.weights == dict.fromkeys(AREAS, 1.0)
+
+
+def test_other_weights_recompose_exactly_like_scoring(demo):
+    data = load_year(demo, 2024)
+    weights = {**data.weights, "a1": 3.0, "a4": 0.5}
+    frame = ranking(data, "district", weights).set_index("unit_code")
+    areas = file_scores(demo, 2024, "district").sort_index()
+    expected = scoring.recompose(areas[AREAS], weights, "amean")
+    pd.testing.assert_series_equal(frame["composite"], expected["composite"], check_names=False)
+    assert frame["rank"].tolist() == expected["rank"].tolist()
+    assert frame["band"].tolist() == scoring.classify(expected["composite"], data.framework.bands).tolist()
+    assert (frame["rank_shift"] == areas["rank"] - expected["rank"]).all()
+    assert frame["rank_shift"].abs().sum() > 0  # these weights do move units
+
+
+# ---------------------------------------------------------------- the page
+def test_dashboard_opens_on_the_latest_year_with_the_official_ranking(demo):
+    d = Dashboard.from_folder(demo)
+    assert (d.year.value, d.kind.value, d.lang) == (2024, "district", "vi")
+    table = rows(d.table.html.value)
+    expected = file_scores(demo, 2024, "district")["rank"]
+    assert {u: int(r["rank"]) for u, r in table.items()} == expected.to_dict()
+    assert [int(r["rank"]) for r in table.values()] == sorted(expected)  # sorted by rank
+    assert "Năm 2024 — Huyện, thị xã, thành phố: 11 đơn vị, 11 đơn vị được xếp hạng." in d.table.summary.value
+    assert 'data-col="shift"' not in d.table.html.value  # official weights: no shift column
+    assert "Đang dùng trọng số chính thức" in d.weights.status.value
+
+
+def test_moving_a_slider_reranks_and_shows_each_shift(demo):
+    d = Dashboard.from_folder(demo)
+    d.weights.sliders["a3"].value = 3.0
+    weights = {**dict.fromkeys(AREAS, 1.0), "a3": 3.0}
+    areas = file_scores(demo, 2024, "district")
+    expected = scoring.recompose(areas[AREAS], weights, "amean")["rank"]
+    table = rows(d.table.html.value)
+    assert {u: int(r["rank"]) for u, r in table.items()} == expected.to_dict()
+    shift = (areas["rank"] - expected).to_dict()
+    arrows = {u: ("=" if s == 0 else f"↑{s}" if s > 0 else f"↓{-s}") for u, s in shift.items()}
+    assert {u: r["shift"] for u, r in table.items()} == arrows
+    assert "KHÔNG phải kết quả chính thức" in d.weights.status.value
+
+    d.weights.reset.click()
+    assert d.weights.weights == dict.fromkeys(AREAS, 1.0)
+    assert 'data-col="shift"' not in d.table.html.value
+    assert {u: int(r["rank"]) for u, r in rows(d.table.html.value).items()} == areas["rank"].to_dict()
+
+
+def test_all_weights_zero_is_refused_and_keeps_the_table(demo):
+    d = Dashboard.from_folder(demo)
+    before = d.table.html.value
+    d.weights.set(dict.fromkeys(AREAS, 0.0))
+    assert "Cần ít nhất một trọng số lớn hơn 0" in d.weights.status.value
+    assert d.table.html.value == before
+
+
+def test_year_and_group_change_the_table(demo):
+    d = Dashboard.from_folder(demo)
+    d.year.value = 2023
+    assert 'data-year="2023"' in d.table.html.value
+    table = rows(d.table.html.value)
+    # Tuy Phước has no composite in 2023: shown as insufficient data, unranked, last — never as 0
+    assert table["550"] == {**table["550"], "rank": "—", "composite": "Không đủ số liệu", "band": "Không đủ số liệu"}
+    assert list(table)[-1] == "550"
+    assert "1 đơn vị không đủ số liệu để xếp hạng." in d.table.summary.value
+    d.kind.value = "department"
+    assert 'data-kind="department"' in d.table.html.value
+    assert set(rows(d.table.html.value)) == set(file_scores(demo, 2023, "department").index)
+
+
+def test_sorting_by_any_column(demo):
+    d = Dashboard.from_folder(demo)
+    d.table.sort.value = "change"
+    d.table.order.value = False
+    change = file_scores(demo, 2024, "district")["composite_change"]
+    expected = change.sort_values(ascending=False, na_position="last", kind="stable")
+    assert list(rows(d.table.html.value)) == [u for u in expected.index if pd.notna(change[u])] + \
+        [u for u in sorted(expected.index) if pd.isna(change[u])]
+    d.table.sort.value = "name"
+    d.table.order.value = True
+    names = [r["name"] for r in rows(d.table.html.value).values()]
+    assert names == sorted(names)
+
+
+def test_english_switch(demo):
+    d = Dashboard.from_folder(demo)
+    d.language.value = "en"
+    assert "<th data-col=\"composite\">Composite score</th>" in d.table.html.value
+    assert d.kind.options == (("Districts, towns and city", "district"),
+                              ("Provincial departments and agencies", "department"))
+    assert d.weights.sliders["a4"].description == "Administrative reform"
+    assert re.fullmatch(r"\d+\.\d", rows(d.table.html.value)["540"]["composite"])
+    d.language.value = "vi"
+    assert re.fullmatch(r"\d+,\d", rows(d.table.html.value)["540"]["composite"])  # Vietnamese decimal comma
+
+
+def test_areas_tab_draws_its_figures_when_opened(demo):
+    d = Dashboard.from_folder(demo)
+    assert bytes(d.areas.heatmap.value) == b""  # not drawn while hidden
+    d.tabs.selected_index = 1
+    assert is_png(d.areas.heatmap) and is_png(d.areas.bands)
+    assert d.areas.intervals not in d.areas.children  # the demo scores carry no rank interval
+
+
+def test_unit_profile(demo):
+    d = Dashboard.from_folder(demo)
+    d.tabs.selected_index = 2
+    d.profile.unit.value = "544"
+    p = d.profile
+    assert is_png(p.radar) and is_png(p.trend)
+    assert "Huyện Hoài Ân" in p.header.value and "Hạng 11/11" in p.header.value
+    assert "Chưa có báo cáo HTML của đơn vị" in p.header.value
+    indicators = re.findall(r'<tr data-indicator="(\w+)" class="dv-status-(\w+)">(.*?)</tr>', p.indicators.value)
+    ind = read_csv(demo / "2024" / "indicators.csv")
+    mine = ind[ind["unit_code"] == "544"]
+    assert {i for i, _, _ in indicators} == set(mine["indicator_id"])
+    first = indicators[0]
+    assert first[0] == "i1_plan_issued"  # the framework's order
+    assert "Ban hành kế hoạch năm" in first[2] and "II.1.a" in first[2]
+    assert {s for _, s, _ in indicators} <= {"reported", "missing", "not_applicable", "imputed"}
+
+
+def test_report_links_only_where_a_report_exists(outputs):
+    (outputs / "2024" / "units").mkdir()
+    (outputs / "2024" / "units" / "540.html").write_text("<h1>540</h1>", encoding="utf-8")
+    d = Dashboard.from_folder(outputs)
+    links = re.findall(r'<tr data-unit="(\w+)">.*?href="([^"]+)"', d.table.html.value)
+    assert links == [("540", "danvan/reports/2024/units/540.html")]
+    assert re.fullmatch(dashboard_server.REPORT_ROUTE, "/" + links[0][1])
+    for bad in ("/danvan/reports/2024/units/../scores.csv", "/danvan/reports/2024/scores.csv",
+                "/danvan/reports/2024/units/.hidden.html", "/danvan/reports/x/units/540.html"):
+        assert not re.fullmatch(dashboard_server.REPORT_ROUTE, bad)
+
+
+# ---------------------------------------------------------------- downloads
+def test_downloads_are_the_current_table_and_safe(outputs):
+    scores = read_csv(outputs / "2024" / "scores.csv")
+    scores.loc[scores["unit_code"] == "540", "name_vi"] = '=HYPERLINK("http://x","y")'
+    scores.to_csv(outputs / "2024" / "scores.csv", index=False, encoding="utf-8-sig")
+    data = load_year(outputs, 2024)
+    frame = ranking(data, "district", {**data.weights, "a2": 2.0})
+    table = export_table(frame, data, "vi", modified=True)
+    assert table.loc[table["Mã đơn vị"] == "540", "Đơn vị"].item() == '\'=HYPERLINK("http://x","y")'
+    assert "Thay đổi hạng do trọng số" in table.columns and "Báo cáo đơn vị" not in table.columns
+
+    links = download_links(table, "xep-hang_2024_district", "vi")
+    bodies = dict(re.findall(r'download="[^"]+\.(csv|xlsx)" href="data:[^;]+(?:;charset=utf-8)?;base64,([^"]+)"',
+                             links))
+    csv = base64.b64decode(bodies["csv"])
+    assert csv.startswith("\ufeff".encode())  # Excel reads Vietnamese from UTF-8 only with the BOM
+    back = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", dtype=str)
+    assert back["Đơn vị"].tolist() == table["Đơn vị"].tolist()
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(bodies["xlsx"])))
+    sheet = list(book.active.values)
+    assert list(sheet[0]) == list(table.columns) and len(sheet) == len(table) + 1
+    assert '\'=HYPERLINK("http://x","y")' in [c for r in sheet for c in r]
+
+
+# ---------------------------------------------------------------- empty and broken states
+def test_no_outputs_tells_how_to_run_a_year_in_both_languages(tmp_path):
+    d = Dashboard.from_folder(tmp_path / "nothing-here")
+    text = d.notice.value
+    assert "Chưa có kết quả đánh giá nào" in text and "No evaluation results" in text
+    assert text.count("make demo") == 2 and text.count("danvan-eval run --year 2024") == 2
+    assert "dv-empty" in text
+    d.language.value = "en"
+    assert "Evaluation of Directive 33/CT-TTg" in d.header.value
+
+
+def test_a_broken_year_is_reported_and_the_others_shown(outputs):
+    (outputs / "2023" / "scores.csv").write_text("not,a\n\"broken", encoding="utf-8")
+    data = DashboardData.load(outputs)
+    assert sorted(data.years) == [2022, 2024] and list(data.problems) == [2023]
+    d = Dashboard(data)
+    assert "Không đọc được kết quả năm 2023" in d.notice.value
+    assert [v for _, v in d.year.options] == [2024, 2022]
+
+
+def test_missing_areas_are_shown_as_insufficient_never_zero(outputs):
+    path = outputs / "2024" / "scores.csv"
+    scores = read_csv(path)
+    scores = scores.drop(columns="a6")  # an area absent from the file altogether
+    scores.loc[scores["unit_code"] == "542", "a2"] = np.nan
+    scores.to_csv(path, index=False, encoding="utf-8-sig")
+    d = Dashboard.from_folder(outputs)
+    assert "Không đủ số liệu ở mọi đơn vị của khối cho lĩnh vực: Phối hợp với Mặt trận." in d.notice.value
+    d.weights.sliders["a1"].value = 2.0  # recomputing needs every area: no unit can be ranked
+    table = rows(d.table.html.value)
+    assert {r["composite"] for r in table.values()} == {"Không đủ số liệu"}
+    assert {r["rank"] for r in table.values()} == {"—"}
+    d.tabs.selected_index = 2
+    d.profile.unit.value = "542"
+    assert is_png(d.profile.radar)
+
+
+def test_rank_interval_column_when_the_scores_carry_it(outputs):
+    path = outputs / "2024" / "scores.csv"
+    scores = read_csv(path)
+    scores["rank_median"] = scores["rank"]
+    scores["rank_p05"] = (scores["rank"] - 1).clip(lower=1)
+    scores["rank_p95"] = scores["rank"] + 2
+    scores.to_csv(path, index=False, encoding="utf-8-sig")
+    d = Dashboard.from_folder(outputs)
+    table = rows(d.table.html.value)
+    assert table["540"]["interval"] == "1–3"
+    assert "Khoảng xếp hạng (5–95 %)" in d.table.html.value
+    d.tabs.selected_index = 1
+    assert d.areas.intervals in d.areas.children and is_png(d.areas.intervals)
+
+
+# ---------------------------------------------------------------- notebook and server
+def test_notebook_is_a_parameters_cell_and_one_call():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code[0]["metadata"]["tags"] == ["parameters"]
+    assert all(not c["outputs"] and c["execution_count"] is None for c in code)
+    assert "Dashboard.from_folder(outputs, lang=lang)" in "".join(code[-1]["source"])
+
+
+def test_voila_is_bound_to_localhost_with_preheated_kernels():
+    argv = dashboard_server.voila_argv(8999, open_browser=False)
+    assert argv[0] == str(dashboard_server.NOTEBOOK)
+    assert {"--port=8999", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--preheat_kernel=True",
+            "--pool_size=2", "--strip_sources=True", "--no-browser"} <= set(argv)

@@ -1,0 +1,354 @@
+"""The annual synthesis report (.docx): its form (Decree 30/2020/NĐ-CP), and every figure equal to the scores."""
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from danvan_eval import cli
+from danvan_eval import compliance as compliance_mod
+from danvan_eval.errors import DanvanEvalError
+from danvan_eval.outputs import read_csv, write_csv
+from danvan_eval.report import write_report
+from danvan_eval.report_docx import vn_number
+from danvan_eval.runner import score_year
+from danvan_eval.runs import default_run_path, load_run
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2024
+UNIT_HEADER = ["TT", "Cơ quan, đơn vị", "Điểm tổng hợp", f"So với năm {YEAR - 1}", "Xếp loại", "Xếp hạng"]
+NUMBER = re.compile(r"[+−-]?\d+(?:\.\d{3})*(?:,\d+)?")
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory) -> Path:
+    """The demo years 2023 and 2024 scored into a temporary outputs folder."""
+    root = tmp_path_factory.mktemp("outputs")
+    for year in (YEAR - 1, YEAR):
+        score_year(load_run(default_run_path(year, ROOT)), root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(outputs) -> Path:
+    return write_report(outputs, YEAR, None)
+
+
+@pytest.fixture(scope="module")
+def doc(report):
+    return Document(str(report))
+
+
+@pytest.fixture(scope="module")
+def scores(outputs) -> pd.DataFrame:
+    return read_csv(outputs / str(YEAR) / "scores.csv")
+
+
+def number(text: str) -> float:
+    """``"−1.234,5" → -1234.5`` (Vietnamese notation back to a float)."""
+    return float(text.replace(".", "").replace(",", ".").replace("−", "-"))
+
+
+def all_text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    for section in doc.sections:
+        parts += [p.text for p in section.header.paragraphs + section.first_page_header.paragraphs]
+    return "\n".join(parts)
+
+
+def tables_with_header(doc, first_columns: list[str]):
+    return [t for t in doc.tables if [c.text for c in t.rows[0].cells][: len(first_columns)] == first_columns]
+
+
+def borders(table) -> dict[str, str]:
+    found = table._tbl.tblPr.find(qn("w:tblBorders"))
+    return {el.tag.split("}")[1]: el.get(qn("w:val")) for el in found} if found is not None else {}
+
+
+def has_rule(cell) -> bool:
+    """A paragraph drawn as a horizontal line: bordered at the bottom, without text."""
+    for p in cell.paragraphs:
+        bdr = p._p.pPr.find(qn("w:pBdr")) if p._p.pPr is not None else None
+        if bdr is not None and bdr.find(qn("w:bottom")) is not None and not p.text.strip():
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- form
+def test_written_to_the_default_path_without_leftovers(outputs, report):
+    assert report == outputs / str(YEAR) / f"bao-cao-chi-thi-33-{YEAR}.docx"
+    assert not [p for p in report.parent.iterdir() if ".tmp" in p.name]
+
+
+def test_page_is_a4_with_the_decree_margins_and_font(doc):
+    sec = doc.sections[0]
+    assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)
+    margins = (sec.top_margin.mm, sec.bottom_margin.mm, sec.left_margin.mm, sec.right_margin.mm)
+    assert [round(m) for m in margins] == [20, 20, 30, 15]
+    normal = doc.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and normal.font.size == Pt(14)
+    assert normal.element.rPr.find(qn("w:lang")).get(qn("w:val")) == "vi-VN"
+    # page numbers from page 2, the first page carries the draft mark instead
+    assert sec.different_first_page_header_footer
+    assert "PAGE" in sec.header._element.xml
+    assert "DỰ THẢO" in sec.first_page_header.paragraphs[0].text
+
+
+def test_header_block_is_a_borderless_table_of_issuer_and_national_title(doc):
+    header = doc.tables[0]
+    assert set(borders(header).values()) == {"nil"}
+    (issuer, nation), (number_cell, place) = [row.cells for row in header.rows]
+    assert [p.text for p in issuer.paragraphs if p.text] == ["UBND TỈNH BÌNH ĐỊNH", "SỞ NỘI VỤ"]
+    assert issuer.paragraphs[1].runs[0].bold
+    assert [p.text for p in nation.paragraphs if p.text] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                                             "Độc lập - Tự do - Hạnh phúc"]
+    assert all(r.bold for p in nation.paragraphs for r in p.runs if r.text)
+    assert has_rule(issuer) and has_rule(nation)
+    assert re.fullmatch(r"Số:\s+/BC-SNV", number_cell.text)
+    assert re.fullmatch(rf"Bình Định, ngày\s+tháng\s+năm {YEAR}", place.text)
+    assert all(r.italic for r in place.paragraphs[0].runs)
+
+
+def test_title_names_the_directive_and_the_year(doc):
+    texts = [p.text for p in doc.paragraphs]
+    i = texts.index("BÁO CÁO")
+    assert doc.paragraphs[i].runs[0].bold and doc.paragraphs[i].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert " ".join(texts[i + 1].split()) == (
+        f"Kết quả thực hiện Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ năm {YEAR}"
+    )
+
+
+def test_sections_one_to_four_in_order(doc):
+    top = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert [t.split(". ")[0] for t in top] == ["I", "II", "III", "IV"]
+    assert top[1] == "II. KẾT QUẢ THỰC HIỆN"
+    areas = [p.text for p in doc.paragraphs if p.style.name == "Heading 3"]
+    assert [t.split(")")[0] for t in areas] == ["a", "b", "c", "d", "đ", "e"]
+    assert all(f"Lĩnh vực {i}:" in t for i, t in enumerate(areas, start=1))
+
+
+def test_recipients_and_signature(doc):
+    block = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("Nơi nhận:"))
+    recipients, signature = block.rows[0].cells
+    first = recipients.paragraphs[0].runs[0]
+    assert first.bold and first.italic
+    lines = [p.text for p in recipients.paragraphs]
+    assert lines[1:3] == ["- Bộ Nội vụ (b/c);", "- UBND tỉnh (b/c);"]
+    assert lines[-1] == "- Lưu: VT."
+    assert signature.paragraphs[0].text == "GIÁM ĐỐC" and signature.paragraphs[0].runs[0].bold
+    assert set(borders(block).values()) == {"nil"}
+
+
+# ---------------------------------------------------------------- figures equal the scores
+def test_every_number_of_the_unit_tables_equals_the_scores(doc, scores):
+    tables = tables_with_header(doc, UNIT_HEADER)
+    assert len(tables) == 2  # districts and departments, ranked separately
+    seen = []
+    for table in tables:
+        rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+        kinds = set()
+        for tt, (i, name, composite, change, band, rank) in enumerate(rows, start=1):
+            unit = scores[scores["name_vi"] == name].iloc[0]
+            kinds.add(unit["kind"])
+            seen.append(unit["unit_code"])
+            found = [number(x) for cell in (i, composite, change, rank) for x in NUMBER.findall(cell)]
+            expected = [tt, round(float(unit["composite"]), 1), round(float(unit["composite_change"]), 1), unit["rank"]]
+            expected = [e for e in expected if not pd.isna(e)]
+            assert found == pytest.approx(expected, abs=1e-9), name
+            assert composite == vn_number(unit["composite"])
+            assert band == unit["band_vi"]
+        assert len(kinds) == 1
+        assert [int(r[5]) for r in rows] == sorted(int(r[5]) for r in rows)  # best rank first
+    assert sorted(seen) == sorted(scores["unit_code"])
+
+
+def test_appendix_area_scores_equal_the_scores(doc, scores):
+    tables = tables_with_header(doc, ["TT", "Cơ quan, đơn vị", "LV1"])
+    assert len(tables) == 2
+    n = 0
+    for table in tables:
+        for row in table.rows[1:]:
+            cells = [c.text for c in row.cells]
+            unit = scores[scores["name_vi"] == cells[1]].iloc[0]
+            values = [unit[a] for a in ("a1", "a2", "a3", "a4", "a5", "a6", "composite")]
+            assert cells[2:] == [vn_number(v) for v in values]
+            assert [number(c) for c in cells[2:]] == pytest.approx([round(float(v), 1) for v in values], abs=1e-9)
+            n += 1
+    assert n == len(scores)
+
+
+def test_compliance_table_equals_the_summary(doc, outputs):
+    summary = compliance_mod.summary(read_csv(outputs / str(YEAR) / "compliance.csv")).set_index("group")
+    table = tables_with_header(doc, ["Khối", "Phải báo cáo"])[0]
+    rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in table.rows[1:]}
+    for label, group in (("Huyện, thị xã, thành phố", "district"), ("Sở, ban, ngành", "department"),
+                         ("Toàn tỉnh", "province")):
+        s = summary.loc[group]
+        assert rows[label] == [str(int(s["expected"]))] + [
+            f"{int(s[k])} ({vn_number(s[f'{k}_pct'])}%)" for k in ("received", "on_time", "complete")
+        ]
+
+
+def test_area_paragraphs_give_the_peer_group_means_and_extremes(doc, scores):
+    text = all_text(doc)
+    for kind, words in (("district", "Khối huyện, thị xã, thành phố"), ("department", "Khối sở, ban, ngành")):
+        mine = scores[scores["kind"] == kind]
+        for area in ("a1", "a2", "a3", "a4", "a5", "a6"):
+            assert f"- {words}: điểm bình quân {vn_number(mine[area].mean())} điểm" in text
+            best = mine.sort_values([area, "unit_code"], ascending=[False, True]).iloc[0]
+            assert f"cao nhất là {best['name_vi']} ({vn_number(best[area])} điểm)" in text
+
+
+def test_late_reports_are_named_with_their_delay(doc, outputs):
+    comp = read_csv(outputs / str(YEAR) / "compliance.csv")
+    late = comp[comp["days_late"] > 0]
+    assert len(late)  # the demo data has a late report
+    text = all_text(doc)
+    for _, row in late.iterrows():
+        assert f"{row['name_vi']} (chậm {int(row['days_late'])} ngày)" in text
+
+
+# ---------------------------------------------------------------- language
+def test_vietnamese_text_is_nfc_with_diacritics(doc):
+    text = all_text(doc)
+    assert text == unicodedata.normalize("NFC", text)
+    for stripped in ("Bao cao", "BAO CAO", "Hoan thanh", "Noi nhan", "GIAM DOC", "CONG HOA", "Doc lap", "Chi thi"):
+        assert stripped not in text
+    for word in ("Hoàn thành tốt nhiệm vụ", "Độc lập - Tự do - Hạnh phúc", "Nơi nhận:", "Sở Nội vụ", "Lĩnh vực"):
+        assert word in text
+    assert not re.search(r"\b(nan|NaN|None|True|False)\b", text)
+
+
+def test_parts_to_write_are_highlighted_placeholders(doc):
+    marked = [p for p in doc.paragraphs if "[Phần do cán bộ viết" in p.text]
+    assert len(marked) >= 5
+    assert all(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for p in marked for r in p.runs)
+
+
+def test_charts_are_pngs_printed_at_150_to_200_dpi(doc):
+    shapes = doc.inline_shapes
+    assert len(shapes) == 3  # band distribution, area heat map, ranking
+    for shape in shapes:
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        image = doc.part.related_parts[blip.embed].image
+        assert image.content_type == "image/png"
+        assert 150 <= image.px_width / shape.width.inches <= 200
+        assert shape.width <= Mm(165)
+
+
+def test_vn_number():
+    assert vn_number(85.34) == "85,3"
+    assert vn_number(1234.5) == "1.234,5"
+    assert vn_number(-1.64) == "−1,6"
+    assert vn_number(2.06, sign=True) == "+2,1"
+    assert vn_number(-0.04, sign=True) == "0,0"
+    assert vn_number(3.0, 0) == "3"
+    assert vn_number(float("nan")) == "—"
+
+
+# ---------------------------------------------------------------- variants
+@pytest.fixture
+def variant(outputs, tmp_path) -> Path:
+    """A copy of the scored years whose scores.csv a test may change."""
+    for year in (YEAR - 1, YEAR):
+        shutil.copytree(outputs / str(year), tmp_path / str(year))
+    return tmp_path
+
+
+def test_rank_interval_column_and_chart_when_uncertainty_was_computed(variant):
+    path = variant / str(YEAR) / "scores.csv"
+    s = read_csv(path)
+    s["rank_median"] = s["rank"].astype(float)
+    s["rank_p05"] = (s["rank"] - 1).clip(lower=1)
+    s["rank_p95"] = (s["rank"] + 2).clip(upper=s["n_ranked"])
+    write_csv(s, path)
+    doc = Document(str(write_report(variant, YEAR, variant / "r.docx")))
+    tables = tables_with_header(doc, [*UNIT_HEADER, "Khoảng xếp hạng"])
+    assert len(tables) == 2
+    for row in (r for t in tables for r in t.rows[1:]):
+        unit = s[s["name_vi"] == row.cells[1].text].iloc[0]
+        assert row.cells[6].text == f"{int(unit['rank_p05'])}–{int(unit['rank_p95'])}"
+    assert len(doc.inline_shapes) == 4  # + the rank intervals
+
+
+def test_a_unit_without_enough_data_is_shown_so_never_as_zero(variant):
+    path = variant / str(YEAR) / "scores.csv"
+    s = read_csv(path)
+    gap = s.index[s["kind"] == "district"][0]
+    s.loc[gap, ["composite", "a3", "band", "band_vi", "rank", "composite_change"]] = None
+    write_csv(s, path)
+    doc = Document(str(write_report(variant, YEAR, variant / "r.docx")))
+    table = tables_with_header(doc, UNIT_HEADER)[0]
+    last = [c.text for c in table.rows[-1].cells]
+    assert last[1:] == [s.loc[gap, "name_vi"], "Không đủ số liệu", "—", "Không đủ số liệu", "—"]
+    text = all_text(doc)
+    assert f"{s.loc[gap, 'name_vi']} (thiếu số liệu lĩnh vực 3)" in text
+    assert "1 đơn vị chưa đủ số liệu để xếp loại" in text
+
+
+def test_difficulties_name_missing_reports_and_missing_indicators(variant):
+    folder = variant / str(YEAR)
+    comp = read_csv(folder / "compliance.csv").astype({"on_time": object, "days_late": float})
+    silent, *others = comp.loc[comp["kind"] == "district", "unit_code"].iloc[:3]
+    comp.loc[comp["unit_code"] == silent, ["received", "reported", "days_late", "on_time", "completeness_pct"]] = (
+        None, False, None, None, 0)
+    write_csv(comp, folder / "compliance.csv")
+    ind = read_csv(folder / "indicators.csv")
+    gaps = (ind["indicator_id"] == "i2_sessions") & ind["unit_code"].isin([silent, *others])
+    ind.loc[gaps | (ind["unit_code"] == silent), "status"] = "missing"
+    write_csv(ind, folder / "indicators.csv")
+    text = all_text(Document(str(write_report(variant, YEAR, variant / "r.docx"))))
+    name = comp.set_index("unit_code").loc[silent, "name_vi"]
+    assert f"- 1 đơn vị chưa gửi báo cáo: {name}." in text
+    # the unit that sent nothing is not counted again among the incomplete reports and missing indicators
+    assert "“Số hội nghị, buổi tuyên truyền” (2 đơn vị)" in text
+    assert f"{name} (0,0%)" not in text
+    assert "Sở Nội vụ đã nhận được báo cáo của 18 đơn vị (94,7%)" in text
+
+
+def test_an_unscored_year_is_a_clear_bilingual_error(outputs):
+    with pytest.raises(DanvanEvalError, match=r"Chưa có kết quả năm 2019.*no scores for 2019"):
+        write_report(outputs, 2019, None)
+
+
+def test_cli_writes_the_report_where_asked(outputs, tmp_path, capsys):
+    out = tmp_path / "nested" / "bao-cao.docx"
+    assert cli.main(["report", "--year", str(YEAR), "--outputs", str(outputs), "--out", str(out)]) == 0
+    assert out.exists() and str(out) in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- rendered
+@pytest.mark.slow
+def test_first_page_renders_through_libreoffice(report, tmp_path):
+    """LibreOffice lays the report out and every Vietnamese letter survives; the page is kept as a screenshot."""
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(report)],
+        check=True, capture_output=True, timeout=600,
+    )
+    pdf = tmp_path / report.with_suffix(".pdf").name
+    page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    for line in ("UBND TỈNH BÌNH ĐỊNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                 "SỞ NỘI VỤ", "BÁO CÁO", "Kết quả thực hiện Chỉ thị số 33/CT-TTg ngày 26/11/2021"):
+        assert line in page1
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(tmp_path / "page1")], check=True, timeout=300)
+    shots = ROOT / "outputs" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    png = shutil.copyfile(tmp_path / "page1.png", shots / "report_page1.png")
+    from PIL import Image
+
+    with Image.open(png) as im:
+        width, height = im.size
+    assert abs(width - 210 / 25.4 * 60) <= 1 and abs(height - 297 / 25.4 * 60) <= 1  # A4 at 60 dpi
