@@ -115,25 +115,31 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluation of Directive 33/CT-TTg on mass-mobilisation work",
     )
     p.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ / language")
+    # --lang is accepted after the command too (danvan-eval run --year 2024 --lang en)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=["vi", "en"], default=argparse.SUPPRESS, help="ngôn ngữ / language")
     sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
 
     def with_year(sp: argparse.ArgumentParser, required: bool = True) -> None:
         sp.add_argument("--year", type=int, required=required, help="năm đánh giá / evaluated year")
         sp.add_argument("--run", help="tệp tham số năm (mặc định parameters/runs/<năm>.yaml) / run file")
 
-    sp = sub.add_parser("validate", help="kiểm tra tệp số liệu / validate observation files")
+    sp = add("validate", help="kiểm tra tệp số liệu / validate observation files")
     sp.add_argument("files", nargs="+")
     sp.add_argument("--year", type=int)
     sp.add_argument("--framework")
     sp.add_argument("--units")
     sp.set_defaults(fn=cmd_validate)
 
-    sp = sub.add_parser("score", help="chấm điểm một năm / score a year")
+    sp = add("score", help="chấm điểm một năm / score a year")
     with_year(sp)
     sp.add_argument("--out", default=str(ROOT / "outputs"))
     sp.set_defaults(fn=cmd_score)
 
-    sp = sub.add_parser("run", help="chạy đánh giá năm: chấm điểm + báo cáo từng đơn vị / the yearly run")
+    sp = add("run", help="chạy đánh giá năm: chấm điểm + báo cáo từng đơn vị / the yearly run")
     with_year(sp)
     sp.add_argument("--units", help="mã đơn vị, cách nhau bởi dấu phẩy / comma-separated unit codes")
     sp.add_argument("--jobs", type=int, default=2)
@@ -141,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", default=str(ROOT / "outputs"))
     sp.set_defaults(fn=cmd_run)
 
-    sp = sub.add_parser("template", help="tạo mẫu Excel cho đơn vị / make Excel templates")
+    sp = add("template", help="tạo mẫu Excel cho đơn vị / make Excel templates")
     with_year(sp)
     g = sp.add_mutually_exclusive_group(required=True)
     g.add_argument("--unit")
@@ -149,25 +155,25 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", default=str(ROOT / "outputs" / "templates"))
     sp.set_defaults(fn=cmd_template)
 
-    sp = sub.add_parser("intake", help="đọc mẫu đã điền / read filled templates")
+    sp = add("intake", help="đọc mẫu đã điền / read filled templates")
     sp.add_argument("paths", nargs="+")
     with_year(sp)
     sp.add_argument("--out", default=str(ROOT / "outputs" / "intake"))
     sp.set_defaults(fn=cmd_intake)
 
-    sp = sub.add_parser("report", help="dự thảo báo cáo tổng hợp (.docx) / draft the annual report")
+    sp = add("report", help="dự thảo báo cáo tổng hợp (.docx) / draft the annual report")
     sp.add_argument("--year", type=int, required=True)
     sp.add_argument("--outputs", default=str(ROOT / "outputs"))
     sp.add_argument("--out")
     sp.set_defaults(fn=cmd_report)
 
-    sp = sub.add_parser("dashboard", help="mở bảng điều khiển (Voila) / serve the dashboard")
+    sp = add("dashboard", help="mở bảng điều khiển (Voila) / serve the dashboard")
     sp.add_argument("--port", type=int, default=8866)
     sp.add_argument("--outputs", default=str(ROOT / "outputs"))
     sp.add_argument("--no-browser", action="store_true")
     sp.set_defaults(fn=cmd_dashboard)
 
-    sp = sub.add_parser("demo-data", help="tạo lại dữ liệu mô phỏng / regenerate the synthetic demo data")
+    sp = add("demo-data", help="tạo lại dữ liệu mô phỏng / regenerate the synthetic demo data")
     sp.add_argument("--out", default=str(ROOT / "data" / "demo"))
     sp.add_argument("--seed", type=int, default=20221125)
     sp.set_defaults(fn=cmd_demo_data)

@@ -7,8 +7,15 @@ reports (``outputs/<Y>/units/<code>.html``) are served by one extra route that m
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import tornado.web
@@ -77,3 +84,64 @@ def serve(port: int = 8866, outputs: Path | None = None, open_browser: bool = Tr
           f"Kết quả / outputs: {folder}", file=sys.stderr, flush=True)
     app.start()  # returns when the server stops (Ctrl-C, SIGTERM)
     return 0
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def background(outputs: Path, port: int | None = None, start_timeout: float = 180) -> Iterator[str]:
+    """Serve the dashboard in a child process (tests, benchmarks); yields its address once it listens.
+
+    On exit the server is stopped, then its kernels: they run in process groups of their own and would outlive it.
+    """
+    port = port or free_port()
+    command = [sys.executable, "-m", "danvan_eval.cli", "dashboard", "--port", str(port), "--outputs", str(outputs),
+               "--no-browser"]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            _wait_listening(proc, port, start_timeout, log)
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            kernels = _children(proc.pid)
+            _stop(proc.pid)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                _stop(proc.pid, signal.SIGKILL)
+                proc.wait()
+            for pid in kernels:
+                _stop(pid)
+
+
+def _wait_listening(proc: subprocess.Popen, port: int, timeout: float, log) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            raise DanvanEvalError(f"Bảng điều khiển không khởi động được / the dashboard did not start:\n"
+                                  f"{log.read().decode(errors='replace')}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise DanvanEvalError(f"Bảng điều khiển không mở cổng {port} sau {timeout} s / the dashboard did not listen")
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux ``/proc``; elsewhere none are found)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _stop(pid: int, sig: int = signal.SIGTERM) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, sig)  # each was started as the leader of its own process group

@@ -19,7 +19,7 @@ from .framework import Framework, load_framework
 from .outputs import write_csv
 from .problems import Problem
 from .runs import RunConfig
-from .scoring import Evaluation, score
+from .scoring import KINDS, Evaluation, score
 from .units import Registry, load_registry
 
 SUBMISSION_COLUMNS = ["year", "unit_code", "received", "source", "correction"]
@@ -104,11 +104,19 @@ def tables(evaluation: Evaluation, comp: pd.DataFrame) -> dict[str, pd.DataFrame
     ind = ind.join(meta, on="indicator_id")
     trend_cols = ["year", "unit_code", "name_vi", "kind", "composite", "band", "rank", *fw.areas.index]
     return {
-        "scores": scores.sort_values(["kind", "unit_code"], kind="stable").reset_index(drop=True),
-        "indicators": ind.sort_values(["unit_code", "indicator_id"], kind="stable").reset_index(drop=True),
-        "trend": evaluation.units[trend_cols].sort_values(["year", "kind", "unit_code"], kind="stable"),
-        "compliance": comp.sort_values(["kind", "unit_code"], kind="stable").reset_index(drop=True),
+        "scores": _ordered(scores, ["kind", "unit_code"]),
+        "indicators": _ordered(ind, ["unit_code", "indicator_id"]),
+        "trend": _ordered(evaluation.units[trend_cols], ["year", "kind", "unit_code"]),
+        "compliance": _ordered(comp, ["kind", "unit_code"]),
     }
+
+
+def _ordered(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Stable row order: districts before departments (the plan's order), then by code."""
+    key = {"kind": lambda s: s.map({k: i for i, k in enumerate(KINDS)})}
+    return df.sort_values(by, kind="stable", key=lambda s: key[s.name](s) if s.name in key else s).reset_index(
+        drop=True
+    )
 
 
 def write_tables(scored: ScoredYear, folder: Path) -> list[Path]:

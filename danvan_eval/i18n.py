@@ -707,8 +707,8 @@ MESSAGES.update({
         "en": "This is the template of {found}, not of {year}",
     },
     "problem.template_unit_not_expected": {
-        "vi": "Mẫu của đơn vị mã “{code}”, không phải đơn vị phải báo cáo năm {year}",
-        "en": "The template is for unit “{code}”, which is not expected to report in {year}",
+        "vi": "Mẫu của đơn vị mã “{found}”, không phải đơn vị phải báo cáo năm {year}",
+        "en": "The template is for unit “{found}”, which is not expected to report in {year}",
     },
     "problem.framework_changed": {
         "vi": "Mẫu được tạo theo nội dung khác của khung chỉ tiêu {version} (hoặc loại đơn vị đã đổi); hãy tạo lại mẫu",
@@ -716,9 +716,9 @@ MESSAGES.update({
               "make the template again",
     },
     "problem.file_name_mismatch": {
-        "vi": "Tên tệp {name} không khớp với mẫu bên trong (đơn vị {code}, năm {year}): có thể đã gửi nhầm mẫu "
+        "vi": "Tên tệp {name} không khớp với mẫu bên trong (đơn vị {found}, năm {year}): có thể đã gửi nhầm mẫu "
               "của đơn vị khác",
-        "en": "File name {name} does not match the template inside (unit {code}, year {year}): another unit's "
+        "en": "File name {name} does not match the template inside (unit {found}, year {year}): another unit's "
               "template may have been sent",
     },
     "problem.sheet_missing": {
@@ -950,6 +950,8 @@ MESSAGES.update({
                                  "en": "Factor “{name}”: unsupported kind of choice {kind}"},
     "uncertainty.error.verb": {"vi": "Bước “{verb}” không có trong nhật ký của bộ chỉ số",
                                "en": "Step “{verb}” is not in the coin's log"},
+    "uncertainty.error.verb_twice": {"vi": "Mỗi bước chỉ được một yếu tố phương án, bước lặp lại: {verbs}",
+                                     "en": "Each step takes one factor of alternatives; repeated steps: {verbs}"},
     "uncertainty.error.method": {"vi": "Phép tổng hợp “{method}” chưa hỗ trợ trong mô phỏng (amean, gmean, hmean)",
                                  "en": "Aggregation “{method}” is not supported by the simulation (amean, gmean, hmean)"},
     "uncertainty.error.no_aggregate": {"vi": "Bộ chỉ số chưa được tổng hợp (thiếu bước aggregate)",

@@ -180,18 +180,25 @@ def read_file(path: Path, label: str, framework: Framework, registry: Registry, 
     read = FileRead(label=label, path=path, sha256=sha256(path))
     try:
         formulas = openpyxl.load_workbook(path, data_only=False)
-        values = openpyxl.load_workbook(path, data_only=True)
     except Exception as err:  # noqa: BLE001 — any failure to parse (zip, XML, content types) means unreadable
         read.add("file_unreadable", detail=type(err).__name__)
         return read
     slots = _check_markers(read, formulas, framework, registry, year)
     if slots is None or not _check_structure(read, formulas, framework, slots, year):
         return read
+    # formulas are rare in a filled template: only then read the file again for the values saved with them
+    values = openpyxl.load_workbook(path, data_only=True) if _has_formulas(formulas, slots) else formulas
     _read_cover(read, values, year)
     _read_values(read, formulas, values, slots, framework, registry, year)
     if not read.problems:
         read.state = "accepted"
     return read
+
+
+def _has_formulas(wb, slots: list[tpl.Slot]) -> bool:
+    refs = [(tpl.COVER, f"B{tpl.COVER_ROWS[k]}") for k in tpl.COVER_INPUTS]
+    refs += [(s.sheet, s.cell(c)) for s in slots for c in (tpl.COL_VALUE, tpl.COL_N, tpl.COL_STATUS)]
+    return any(isinstance(v, str) and v.startswith("=") for v in (wb[sheet][ref].value for sheet, ref in refs))
 
 
 def _check_markers(read: FileRead, wb, framework: Framework, registry: Registry, year: int) -> list[tpl.Slot] | None:
@@ -219,7 +226,7 @@ def _check_markers(read: FileRead, wb, framework: Framework, registry: Registry,
     active = registry.active(year, framework.deadline).set_index("code")
     if code not in active.index:
         read.add("template_unit_not_expected", sheet=tpl.COVER, cell=f"B{tpl.COVER_ROWS['unit_code']}",
-                 code=code, year=year)
+                 found=code, year=year)
         return None
     read.unit_code = code
     kind = str(active.at[code, "kind"])
@@ -228,7 +235,7 @@ def _check_markers(read: FileRead, wb, framework: Framework, registry: Registry,
         return None
     named = re.fullmatch(rf"{tpl.FILE_PREFIX}_(\d{{4}})_(.+)", read.path.stem)
     if named and (named[1] != str(year) or named[2] != code):
-        read.add("file_name_mismatch", name=read.path.name, code=code, year=year)
+        read.add("file_name_mismatch", name=read.path.name, found=code, year=year)
     return tpl.layout(framework, kind)
 
 
@@ -357,7 +364,7 @@ def resolve(reads: list[FileRead]) -> None:
     """
     by_unit: dict[str, list[FileRead]] = {}
     for r in reads:
-        if r.unit_code is not None and r.received is not None:
+        if r.state == "accepted":
             by_unit.setdefault(r.unit_code, []).append(r)
     for code, group in sorted(by_unit.items()):
         originals = [r for r in group if not r.correction]

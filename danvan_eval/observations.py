@@ -19,7 +19,7 @@ from .errors import ValidationError
 from .framework import Framework
 from .i18n import LANGS, tr
 from .problems import problem, problems_frame
-from .units import Registry
+from .units import KINDS, Registry
 
 __all__ = ["COLUMNS", "REQUIRED", "STATUSES", "check", "problem", "read_observations", "validate"]
 
@@ -174,11 +174,7 @@ def validate(
         wrong_kind,
         "indicator_not_for_kind",
         "indicator_id",
-        kind=kind.map(
-            lambda k: (
-                {lang: tr(f"kind.{k}", lang) for lang in LANGS} if k in ("district", "department") else k
-            )
-        ),
+        kind=kind.map({k: {lang: tr(f"kind.{k}", lang) for lang in LANGS} for k in KINDS}),
     )
 
     # one row per (year, unit, indicator)

@@ -116,18 +116,27 @@ def write_json(data: dict[str, Any], path: Path) -> Path:
 
 
 def manifest(
-    year: int, inputs: dict[str, Path], framework_version: str, options: dict[str, Any], **extra: Any
+    year: int, inputs: dict[str, Path], framework_version: str, options: dict[str, Any], root: Path, **extra: Any
 ) -> dict[str, Any]:
-    """What a rerun needs to check it reproduced this run: input hashes, versions, options, argv."""
+    """What a rerun needs to check it reproduced this run: input hashes, versions, options, argv.
+
+    Input paths are written relative to the project ``root`` so that the manifest means the same on another
+    machine; the hashes say whether the files are still the same.
+    """
     return {
         "year": year,
         "framework_version": framework_version,
-        "inputs": {k: {"path": str(p), "sha256": sha256(p)} for k, p in sorted(inputs.items())},
+        "inputs": {k: {"path": _relative(p, root), "sha256": sha256(p)} for k, p in sorted(inputs.items())},
         "options": options,
         "packages": package_versions(),
         "command": sys.argv,
         **extra,
     }
+
+
+def _relative(path: Path, root: Path) -> str:
+    path = Path(path).resolve()
+    return path.relative_to(Path(root).resolve()).as_posix() if Path(root).resolve() in path.parents else str(path)
 
 
 @dataclass(frozen=True)

@@ -126,18 +126,20 @@ class YamlProblems:
     exist (a missing key) is placed at its nearest existing parent.
     """
 
-    def __init__(self, file: object, lines: dict[tuple, int] | None = None):
+    def __init__(self, file: object):
         self.file = str(file)
-        self.lines = lines or {}
+        self.lines: dict[tuple, int] = {}
         self.found: list[Problem] = []
         self.names: dict[tuple, str] = {}  # list positions shown by their id: indicators[i2_sessions]
 
     def line(self, path: tuple) -> int | None:
+        """The line of ``path``, or of its nearest existing parent."""
         while path and path not in self.lines:
             path = path[:-1]
         return self.lines.get(path)
 
     def cell(self, path: tuple) -> str:
+        """``path`` written for a reader: ``indicators[i2_sessions].goalposts``."""
         out = ""
         for i, key in enumerate(path):
             if isinstance(key, int):
@@ -164,6 +166,7 @@ class YamlProblems:
         return value
 
     def frame(self) -> pd.DataFrame:
+        """The problems found so far as a problems table."""
         return problems_frame(self.found)
 
 

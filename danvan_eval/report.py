@@ -213,6 +213,10 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
               _figure_caption(counter, f"Số đơn vị theo mức xếp loại năm {y}"))
 
     dx.heading(doc, "2. Kết quả thực hiện các nội dung của Kế hoạch", 2)
+    dx.paragraph(doc, f"Điểm từng lĩnh vực của các cơ quan, đơn vị tại Hình {counter['figure'] + 1}; kết quả"
+                      " từng lĩnh vực như sau:", keep_next=True)
+    dx.figure(doc, plots.area_heatmap(data.scores, data.framework),
+              _figure_caption(counter, f"Điểm từng lĩnh vực của các cơ quan, đơn vị năm {y}"))
     letters = "abcdđeghiklmn"
     for i, (letter, (area, row)) in enumerate(zip(letters, data.framework.areas.iterrows()), start=1):
         dx.heading(doc, f"{letter}) Lĩnh vực {i}: {row['label_vi']} (mục {row['clause']} của Kế hoạch)", 3)
@@ -224,8 +228,6 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
             dx.paragraph(doc, text + _indicator_words(data, kind, area))
         if prev is not None:
             dx.paragraph(doc, _area_movers(data, area))
-    dx.figure(doc, plots.area_heatmap(data.scores, data.framework),
-              _figure_caption(counter, f"Điểm từng lĩnh vực của các cơ quan, đơn vị năm {y}"), width_mm=140)
 
     dx.heading(doc, "3. Kết quả đánh giá, xếp loại các cơ quan, đơn vị", 2)
     dx.paragraph(doc, "Các huyện, thị xã, thành phố và các sở, ban, ngành được đánh giá, xếp hạng trong khối của"

@@ -8,6 +8,7 @@ the Vietnamese way: ``85,3`` and ``1.234``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import os
@@ -34,6 +35,15 @@ FIRST_LINE_INDENT = Mm(12.7)
 MOTTO_RULE_MM = 59
 AGENCY_RULE_MM = 22
 TITLE_RULE_MM = 45
+# Word rejects a file whose property elements are out of the schema's order: what may follow each one we add
+# (ECMA-376 CT_PPr and CT_TblPr sequences).
+AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+              "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+              "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+              "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+              "w:rPr", "w:sectPr", "w:pPrChange")
+AFTER_TBLCELLMAR = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+AFTER_TBLBORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", *AFTER_TBLCELLMAR)
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
@@ -77,9 +87,11 @@ def new_document(title: str, author: str, draft_mark: str | None = None) -> Docu
             fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             fmt.keep_with_next = True
     _page_numbers(sec, draft_mark)
-    doc.core_properties.title = title
-    doc.core_properties.author = author
-    doc.core_properties.language = "vi-VN"
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by, props.language = title, author, author, "vi-VN"
+    # the bundled template carries its own dates from 2013; a draft is created now
+    props.created = props.modified = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    props.revision = 1
     return doc
 
 
@@ -88,10 +100,9 @@ def _style_font(style, size: float, bold: bool | None = None, italic: bool | Non
     rpr = style.element.get_or_add_rPr()
     for old in rpr.findall(qn("w:rFonts")) + rpr.findall(qn("w:color")):
         rpr.remove(old)
-    fonts = OxmlElement("w:rFonts")
+    fonts = rpr.get_or_add_rFonts()
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), FONT)
-    rpr.insert(0, fonts)
     style.font.size = Pt(size)
     style.font.bold = bold
     style.font.italic = italic
@@ -100,7 +111,7 @@ def _style_font(style, size: float, bold: bool | None = None, italic: bool | Non
 def _set_lang(rpr) -> None:
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "vi-VN")
-    rpr.append(lang)
+    rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
 def _page_numbers(section, draft_mark: str | None) -> None:
@@ -135,7 +146,7 @@ def _border(paragraph, sides: Sequence[str], size: int = 6) -> None:
         for k, v in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", "000000")):
             b.set(qn(k), v)
         borders.append(b)
-    ppr.append(borders)
+    ppr.insert_element_before(borders, *AFTER_PBDR)
 
 
 # ---------------------------------------------------------------- paragraphs
@@ -207,7 +218,7 @@ def _no_borders(table: Table) -> None:
         b = OxmlElement(f"w:{side}")
         b.set(qn("w:val"), "nil")
         borders.append(b)
-    tbl_pr.append(borders)
+    tbl_pr.insert_element_before(borders, *AFTER_TBLBORDERS)
 
 
 def _zero_cell_margins(table: Table) -> None:
@@ -217,15 +228,12 @@ def _zero_cell_margins(table: Table) -> None:
         m.set(qn("w:w"), "0")
         m.set(qn("w:type"), "dxa")
         margins.append(m)
-    table._tbl.tblPr.append(margins)
+    table._tbl.tblPr.insert_element_before(margins, *AFTER_TBLCELLMAR)
 
 
 def _widths(table: Table, widths_mm: Sequence[float]) -> None:
     """Fixed column widths, in the grid (LibreOffice reads it) and in every cell (Word reads those)."""
-    table.autofit = False
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
+    table.autofit = False  # a fixed layout: the widths below are kept
     for col, w in zip(table.columns, widths_mm):
         col.width = Mm(w)
     for row in table.rows:
@@ -279,7 +287,7 @@ def data_table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], widths
 
 
 # ---------------------------------------------------------------- figures
-def figure(doc, fig, caption: str, width_mm: float = 150, max_height_mm: float = 200, dpi: int = 170) -> None:
+def figure(doc, fig, caption: str, width_mm: float = TEXT_WIDTH_MM, max_height_mm: float = 200, dpi: int = 170) -> None:
     """A matplotlib figure as a centred PNG printed at ``dpi`` (150–200), its caption below in italics.
 
     The figure is redrawn at its printed size first, so that its text keeps its point size on paper and the

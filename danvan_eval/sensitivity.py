@@ -142,7 +142,7 @@ def removal_impact(c: engine.Coin, rows: pd.Index | None = None, codes: list[str
     Returns a long table ``removed, level, unit, rank, rank_without, shift`` (shift > 0: the unit moves up
     when the code is removed); ``unit`` is the row key.
     """
-    rows = c["Raw"].index if rows is None else pd.Index(rows)
+    rows = c["Raw"].index if rows is None else unc._as_index(rows)
     tree = unc._Tree.of(c)
     meta = c.meta
     codes = [k for k in meta.index if k != c.top] if codes is None else list(codes)
@@ -218,7 +218,7 @@ def coherence(c: engine.Coin, rows: pd.Index | None = None) -> tuple[pd.DataFram
     indicators : ``indicator, area, r_area, r_index, negative`` (Pearson, pairwise complete; ``negative`` =
         correlates negatively with its own area, a sign that it measures something else).
     """
-    sub = c if rows is None else _restricted(c, pd.Index(rows))
+    sub = c if rows is None else _restricted(c, unc._as_index(rows))
     meta = c.meta
     top_level = int(meta.at[c.top, "level"])
     pairs = analysis.correlations(sub, "Aggregated", levels=(1, 2), pval=0, withparent=True)

@@ -96,17 +96,17 @@ def area_sheet(position: int) -> str:
 def layout(framework: Framework, kind: str) -> list[Slot]:
     """Every input row of a template for a unit of ``kind``, area sheets in framework order, then ``Bổ trợ``."""
     ind = framework.indicators
-    slots = []
-    for pos, area in enumerate(framework.areas.index, start=1):
-        mine = ind[(ind["area"] == area) & ind["applies_to"].map(lambda kinds: kind in tuple(kinds))]
-        for k, (iid, spec) in enumerate(mine.iterrows()):
-            slots.append(Slot(area_sheet(pos), FIRST_ROW + k, str(iid), str(spec["type"]), bool(spec["survey"]),
-                              bool(spec["allow_na"]), False))
+    per_area: dict[str, list[tuple]] = {area: [] for area in framework.areas.index}
+    for iid, area, type_, survey, allow_na, kinds in zip(ind.index, ind["area"], ind["type"], ind["survey"],
+                                                          ind["allow_na"], ind["applies_to"]):
+        if kind in tuple(kinds):
+            per_area[area].append((str(iid), str(type_), bool(survey), bool(allow_na)))
+    slots = [Slot(area_sheet(pos), FIRST_ROW + k, iid, type_, survey, allow_na, False)
+             for pos, rows in enumerate(per_area.values(), start=1) for k, (iid, type_, survey, allow_na) in enumerate(rows)]
     aux = framework.auxiliary
-    if "applies_to" in aux.columns:
-        aux = aux[aux["applies_to"].map(lambda kinds: kind in tuple(kinds))]
-    for k, (aid, spec) in enumerate(aux.iterrows()):
-        slots.append(Slot(AUX_SHEET, FIRST_ROW + k, str(aid), str(spec["type"]), False, False, True))
+    kinds = aux["applies_to"] if "applies_to" in aux.columns else [(kind,)] * len(aux)
+    mine = [(str(aid), str(type_)) for aid, type_, k in zip(aux.index, aux["type"], kinds) if kind in tuple(k)]
+    slots += [Slot(AUX_SHEET, FIRST_ROW + k, aid, type_, False, False, True) for k, (aid, type_) in enumerate(mine)]
     return slots
 
 
@@ -192,13 +192,11 @@ def build_workbook(
     wb = Workbook()
     wb.properties.creator = "danvan-eval"
     _cover(wb.active, unit_code, unit, year, framework, due)
-    for pos, area in enumerate(framework.areas.index, start=1):
-        spec = framework.areas.loc[area]
-        title = f"{tr('template.area', 'vi', n=pos)}: {spec['label_vi']} ({spec['clause']})"
-        _data_sheet(wb.create_sheet(area_sheet(pos)), title, framework, [s for s in layout(framework, kind)
-                                                                        if s.sheet == area_sheet(pos)])
-    _data_sheet(wb.create_sheet(AUX_SHEET), tr("template.aux_title", "vi"), framework,
-                [s for s in layout(framework, kind) if s.auxiliary])
+    slots = layout(framework, kind)
+    titles = [f"{tr('template.area', 'vi', n=pos)}: {spec['label_vi']} ({spec['clause']})"
+              for pos, (_, spec) in enumerate(framework.areas.iterrows(), start=1)]
+    for name, title in zip(data_sheets(framework), [*titles, tr("template.aux_title", "vi")]):
+        _data_sheet(wb.create_sheet(name), title, framework, [s for s in slots if s.sheet == name])
     meta = wb.create_sheet(META)
     for i, (key, value) in enumerate(markers(framework, year, unit_code, kind).items(), start=1):
         meta.cell(i, 1, key)

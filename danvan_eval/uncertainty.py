@@ -15,7 +15,7 @@ on every peer-group coin of an ``Evaluation`` and ranks within the evaluated yea
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -173,6 +173,10 @@ def sample_draws(spec: Mapping[str, Choice], n: int, seed: int | np.random.Gener
     """
     coins = [coins] if isinstance(coins, engine.Coin) else list(coins)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    verbs = [v.verb for v in spec.values() if isinstance(v, Alternatives)]
+    twice = sorted({v for v in verbs if verbs.count(v) > 1})
+    if twice:  # the alternatives of a step replace its arguments: two factors on one step would overwrite
+        raise _error("uncertainty.error.verb_twice", verbs=twice)
     parts = []
     for name, choice in spec.items():
         if ":" in name or "@" in name:
@@ -204,29 +208,19 @@ def factor_columns(draws: pd.DataFrame) -> dict[str, list[str]]:
 
 # ---------------------------------------------------------------- the slow, obvious path
 def _with_args(c: engine.Coin, verb: str, args: Mapping[str, Any]) -> engine.Coin:
-    """``c`` whose logged ``verb`` step has ``args`` merged over its own (what ``regen`` would replay)."""
+    """``c`` whose logged ``verb`` step has exactly ``args`` (what ``regen`` then replays)."""
     if verb not in {s.verb for s in c.log}:
         raise _error("uncertainty.error.verb", verb=verb)
-    log = tuple(
-        replace(s, args=MappingProxyType({**s.args, **args})) if s.verb == verb else s for s in c.log
-    )
-    return replace(c, log=log)
+    return replace(c, log=tuple(replace(s, args=MappingProxyType(dict(args))) if s.verb == verb else s for s in c.log))
 
 
-def draw_changes(spec: Mapping[str, Choice], draw: pd.Series) -> dict[str, dict[str, Any]]:
-    """The ``regen`` changes (verb → arguments) of one draw; survey values are data, see ``replicate``."""
-    changes: dict[str, dict[str, Any]] = {}
-    weights: dict[str, float] = {}
+def _weights_of(spec: Mapping[str, Choice], draw: pd.Series) -> dict[str, float]:
+    out: dict[str, float] = {}
     for name, choice in spec.items():
-        if isinstance(choice, Alternatives):
-            changes.setdefault(choice.verb, {}).update(choice.options[draw[name]])
-        elif isinstance(choice, (UniformWeights, DirichletWeights)):
+        if isinstance(choice, (UniformWeights, DirichletWeights)):
             prefix = f"{name}:"
-            weights.update({k[len(prefix):]: float(v) for k, v in draw.items() if k.startswith(prefix)})
-    if weights:
-        agg = changes.setdefault("aggregate", {})
-        agg["weights"] = {**dict(agg.get("weights") or {}), **weights}
-    return changes
+            out.update({k[len(prefix):]: float(v) for k, v in draw.items() if k.startswith(prefix)})
+    return out
 
 
 def _survey_cells(spec: Mapping[str, Choice], draw: pd.Series) -> dict[tuple[str, str], float]:
@@ -243,9 +237,9 @@ def _survey_cells(spec: Mapping[str, Choice], draw: pd.Series) -> dict[tuple[str
 
 
 def replicate(c: engine.Coin, spec: Mapping[str, Choice], draws: pd.DataFrame, i: int) -> engine.Coin:
-    """Rebuild draw ``i`` of ``draws`` by the slow path: edit the survey cells of ``Raw`` and ``regen``."""
+    """Rebuild draw ``i`` of ``draws`` by the slow, obvious path: the drawn survey values into ``Raw``, each
+    alternative's arguments and the drawn weights into the log, then ``coin.regen``."""
     draw = draws.loc[draws["draw"] == i].iloc[0]
-    changes = draw_changes(spec, draw)
     cells = _survey_cells(spec, draw)
     if cells:
         raw = c["Raw"].copy()
@@ -253,13 +247,16 @@ def replicate(c: engine.Coin, spec: Mapping[str, Choice], draws: pd.DataFrame, i
         for (code, key), v in cells.items():
             if key in keys:
                 raw.loc[keys[key], code] = v
-        data = dict(c.data)
-        data["Raw"] = raw
-        c = replace(c, data=MappingProxyType(data))
-    base = c
-    for verb, args in changes.items():
-        base = _with_args(base, verb, args)
-    return engine.regen(base)
+        c = replace(c, data=MappingProxyType({**c.data, "Raw": raw}))
+    for name, choice in spec.items():
+        if isinstance(choice, Alternatives):
+            c = _with_args(c, choice.verb, choice.options[draw[name]])
+    weights = _weights_of(spec, draw)
+    if weights:
+        args = _aggregate_args(c)
+        args["weights"] = {**dict(args.get("weights") or {}), **weights}
+        c = _with_args(c, "aggregate", args)
+    return engine.regen(c)
 
 
 # ---------------------------------------------------------------- the fast path
@@ -383,6 +380,20 @@ def _aggregate_args(c: engine.Coin) -> dict[str, Any]:
     return dict([s for s in c.log if s.verb == "aggregate"][-1].args)
 
 
+def _replay(c: engine.Coin, screened: engine.Coin | None = None) -> engine.Coin:
+    """``coin.regen`` of the data steps only (the aggregation is the fast path's job). With ``screened``, the
+    screening step keeps that coin's rows: a drawn survey value never changes which units have data."""
+    out = engine.new_coin(c["Raw"], c.meta, c.groups, c.not_applicable)
+    for step in c.log:
+        if step.verb == "aggregate":
+            break
+        if step.verb == "screen" and screened is not None:
+            out = out.with_data("Screened", out[step.dset].loc[screened["Screened"].index], step)
+        else:
+            out = engine.APPLY[step.verb](out, step.dset, **step.args)
+    return replace(out, log=c.log)
+
+
 def _survey_leaves(variant: engine.Coin, columns: Mapping[str, list[tuple[str, str]]], sub: pd.DataFrame,
                    rows: pd.Index) -> dict[str, np.ndarray]:
     """Leaf values (U, draws) of each survey indicator with the drawn raw values: every draw is one column of a
@@ -408,26 +419,21 @@ def _survey_leaves(variant: engine.Coin, columns: Mapping[str, list[tuple[str, s
             flags = np.repeat(variant.not_applicable[code].to_numpy(bool)[:, None], n, axis=1)
             na = pd.DataFrame(flags, index=raw.index, columns=names)
         side = engine.new_coin(pd.DataFrame(rep, index=raw.index, columns=names), meta, variant.groups, na)
-        for step in variant.log:
-            if step.verb == "aggregate":
-                break
-            if step.verb == "screen":  # screening keeps rows by missingness, which a drawn value does not change
-                kept = side[step.dset].loc[variant["Screened"].index]
-                side = side.with_data("Screened", kept, step)
-            else:
-                side = engine.APPLY[step.verb](side, step.dset, **step.args)
+        side = _replay(replace(side, log=variant.log), variant)
         out[code] = side[dset][names].reindex(rows).to_numpy(float)
     return out
 
 
-def _regen_builder(c: engine.Coin, spec: Mapping[str, Choice]) -> Callable[[Mapping[str, str]], engine.Coin]:
-    def build(combo: Mapping[str, str]) -> engine.Coin:
-        out = c
-        for name, label in combo.items():
-            out = _with_args(out, spec[name].verb, spec[name].options[label])
-        return engine.regen(out) if combo else c
+def _as_index(rows) -> pd.Index:
+    """``rows`` as an index; a MultiIndex stays one (``pd.Index`` would turn it into tuples)."""
+    return rows if isinstance(rows, pd.Index) else pd.Index(rows)
 
-    return build
+
+def _groups(draws: pd.DataFrame, by: list[str]) -> dict[tuple, np.ndarray]:
+    """Label combination → positions of its draws (all draws under ``()`` when ``by`` is empty)."""
+    if not by:
+        return {(): np.arange(len(draws))}
+    return {k if isinstance(k, tuple) else (k,): v for k, v in draws.groupby(by, sort=True).indices.items()}
 
 
 @dataclass(frozen=True)
@@ -439,13 +445,7 @@ class Simulation:
     ranks: np.ndarray
 
 
-def simulate(
-    c: engine.Coin,
-    spec: Mapping[str, Choice],
-    draws: pd.DataFrame,
-    rows: pd.Index | None = None,
-    build: Callable[[Mapping[str, str]], engine.Coin] | None = None,
-) -> Simulation:
+def simulate(c: engine.Coin, spec: Mapping[str, Choice], draws: pd.DataFrame, rows: pd.Index | None = None) -> Simulation:
     """Index scores and ranks of ``rows`` under every draw of ``draws``, vectorised (the fast path).
 
     Parameters
@@ -453,58 +453,56 @@ def simulate(
     c : the coin whose choices ``spec`` perturbs.
     spec, draws : the choices and their drawn parameters (``sample_draws``).
     rows : the units ranked together (default: every row of ``Raw``; a panel ranks one year at a time).
-    build : coin for a combination of the data alternatives (factor name → label); default ``coin.regen`` with
-        their arguments. Each combination is built once, then reused for every draw that has it.
+
+    Each combination of the data alternatives (normalisation, imputation …) is replayed once from ``Raw``;
+    weights and aggregation are then applied to all its draws at once, in batches that bound memory.
     """
-    rows = c["Raw"].index if rows is None else pd.Index(rows)
-    build = build or _regen_builder(c, spec)
-    data_alt = [k for k, v in spec.items() if isinstance(v, Alternatives) and v.verb != "aggregate"]
-    agg_alt = [k for k, v in spec.items() if isinstance(v, Alternatives) and v.verb == "aggregate"]
+    rows = c["Raw"].index if rows is None else _as_index(rows)
+    alts = [k for k, v in spec.items() if isinstance(v, Alternatives)]
+    data_alt = [k for k in alts if spec[k].verb != "aggregate"]
+    columns = factor_columns(draws)
     weight_cols = {col.split(":", 1)[1]: col for k, v in spec.items()
-                   if isinstance(v, (UniformWeights, DirichletWeights)) for col in factor_columns(draws).get(k, [])}
+                   if isinstance(v, (UniformWeights, DirichletWeights)) for col in columns.get(k, [])}
     survey: dict[str, list[tuple[str, str]]] = {}
     for k, v in spec.items():
         if isinstance(v, SurveyShares):
-            for col in factor_columns(draws).get(k, []):
+            for col in columns.get(k, []):
                 code, key = col.split(":", 1)[1].split("@", 1)
                 survey.setdefault(code, []).append((col, key))
-    keys = draws[data_alt + agg_alt].astype(str).agg("\x1f".join, axis=1) if data_alt + agg_alt else \
-        pd.Series("", index=draws.index)
+    agg_alt = [k for k in alts if k not in data_alt]
     scores = np.full((len(draws), len(rows)), np.nan)
-    variants: dict[tuple, engine.Coin] = {}
     tree = _Tree.of(c)
-    for _, where in pd.Series(np.arange(len(draws)), index=draws.index).groupby(keys.to_numpy(), sort=True):
-        first = draws.iloc[where.iloc[0]]
-        combo = tuple(first[k] for k in data_alt)
-        if combo not in variants:
-            variants[combo] = build(dict(zip(data_alt, combo)))
-        variant = variants[combo]
-        agg = _aggregate_args(variant)
-        for k in agg_alt:
-            agg.update(spec[k].options[first[k]])
+    for combo, idx in _groups(draws, data_alt).items():
+        variant = c
+        for k, label in zip(data_alt, combo):
+            variant = _with_args(variant, spec[k].verb, spec[k].options[label])
+        variant = _replay(variant) if data_alt else c
         inds = variant.indicators
         x = variant[_leaf_set(variant)][inds].reindex(rows).to_numpy(float)
         app = np.ones(x.shape, bool) if variant.not_applicable is None else \
             ~variant.not_applicable.reindex(index=rows, columns=inds, fill_value=False).to_numpy(bool)
-        w0 = variant.meta["weight"].astype(float).copy()
-        if agg.get("weights"):
-            w0.update(pd.Series(dict(agg["weights"]), dtype=float))
-        idx = where.to_numpy()
-        w = np.repeat(w0.reindex(tree.codes).to_numpy(float)[None], len(idx), axis=0)
-        for j, code in enumerate(tree.codes):
-            if code in weight_cols:
-                w[:, j] = draws[weight_cols[code]].to_numpy(float)[idx]
         mine = {code: cells for code, cells in survey.items() if code in inds}
         leaves = _survey_leaves(variant, mine, draws.iloc[idx], rows) if mine else {}
-        batch = max(1, BATCH_ELEMENTS // max(1, len(rows) * len(tree.codes)))
-        for s in range(0, len(idx), batch):
-            part = slice(s, s + batch)
-            xb = x
-            if leaves:
-                xb = np.repeat(x[None], len(idx[part]), axis=0)
-                for code, values in leaves.items():
-                    xb[:, :, inds.index(code)] = values[:, part].T
-            scores[idx[part]] = _top_scores(xb, app, w[part], tree, agg)
+        for agg_labels, sub in _groups(draws.iloc[idx], agg_alt).items():
+            agg = _aggregate_args(variant)
+            for k, label in zip(agg_alt, agg_labels):
+                agg = dict(spec[k].options[label])
+            w0 = variant.meta["weight"].astype(float).copy()
+            if agg.get("weights"):
+                w0.update(pd.Series(dict(agg["weights"]), dtype=float))
+            w = np.repeat(w0.reindex(tree.codes).to_numpy(float)[None], len(sub), axis=0)
+            for j, code in enumerate(tree.codes):
+                if code in weight_cols:
+                    w[:, j] = draws[weight_cols[code]].to_numpy(float)[idx[sub]]
+            batch = max(1, BATCH_ELEMENTS // max(1, len(rows) * len(tree.codes)))
+            for start in range(0, len(sub), batch):
+                part = sub[start:start + batch]
+                xb = x
+                if leaves:
+                    xb = np.repeat(x[None], len(part), axis=0)
+                    for code, values in leaves.items():
+                        xb[:, :, inds.index(code)] = values[:, part].T
+                scores[idx[part]] = _top_scores(xb, app, w[start:start + batch], tree, agg)
     scores = np.round(scores, DECIMALS)
     return Simulation(index=rows, scores=scores, ranks=rank_draws(scores))
 
@@ -639,24 +637,36 @@ def evaluation_spec(
 ) -> dict[str, Choice]:
     """The evaluator's choices around an evaluation's own: indicator and area weights ±``weight_noise``,
     normalisation, imputation and aggregation among alternatives (the official one always included), survey
-    shares from their sampling distribution. Factor names are ``ScoringOptions`` fields where they are one."""
+    shares from their sampling distribution.
+
+    Alternatives are named by their ``ScoringOptions`` value, and their arguments are the engine steps that
+    ``scoring.score`` builds for that value (``replicate_evaluation`` rebuilds a draw through ``scoring.rebuild``,
+    and the tests check that both agree).
+    """
     opts = evaluation.options
-    outside = [m for m in (opts.normalisation, *normalisation) if m not in SCALE_100]
+    outside = [m for m in dict.fromkeys([opts.normalisation, *normalisation]) if m not in SCALE_100]
     if outside:
         raise _error("uncertainty.error.scale", methods=outside, allowed=list(SCALE_100))
+    official = _aggregate_args(next(iter(evaluation.coins.values())))
 
-    def alternatives(verb: str, official: str, values: Sequence[str], extra=None) -> Alternatives:
-        labels = list(dict.fromkeys([official, *values]))
-        return Alternatives(verb, {v: {"method": v, **((extra or {}).get(v, {}))} for v in labels})
+    def labels(own: str, values: Sequence[str]) -> list[str]:
+        return list(dict.fromkeys([own, *values]))
 
     spec: dict[str, Choice] = {}
     if weight_noise > 0:
         spec["indicator_weights"] = UniformWeights({1: weight_noise})
         spec["area_weights"] = UniformWeights({2: weight_noise})
-    spec["normalisation"] = alternatives("normalise", opts.normalisation, normalisation)
-    spec["imputation"] = alternatives("impute", opts.imputation, imputation,
-                                      {"previous": {"unit": "unit_code", "order": "year"}})
-    spec["aggregation"] = alternatives("aggregate", opts.aggregation, aggregation)
+    spec["normalisation"] = Alternatives("normalise", {
+        m: {"method": m, "by": None if (opts.pooled or m == "goalposts") else "year"}
+        for m in labels(opts.normalisation, normalisation)
+    })
+    spec["imputation"] = Alternatives("impute", {
+        m: {"method": m, **({"unit": "unit_code", "order": "year"} if m == "previous" else {})}
+        for m in labels(opts.imputation, imputation)
+    })
+    spec["aggregation"] = Alternatives("aggregate", {
+        m: {**official, "method": m} for m in labels(opts.aggregation, aggregation)
+    })
     sizes = survey_sizes(evaluation)
     if survey and not sizes.empty:
         spec["survey"] = SurveyShares(sizes)
@@ -668,28 +678,9 @@ def _year_rows(c: engine.Coin, year: int) -> pd.Index:
     return raw[raw.get_level_values("year") == year]
 
 
-def _evaluation_builder(evaluation, kind: str, cache: dict):
-    """Coins of the data alternatives rebuilt by ``scoring.rebuild`` (one scoring per combination, shared by
-    the peer groups), so that an alternative means exactly what the same ``ScoringOptions`` would score."""
-    from .scoring import rebuild
-
-    def build(combo: Mapping[str, str]) -> engine.Coin:
-        key = tuple(sorted(combo.items()))
-        if key not in cache:
-            official = all(getattr(evaluation.options, k) == v for k, v in combo.items())
-            cache[key] = evaluation if official else rebuild(evaluation, **dict(combo))
-        return cache[key].coins[kind]
-
-    return build
-
-
 def simulate_evaluation(evaluation, spec: Mapping[str, Choice], draws: pd.DataFrame) -> dict[str, Simulation]:
     """Peer group → scores and ranks of its units of the evaluated year under every draw."""
-    cache: dict = {}
-    return {
-        kind: simulate(c, spec, draws, _year_rows(c, evaluation.year), _evaluation_builder(evaluation, kind, cache))
-        for kind, c in evaluation.coins.items()
-    }
+    return {kind: simulate(c, spec, draws, _year_rows(c, evaluation.year)) for kind, c in evaluation.coins.items()}
 
 
 def rank_intervals(evaluation, draws: int = 1000, seed: int = 0, spec: Mapping[str, Choice] | None = None,
@@ -714,25 +705,23 @@ def rank_intervals(evaluation, draws: int = 1000, seed: int = 0, spec: Mapping[s
 
 
 def replicate_evaluation(evaluation, spec: Mapping[str, Choice], draws: pd.DataFrame, i: int):
-    """Rebuild draw ``i`` by the slow path: survey values into the observations, then ``scoring.rebuild`` with
-    the draw's options and weights (indicator and area weights both go through ``area_weights``)."""
+    """Rebuild draw ``i`` through the Directive 33 scoring itself: drawn survey values into the observations,
+    then ``scoring.rebuild`` with the draw's options (factor name = option) and weights (indicator and area
+    weights both go through ``area_weights``, which overrides any code's weight)."""
     from .scoring import rebuild
 
     draw = draws.loc[draws["draw"] == i].iloc[0]
-    options: dict[str, Any] = {}
-    for name, choice in spec.items():
-        if isinstance(choice, Alternatives):
-            options[name] = draw[name]
-    weights = draw_changes(spec, draw).get("aggregate", {}).get("weights", {})
+    options: dict[str, Any] = {k: draw[k] for k, v in spec.items() if isinstance(v, Alternatives)}
+    weights = _weights_of(spec, draw)
     if weights:
         options["area_weights"] = {**dict(evaluation.options.area_weights), **weights}
     cells = _survey_cells(spec, draw)
     if cells:
         obs = evaluation.observations.copy()
-        keys = obs.apply(lambda r: (r["indicator_id"], row_key((int(r["year"]), str(r["unit_code"])))), axis=1)
-        new = keys.map(cells)
+        keys = [(k, row_key((int(y), str(u)))) for k, y, u in zip(obs["indicator_id"], obs["year"], obs["unit_code"])]
+        new = pd.Series([cells.get(k, np.nan) for k in keys], index=obs.index)
         hit = new.notna() & (obs["status"] == "reported")
-        obs.loc[hit, "value"] = new[hit].astype(float)
+        obs.loc[hit, "value"] = new[hit]
         evaluation = replace(evaluation, observations=obs)
     return rebuild(evaluation, **options)
 

@@ -181,8 +181,8 @@ def _source(value: object) -> str | None:
 
 def _parse(data: object, found: YamlProblems) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, history = [], []
-    top = found.entry(data, (), {"units"}, {"title", "sources"})
-    title = found.entry(top.get("title", {}), ("title",), {"vi", "en"}) if top else None
+    top = found.entry(data, (), {"units"}, {"title", "sources"})  # sources: only anchors for the source lines
+    title = found.entry(top["title"], ("title",), {"vi", "en"}) if top and "title" in top else None
     for lang in ("vi", "en") if title else ():
         if lang in title and not (isinstance(title[lang], str) and title[lang].strip()):
             found.add("missing_label", ("title", lang), key=lang)

@@ -8,6 +8,7 @@ their first column, so that a notebook shows them as they are and tests can read
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,14 +59,13 @@ def load(tables_dir: str | Path, run_file: str | Path, year: int) -> ReportData:
                               f" / no scores in {folder}: run `danvan-eval run --year {run.year}`")
     tables = {t: read_csv(folder / f"{t}.csv") if (folder / f"{t}.csv").exists() else None
               for t in ("scores", "indicators", "trend", "compliance", "uncertainty")}
-    names = load_registry(run.units).units.drop_duplicates("code", keep="last").set_index("code")["name_en"]
+    framework, names = _static_inputs(_stamp(run.framework), _stamp(run.units))
     scores = tables["scores"].assign(name_en=lambda d: d["unit_code"].map(names))
     uncertainty = tables["uncertainty"]
     if uncertainty is not None and not set(INTERVAL_COLUMNS) <= set(scores.columns):
         scores = scores.merge(uncertainty[["unit_code", *[c for c in INTERVAL_COLUMNS if c in uncertainty]]],
                               on="unit_code", how="left")
     trend = tables["trend"]
-    framework = load_framework(run.framework)
     return ReportData(
         year=run.year,
         framework=framework,
@@ -75,6 +75,19 @@ def load(tables_dir: str | Path, run_file: str | Path, year: int) -> ReportData:
         trend=None if trend is None else trend.assign(name_en=lambda d: d["unit_code"].map(names)),
         compliance=tables["compliance"],
     )
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    st = Path(path).stat()
+    return str(Path(path).resolve()), st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _static_inputs(framework: tuple[str, int, int], registry: tuple[str, int, int]) -> tuple[Framework, pd.Series]:
+    """The framework and the English unit names, read once per process while the files are unchanged (path,
+    time, size): every report of a run reads the same files, and a warm kernel keeps this module loaded."""
+    names = load_registry(registry[0]).units.drop_duplicates("code", keep="last").set_index("code")["name_en"]
+    return load_framework(framework[0]), names
 
 
 # ---------------------------------------------------------------- helpers

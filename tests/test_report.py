@@ -148,6 +148,35 @@ def test_recipients_and_signature(doc):
     assert set(borders(block).values()) == {"nil"}
 
 
+# ECMA-376 child order of the property elements the report writes (Word refuses a file that breaks it)
+SCHEMA_ORDER = {
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs"
+           " suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi"
+           " adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection"
+           " textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing"
+             " tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription tblPrChange",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid"
+           " vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl"
+           " cs em lang eastAsianLayout specVanish oMath",
+}
+
+
+def test_property_elements_follow_the_schema_order(doc):
+    parts = [doc.element, doc.styles.element]
+    parts += [s.header._element for s in doc.sections] + [s.first_page_header._element for s in doc.sections]
+    checked = 0
+    for part in parts:
+        for name, order in SCHEMA_ORDER.items():
+            seq = order.split()
+            for el in part.iter(qn(f"w:{name}")):
+                tags = [c.tag.split("}")[1] for c in el]
+                assert all(t in seq for t in tags), tags
+                assert [seq.index(t) for t in tags] == sorted(seq.index(t) for t in tags), tags
+                checked += 1
+    assert checked > 100
+
+
 # ---------------------------------------------------------------- figures equal the scores
 def test_every_number_of_the_unit_tables_equals_the_scores(doc, scores):
     tables = tables_with_header(doc, UNIT_HEADER)
