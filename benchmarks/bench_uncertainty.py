@@ -47,11 +47,21 @@ def asem_coin() -> engine.Coin:
     data = pd.read_csv(folder / "input_ASEM_iData.csv").set_index("uCode")
     m = pd.read_csv(folder / "input_ASEM_iMeta.csv")
     m = m[m["Type"].isin(["Indicator", "Aggregate"])]
-    meta = m.rename(columns={"iCode": "code", "Level": "level", "Parent": "parent", "Weight": "weight",
-                             "Direction": "direction", "Denominator": "denominator"}).set_index("code")
+    meta = m.rename(
+        columns={
+            "iCode": "code",
+            "Level": "level",
+            "Parent": "parent",
+            "Weight": "weight",
+            "Direction": "direction",
+            "Denominator": "denominator",
+        }
+    ).set_index("code")
     meta = meta.astype({"level": int})
     inds = list(meta.index[meta["level"] == 1])
-    c = engine.new_coin(data[inds], meta, groups=data[["EurAsia_group", "Area", "Energy", "GDP", "Population"]])
+    c = engine.new_coin(
+        data[inds], meta, groups=data[["EurAsia_group", "Area", "Energy", "GDP", "Population"]]
+    )
     c = engine.denominate(c)
     c = engine.impute(c, method="i_mean_grp", by="EurAsia_group")
     c = engine.screen(c, dat_thresh=0.9)
@@ -93,21 +103,27 @@ def main() -> None:
     units = len(ev.of_year("units"))
     factors = ", ".join(unc.evaluation_spec(ev))
     t = best_of(lambda: unc.rank_intervals(ev, 10_000, seed=1))
-    print(f"Province, {units} units (11 districts + departments), 10,000 draws of {factors}: {t:.3f} s (goal < 2 s)")
+    print(
+        f"Province, {units} units (11 districts + departments), 10,000 draws of {factors}: {t:.3f} s (goal < 2 s)"
+    )
 
     c, sizes = synthetic_coin()
     spec = {
         "indicator_weights": unc.UniformWeights({1: 0.25}),
         "area_weights": unc.DirichletWeights({2: 50.0}),
-        "normalisation": unc.Alternatives("normalise", {"goalposts": {"method": "goalposts"},
-                                                        "minmax": {"method": "minmax"}}),
-        "aggregation": unc.Alternatives("aggregate", {
-            m: {"method": m, "weight_thresh": {2: 2 / 3, 3: 1.0}} for m in ("amean", "gmean")}),
+        "normalisation": unc.Alternatives(
+            "normalise", {"goalposts": {"method": "goalposts"}, "minmax": {"method": "minmax"}}
+        ),
+        "aggregation": unc.Alternatives(
+            "aggregate", {m: {"method": m, "weight_thresh": {2: 2 / 3, 3: 1.0}} for m in ("amean", "gmean")}
+        ),
         "survey": unc.SurveyShares(sizes),
     }
     t = best_of(lambda: unc.run(c, spec, 1000, seed=1))
-    print(f"Synthetic, 700 units × {len(c.indicators)} indicators, 1,000 draws of {', '.join(spec)}: {t:.3f} s "
-          "(goal < 10 s)")
+    print(
+        f"Synthetic, 700 units × {len(c.indicators)} indicators, 1,000 draws of {', '.join(spec)}: {t:.3f} s "
+        "(goal < 10 s)"
+    )
 
 
 if __name__ == "__main__":

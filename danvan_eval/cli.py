@@ -158,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("intake", help="đọc mẫu đã điền / read filled templates")
     sp.add_argument("paths", nargs="+")
     with_year(sp)
-    sp.add_argument("--out", default=str(ROOT / "outputs" / "intake"))
+    # data, not outputs: the canonical tables and the raw files kept as evidence must survive `make clean-outputs`
+    sp.add_argument("--out", default=str(ROOT / "data" / "intake"),
+                    help="thư mục số liệu nhận được / folder of the data taken in (mặc định / default data/intake)")
     sp.set_defaults(fn=cmd_intake)
 
     sp = add("report", help="dự thảo báo cáo tổng hợp (.docx) / draft the annual report")

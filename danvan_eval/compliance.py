@@ -56,20 +56,17 @@ def _first_received(submissions: pd.DataFrame | None, year: int) -> pd.DataFrame
 
 def summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per peer group and for the province: expected, received, on time, complete (100 %) and their rates."""
-    def one(df: pd.DataFrame) -> pd.Series:
+    def one(df: pd.DataFrame) -> dict:
         n = len(df)
-        s = pd.Series(
-            {
-                "expected": n,
-                "received": int(df["reported"].sum()),
-                "on_time": int(df["on_time"].fillna(False).sum()),
-                "complete": int((df["completeness_pct"] >= 100).sum()),
-            }
-        )
-        for k in ("received", "on_time", "complete"):
-            s[f"{k}_pct"] = round(100 * s[k] / n, 1) if n else np.nan
-        return s
+        counts = {
+            "expected": n,
+            "received": int(df["reported"].sum()),
+            "on_time": int(df["on_time"].fillna(False).sum()),
+            "complete": int((df["completeness_pct"] >= 100).sum()),
+        }
+        rates = {f"{k}_pct": round(100 * v / n, 1) if n else np.nan for k, v in counts.items() if k != "expected"}
+        return {**counts, **rates}
 
-    rows = {kind: one(df) for kind, df in table.groupby("kind", sort=True)}
-    rows["province"] = one(table)
-    return pd.DataFrame(rows).T.rename_axis("group").reset_index()
+    rows = [{"group": kind, **one(df)} for kind, df in table.groupby("kind", sort=True)]
+    rows.append({"group": "province", **one(table)})
+    return pd.DataFrame(rows)

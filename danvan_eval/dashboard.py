@@ -26,7 +26,6 @@ from .dashboard_data import (
     band_labels,
     columns,
     download_links,
-    export_table,
     indicator_table,
     number,
     on_time_text,
@@ -58,10 +57,15 @@ def _guard(fn: Callable[[], None], on_error: Callable[[Exception], None] | None)
             return
         try:
             fn()
-        except Exception as err:  # shown on the page, instead of failing silently in the kernel log
+        except Exception as err:  # noqa: BLE001 - shown on the page instead of lost in the kernel log
             on_error(err)
 
     return observer
+
+
+def _image(name: str) -> widgets.Image:
+    """A figure's place: shown at its drawn size, narrowed (never stretched) to the page's width."""
+    return _hook(widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto")), name)
 
 
 def _set_options(widget: widgets.Widget, options: list[tuple[str, object]], value: object) -> None:
@@ -75,9 +79,11 @@ class WeightPanel(widgets.VBox):
     """One slider per area and a reset to the official weights; ``on_change(fn)`` is told of every move."""
 
     def __init__(self) -> None:
-        super().__init__(layout=widgets.Layout(min_width="460px", padding="0 0 0 16px"))
+        super().__init__(layout=widgets.Layout(margin="0 0 8px 0"))
         self.add_class("dv-weights")
         self.title = widgets.HTML()
+        # sliders in columns above the table, which keeps the whole width
+        self.grid = widgets.GridBox(layout=widgets.Layout(grid_template_columns="repeat(auto-fill, minmax(450px, 1fr))"))
         self.reset = _hook(widgets.Button(icon="undo", layout=widgets.Layout(width="auto")), "dv-weights-reset")
         self.status = _hook(widgets.HTML(), "dv-weights-status")
         self.sliders: dict[str, widgets.FloatSlider] = {}
@@ -101,8 +107,8 @@ class WeightPanel(widgets.VBox):
             top = max(3.0, 3 * max(self.official.values()))
             self.sliders = {
                 a: _hook(widgets.FloatSlider(value=self.official[a], min=0, max=top, step=0.1, readout_format=".1f",
-                                             continuous_update=False, style={"description_width": "14em"},
-                                             layout=widgets.Layout(width="450px")), f"dv-weight-{a}")
+                                             continuous_update=False, style={"description_width": "15.5em"},
+                                             layout=widgets.Layout(width="440px")), f"dv-weight-{a}")
                 for a in data.areas
             }
             for s in self.sliders.values():
@@ -110,10 +116,11 @@ class WeightPanel(widgets.VBox):
         for a, s in self.sliders.items():
             s.description = str(data.framework.areas.loc[a, f"short_{lang}"])
             s.description_allow_html = False
-        self.title.value = f"<b>{html.escape(tr('dashboard.weights_title', lang))}</b><br>" \
-                           f"<small>{html.escape(tr('dashboard.weights_help', lang))}</small>"
+        self.title.value = f"<b>{html.escape(tr('dashboard.weights_title', lang))}</b> — " \
+                           f"{html.escape(tr('dashboard.weights_help', lang))}"
         self.reset.description = tr("dashboard.weights_reset", lang)
-        self.children = [self.title, *self.sliders.values(), self.reset, self.status]
+        self.grid.children = list(self.sliders.values())
+        self.children = [self.title, self.grid, widgets.HBox([self.reset, self.status])]
         self.describe(lang)
 
     def describe(self, lang: str) -> None:
@@ -121,7 +128,8 @@ class WeightPanel(widgets.VBox):
         key = "dashboard.weights_modified" if self.modified else "dashboard.weights_official"
         if not any(self.weights.values()):
             key = "dashboard.weights_zero"
-        self.status.value = f'<span class="{"dv-notice" if self.modified else ""}">{html.escape(tr(key, lang))}</span>'
+        self.status.value = f'<span class="dv-status {"dv-notice" if self.modified else ""}">' \
+                            f'{html.escape(tr(key, lang))}</span>'
 
     def set(self, weights: Mapping[str, float]) -> None:
         """Move every slider at once; listeners hear one change."""
@@ -157,14 +165,16 @@ class RankingTable(widgets.VBox):
         self.order = _hook(widgets.ToggleButtons(options=[("", True), (" ", False)]), "dv-order")
         self.order.style.button_width = "7em"
         self.html = _hook(widgets.HTML(), "dv-ranking-table")
-        self.children = [self.summary, widgets.HBox([self.sort, self.order]), self.html]
+        self.downloads = _hook(widgets.HTML(), "dv-downloads")
+        self.children = [self.summary, widgets.HBox([self.sort, self.order]), self.html, self.downloads]
         self._args: tuple | None = None
         self.sort.observe(_guard(self._draw, on_error), "value")
         self.order.observe(_guard(self._draw, on_error), "value")
 
-    def show(self, frame: pd.DataFrame, data: YearData, lang: str, modified: bool) -> None:
-        """Draw ``frame`` (a ``ranking``), keeping the reader's sort column and order."""
+    def show(self, frame: pd.DataFrame, data: YearData, lang: str, weights: Mapping[str, float]) -> None:
+        """Draw ``frame`` (a ``ranking`` with ``weights``), keeping the reader's sort column and order."""
         self._args = None  # relabelling the controls must not redraw the previous table
+        modified = dict(weights) != data.weights
         shown = [c for c in columns(frame, modified) if COLUMNS[c][1]]
         _set_options(self.sort, [(tr(COLUMNS[c][0], lang), c) for c in shown], self.sort.value)
         self.sort.description = tr("dashboard.sort_by", lang)
@@ -176,14 +186,17 @@ class RankingTable(widgets.VBox):
         if n > ranked:
             text += " " + tr("dashboard.unranked", lang, n=n - ranked)
         self.summary.value = f"<b>{html.escape(text)}</b>"
-        self._args = (frame, data, lang, modified)
+        self._args = (frame, data, lang, dict(weights))
         self._draw()
 
     def _draw(self) -> None:
         if self._args is None:
             return
-        frame, data, lang, modified = self._args
-        self.html.value = table_html(sort_frame(frame, self.sort.value, self.order.value), data, lang, modified)
+        frame, data, lang, weights = self._args
+        sort, ascending = self.sort.value, self.order.value
+        self.html.value = table_html(sort_frame(frame, sort, ascending), data, lang, weights != data.weights)
+        kind = str(frame["kind"].iloc[0]) if len(frame) else ""
+        self.downloads.value = download_links(data.year, kind, lang, weights, sort, ascending) if kind else ""
 
 
 class AreaView(widgets.VBox):
@@ -192,9 +205,9 @@ class AreaView(widgets.VBox):
     def __init__(self) -> None:
         super().__init__()
         self.add_class("dv-areas")
-        self.heatmap = _hook(widgets.Image(format="png", layout=widgets.Layout(max_width="900px")), "dv-heatmap")
-        self.bands = _hook(widgets.Image(format="png", layout=widgets.Layout(max_width="760px")), "dv-bands")
-        self.intervals = _hook(widgets.Image(format="png", layout=widgets.Layout(max_width="800px")), "dv-intervals")
+        self.heatmap = _image("dv-heatmap")
+        self.bands = _image("dv-bands")
+        self.intervals = _image("dv-intervals")
         self._keys: dict[str, object] = {}
 
     def show(self, frame: pd.DataFrame, data: YearData, lang: str, weights: Mapping[str, float]) -> None:
@@ -221,10 +234,10 @@ class UnitProfile(widgets.VBox):
         self.add_class("dv-profile")
         self.unit = _hook(widgets.Dropdown(layout=widgets.Layout(width="420px")), "dv-profile-unit")
         self.header = _hook(widgets.HTML(), "dv-profile-header")
-        self.radar = _hook(widgets.Image(format="png", layout=widgets.Layout(max_width="480px")), "dv-profile-radar")
-        self.trend = _hook(widgets.Image(format="png", layout=widgets.Layout(max_width="600px")), "dv-profile-trend")
+        self.radar = _image("dv-profile-radar")
+        self.trend = _image("dv-profile-trend")
         self.indicators = _hook(widgets.HTML(), "dv-profile-indicators")
-        self.children = [self.unit, self.header, widgets.HBox([self.radar, self.trend]), self.indicators]
+        self.children = [self.unit, self.header, widgets.HBox([self.radar, self.trend], layout=widgets.Layout(flex_flow="row wrap")), self.indicators]
         self._args: tuple | None = None
         self._key: object = None
         self.unit.observe(_guard(self._draw, on_error), "value")
@@ -249,7 +262,7 @@ class UnitProfile(widgets.VBox):
                   f'{html.escape(tr("dashboard.open_report", lang))}</a>' if link
                   else html.escape(tr("dashboard.no_report", lang)))
         composite = number(row["composite"], lang) if pd.notna(row["composite"]) else tr("label.insufficient_data", lang)
-        self.header.value = (
+        header = (
             f'<h3>{html.escape(str(row["name_vi"]))}</h3><p>{html.escape(tr(f"kind.{row.kind}", lang))} · '
             f'{html.escape(tr("label.composite", lang))}: <b>{composite}</b> · {html.escape(str(band))} · '
             f'{html.escape(rank)} · {html.escape(on_time_text(row, lang))} · {report}</p>'
@@ -260,11 +273,15 @@ class UnitProfile(widgets.VBox):
             radar = png(plots.radar(data.scores(row["kind"]), code, data.framework, lang))
             line = png(plots.trend_chart(trend, code, lang)) if trend is not None else b""
             table = indicator_table(data, code, lang)
-            # assigned together, so that the page never shows one unit's radar beside another's indicators
             self.radar.value, self.trend.value = radar, line
             self.trend.layout.display = None if line else "none"
             self.indicators.value = f"<h4>{html.escape(tr('dashboard.indicators_title', lang))}</h4>{table}"
             self._key = key
+        # last, so that whoever sees the header (or the marker class) sees that unit's figures already sent
+        self.header.value = header
+        for c in [c for c in self._dom_classes if c.startswith("dv-shows-")]:
+            self.remove_class(c)
+        self.add_class(f"dv-shows-{code}")
 
 
 class Dashboard(widgets.VBox):
@@ -290,13 +307,14 @@ class Dashboard(widgets.VBox):
         self.year = _hook(widgets.Dropdown(options=[(str(y), y) for y in years], value=years[0],
                                            layout=widgets.Layout(width="160px")), "dv-year")
         self.kind = _hook(widgets.ToggleButtons(options=[("", KINDS[0])]), "dv-kind")
-        self.kind.style.button_width = "16em"
+        self.kind.style.button_width = "auto"
+        self.language.style.button_width = "7em"
+        self.language.layout.margin = "0 0 0 2em"
         self.weights = WeightPanel()
         self.table = RankingTable(self.show_error)
-        self.downloads = _hook(widgets.HTML(), "dv-downloads")
         self.areas = AreaView()
         self.profile = UnitProfile(self.show_error)
-        ranking_tab = widgets.HBox([widgets.VBox([self.table, self.downloads]), self.weights])
+        ranking_tab = widgets.VBox([self.weights, self.table])
         self.tabs = _hook(widgets.Tab(children=[ranking_tab, self.areas, self.profile]), "dv-tabs")
         self.children = [widgets.HTML(CSS), self.header, widgets.HBox([self.year, self.kind, self.language]),
                          self.notice, self.tabs]
@@ -365,11 +383,7 @@ class Dashboard(widgets.VBox):
         if not any(weights.values()):
             return
         self.frame = ranking(data, self.kind.value, weights)
-        modified = self.weights.modified
-        self.table.show(self.frame, data, lang, modified)
-        stem = "xep-hang" if lang == "vi" else "ranking"
-        self.downloads.value = download_links(export_table(self.frame, data, lang, modified),
-                                              f"{stem}_{data.year}_{self.kind.value}", lang)
+        self.table.show(self.frame, data, lang, weights)
         self._draw_tab()
 
     def _draw_tab(self) -> None:

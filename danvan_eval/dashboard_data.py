@@ -6,14 +6,17 @@ library's own computation, and figures through ``plots``. The widgets of ``dashb
 
 from __future__ import annotations
 
-import base64
 import functools
 import html
 import io
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 from matplotlib.colors import to_hex
@@ -21,14 +24,18 @@ from matplotlib.colors import to_hex
 from . import plots, scoring
 from .errors import DanvanEvalError
 from .framework import Framework, default_framework_path, load_framework
-from .i18n import tr
+from .i18n import LANGS, tr
 from .outputs import YearOutputs, available_years, neutralise, read_year
 
 ENV_OUTPUTS = "DANVAN_OUTPUTS"
 KINDS = ("district", "department")
 # served by dashboard_server.ReportHandler; relative, so it follows the page's own address
 REPORT_URL = "danvan/reports/{year}/units/{code}.html"
-FIGURE_DPI = 96
+# served by dashboard_server.ExportHandler: the downloads are made on request, not with every redraw
+EXPORT_URL = "danvan/export/{year}/{kind}.{fmt}"
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FIGURE_DPI = 110  # the figures' small labels stay readable on screen
 
 
 def default_outputs() -> Path:
@@ -67,11 +74,14 @@ class YearData:
         missing = [a for a in self.areas if a not in rows.columns]
         return rows.assign(**{a: float("nan") for a in missing})
 
+    @cached_property
+    def reports(self) -> frozenset[str]:
+        """Codes of the units whose HTML report the run wrote (``units/<code>.html``)."""
+        return frozenset(p.stem for p in (self.outputs.folder / "units").glob("*.html"))
+
     def report(self, code: str) -> str | None:
         """The address of the unit's HTML report, or None when the run did not write one."""
-        if (self.outputs.folder / "units" / f"{code}.html").exists():
-            return REPORT_URL.format(year=self.year, code=code)
-        return None
+        return REPORT_URL.format(year=self.year, code=code) if code in self.reports else None
 
 
 def load_year(outputs_dir: Path, year: int) -> YearData:
@@ -142,7 +152,8 @@ def band_labels(fw: Framework, lang: str) -> dict[str, str]:
     return dict(zip(fw.bands["code"], fw.bands[f"label_{lang}"]))
 
 
-def on_time_text(row: pd.Series, lang: str) -> str:
+def on_time_text(row: Mapping, lang: str) -> str:
+    """Whether the unit's report arrived by the deadline, as the reader says it."""
     on_time = row.get("on_time")
     if on_time is None or pd.isna(on_time) or str(on_time) == "":
         return tr("compliance.not_received", lang)
@@ -158,9 +169,13 @@ def _arrow(change: object) -> str:
     return "=" if change == 0 else (f"↑{int(change)}" if change > 0 else f"↓{-int(change)}")
 
 
-def _interval(row: pd.Series) -> str:
+def _interval(row: Mapping) -> str:
     lo, hi = row.get("rank_p05"), row.get("rank_p95")
     return "—" if pd.isna(lo) or pd.isna(hi) else f"{round(lo)}–{round(hi)}"
+
+
+def _css_name(code: object) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", str(code))
 
 
 # column key → (header key, sort key); the order is the table's
@@ -188,19 +203,20 @@ def table_cells(frame: pd.DataFrame, data: YearData, lang: str, modified: bool) 
     """The table as text, one column per shown column; headers in ``lang`` (the exports' content too)."""
     bands = band_labels(data.framework, lang)
     insufficient = tr("label.insufficient_data", lang)
+    records = frame.to_dict("records")  # one pass in Python: iterrows would build a Series per row
+    shown = columns(frame, modified)
     cells = {
         "rank": [str(r) if pd.notna(r) else "—" for r in frame["rank"]],
         "name": list(frame["name_vi"].astype(str)),
         "composite": [number(v, lang) if pd.notna(v) else insufficient for v in frame["composite"]],
         "band": [bands.get(b, str(b)) if pd.notna(b) else insufficient for b in frame["band"]],
-        "interval": [_interval(r) for _, r in frame.iterrows()] if "rank_p05" in frame else None,
+        "interval": [_interval(r) for r in records] if "interval" in shown else None,
         "shift": [_arrow(v) for v in frame["rank_shift"]],
         "change": [number(v, lang, sign=True) for v in frame["composite_change"]],
         "rank_change": [_arrow(v) for v in frame["rank_change"]],
-        "on_time": [on_time_text(r, lang) for _, r in frame.iterrows()],
-        "report": [tr("dashboard.open", lang) if data.report(c) else "—" for c in frame["unit_code"]],
+        "on_time": [on_time_text(r, lang) for r in records],
+        "report": [tr("dashboard.open", lang) if c in data.reports else "—" for c in frame["unit_code"]],
     }
-    shown = columns(frame, modified)
     return pd.DataFrame({tr(COLUMNS[c][0], lang): cells[c] for c in shown}, index=frame["unit_code"])
 
 
@@ -212,25 +228,29 @@ def sort_frame(frame: pd.DataFrame, column: str, ascending: bool) -> pd.DataFram
 
 def table_html(frame: pd.DataFrame, data: YearData, lang: str, modified: bool) -> str:
     """The ranking as one HTML table; rows carry ``data-unit``, cells ``data-col`` (test hooks)."""
+    if frame.empty:
+        return ""
     shown = columns(frame, modified)
     cells = table_cells(frame, data, lang, modified)
-    colours = {c: to_hex(v) for c, v in plots.band_colours(data.framework.bands).items()}
+    colours = "".join(f".dv-band-{_css_name(c)}{{background:{to_hex(v)}}}"
+                      for c, v in plots.band_colours(data.framework.bands).items())
     head = "".join(f'<th data-col="{c}">{html.escape(h)}</th>' for c, h in zip(shown, cells.columns))
     rows = []
-    for (_, unit), (_, text) in zip(frame.iterrows(), cells.iterrows()):
+    for unit, text in zip(frame[["unit_code", "band"]].to_dict("records"), cells.itertuples(index=False)):
         tds = []
         for c, value in zip(shown, text):
             inner = html.escape(value)
-            if c == "report" and data.report(unit["unit_code"]):
+            if c == "report" and unit["unit_code"] in data.reports:
                 inner = (f'<a class="dv-report-link" href="{data.report(unit["unit_code"])}" target="_blank" '
                          f'rel="noopener">{inner}</a>')
             elif c == "band" and pd.notna(unit["band"]):
-                inner = f'<span class="dv-band" style="background:{colours.get(unit["band"], "#ccc")}">{inner}</span>'
-            missing = c in ("composite", "band") and pd.isna(unit["composite"])
+                inner = f'<span class="dv-band dv-band-{_css_name(unit["band"])}">{inner}</span>'
+            missing = c in ("composite", "band") and value == tr("label.insufficient_data", lang)
             tds.append(f'<td data-col="{c}"{" class=dv-missing" if missing else ""}>{inner}</td>')
         rows.append(f'<tr data-unit="{html.escape(str(unit["unit_code"]))}">{"".join(tds)}</tr>')
-    return (f'<table class="dv-table" data-year="{data.year}" data-kind="{html.escape(str(frame["kind"].iloc[0]))}">'
-            f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>') if len(frame) else ""
+    kind = html.escape(str(frame["kind"].iloc[0]))
+    return (f'<style>{colours}</style><table class="dv-table" data-year="{data.year}" data-kind="{kind}">'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def export_table(frame: pd.DataFrame, data: YearData, lang: str, modified: bool) -> pd.DataFrame:
@@ -244,21 +264,72 @@ def export_table(frame: pd.DataFrame, data: YearData, lang: str, modified: bool)
     return neutralise(out)
 
 
-def download_links(table: pd.DataFrame, name: str, lang: str) -> str:
-    """Two links that download ``table`` as CSV (UTF-8 with BOM, for Excel) and as an Excel workbook."""
-    csv = table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+# ---------------------------------------------------------------- downloads (made by the server, on request)
+def export_url(year: int, kind: str, fmt: str, lang: str, weights: Mapping[str, float], sort: str,
+               ascending: bool) -> str:
+    """The address of the table a reader sees, as a file: everything that defines it is in the address."""
+    query = urlencode({"lang": lang, "sort": sort, "order": "asc" if ascending else "desc",
+                       "w": ",".join(f"{a}:{float(w)!r}" for a, w in weights.items())})  # repr: exact floats
+    return f"{EXPORT_URL.format(year=year, kind=kind, fmt=fmt)}?{query}"
+
+
+def export_name(year: int, kind: str, fmt: str, lang: str) -> str:
+    return f"{'xep-hang' if lang == 'vi' else 'ranking'}_{year}_{kind}.{fmt}"
+
+
+def download_links(year: int, kind: str, lang: str, weights: Mapping[str, float], sort: str, ascending: bool) -> str:
+    """Links to the current table as CSV (UTF-8 with BOM, for Excel) and as an Excel workbook."""
+    labels = {"csv": tr("dashboard.download_csv", lang), "xlsx": tr("dashboard.download_excel", lang)}
+    return " ".join(
+        f'<a class="dv-download dv-download-{fmt}" download="{export_name(year, kind, fmt, lang)}" '
+        f'href="{html.escape(export_url(year, kind, fmt, lang, weights, sort, ascending))}">⬇ {html.escape(label)}</a>'
+        for fmt, label in labels.items()
+    )
+
+
+def _bad_request(what: str, value: object) -> DanvanEvalError:
+    return DanvanEvalError(f"Yêu cầu tải bảng không hợp lệ: {what} = {value!r} / invalid download request: "
+                           f"{what} = {value!r}")
+
+
+def _weights(text: str, data: YearData) -> dict[str, float]:
+    try:
+        pairs = dict(item.split(":", 1) for item in text.split(",")) if text else {}
+        weights = {a: float(w) for a, w in pairs.items()}
+    except ValueError:
+        raise _bad_request("w", text) from None
+    if list(weights) != data.areas or not all(math.isfinite(w) and w >= 0 for w in weights.values()) \
+            or not any(weights.values()):
+        raise _bad_request("w", text)
+    return weights
+
+
+def export_file(outputs_dir: Path, year: int, kind: str, fmt: str, query: Mapping[str, str]) -> tuple[bytes, str]:
+    """The file behind ``export_url``: the year's ranking with the asked weights, sorted as asked.
+
+    Returns the bytes and the file name. Every parameter is checked; a wrong one raises ``DanvanEvalError``.
+    """
+    lang, sort, order = query.get("lang", "vi"), query.get("sort", "rank"), query.get("order", "asc")
+    if kind not in KINDS:
+        raise _bad_request("kind", kind)
+    if fmt not in EXPORT_FORMATS:
+        raise _bad_request("format", fmt)
+    if lang not in LANGS:
+        raise _bad_request("lang", lang)
+    if order not in ("asc", "desc"):
+        raise _bad_request("order", order)
+    data = load_year(outputs_dir, year)
+    weights = _weights(query.get("w", ""), data)
+    frame = ranking(data, kind, weights)
+    modified = weights != data.weights
+    if sort not in columns(frame, modified) or COLUMNS[sort][1] is None:
+        raise _bad_request("sort", sort)
+    table = export_table(sort_frame(frame, sort, order == "asc"), data, lang, modified)
+    if fmt == "csv":
+        return table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"), export_name(year, kind, fmt, lang)
     buf = io.BytesIO()
     table.to_excel(buf, index=False, engine="openpyxl")
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    links = [
-        ("csv", "text/csv;charset=utf-8", csv, tr("dashboard.download_csv", lang)),
-        ("xlsx", xlsx, buf.getvalue(), tr("dashboard.download_excel", lang)),
-    ]
-    return " ".join(
-        f'<a class="dv-download dv-download-{ext}" download="{name}.{ext}" '
-        f'href="data:{mime};base64,{base64.b64encode(body).decode()}">⬇ {html.escape(label)}</a>'
-        for ext, mime, body, label in links
-    )
+    return buf.getvalue(), export_name(year, kind, fmt, lang)
 
 
 def png(fig) -> bytes:
@@ -296,12 +367,12 @@ CSS = """<style>
 .dv-dashboard .widget-html-content{line-height:1.4}
 .dv-table{border-collapse:collapse;font-size:13px;margin:4px 0;min-width:60%;line-height:1.35}
 .dv-table th{background:#1f4e9c;color:#fff;text-align:left;padding:4px 8px;position:sticky;top:0}
-.dv-table td{padding:3px 8px;border-bottom:1px solid #ddd}
+.dv-table td{padding:3px 8px;border-bottom:1px solid #ddd;white-space:nowrap}
 .dv-table tbody tr:nth-child(even){background:#f5f7fb}
 .dv-table td[data-col=rank],.dv-table td[data-col=composite],.dv-table td[data-col=shift]{text-align:right}
+.dv-indicators td:nth-child(2){white-space:normal}
 .dv-missing{color:#777;font-style:italic;background:repeating-linear-gradient(45deg,#eee,#eee 4px,#f8f8f8 4px,#f8f8f8 8px)}
-.dv-band{padding:1px 6px;border-radius:3px;white-space:nowrap}
-.dv-table td[data-col=name]{white-space:nowrap}
+.dv-band{padding:1px 6px;border-radius:3px}
 .dv-status-missing td{color:#b00020}.dv-status-not_applicable td{color:#777}
 .dv-download{margin-right:1.5em}
 .dv-notice{color:#8a4b00}

@@ -1,8 +1,8 @@
-"""Serving the dashboard: Voila on 127.0.0.1 with preheated kernels, plus the units' HTML reports.
+"""Serving the dashboard: Voila on 127.0.0.1 with preheated kernels, the units' reports and the table's downloads.
 
 The outputs folder reaches the notebook through ``$DANVAN_OUTPUTS``: preheated kernels run the notebook before
 any request arrives, so they cannot read a query string, but they inherit the server's environment. The unit
-reports (``outputs/<Y>/units/<code>.html``) are served by one extra route that matches nothing else.
+reports (``outputs/<Y>/units/<code>.html``) and the downloads of the table are served by two extra routes.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from jupyter_server.utils import url_path_join
 from traitlets import Unicode
 from voila.app import Voila
 
-from .dashboard_data import ENV_OUTPUTS, default_outputs
+from .dashboard_data import ENV_OUTPUTS, EXPORT_FORMATS, default_outputs, export_file
 from .errors import DanvanEvalError
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "dashboard.ipynb"
 # the only files served from the outputs folder: a unit's report of a year (see dashboard.REPORT_URL)
 REPORT_ROUTE = r"/danvan/reports/(\d{4}/units/[A-Za-z0-9][A-Za-z0-9_-]*\.html)"
+EXPORT_ROUTE = r"/danvan/export/(\d{4})/([a-z]+)\.([a-z]+)"  # see dashboard_data.export_url
 POOL_SIZE = 2  # preheated kernels: a page is shown in ~1.2 s instead of ~2.3 s
 CULL_IDLE_S = 900  # a kernel whose page was closed 15 min ago is shut down (each holds ~140 MiB)
 
@@ -37,15 +38,38 @@ class ReportHandler(tornado.web.StaticFileHandler):
     """Serves a unit's HTML report; tornado refuses any path that resolves outside the outputs folder."""
 
 
+class ExportHandler(tornado.web.RequestHandler):
+    """The table a reader sees, as CSV or Excel, recomputed from the outputs with the weights in the address."""
+
+    def initialize(self, outputs: str) -> None:
+        self.outputs = Path(outputs)
+
+    def get(self, year: str, kind: str, fmt: str) -> None:
+        query = {k: self.get_query_argument(k) for k in self.request.query_arguments}
+        try:
+            body, name = export_file(self.outputs, int(year), kind, fmt, query)
+        except DanvanEvalError as err:
+            self.set_status(400)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(str(err))
+            return
+        self.set_header("Content-Type", EXPORT_FORMATS[fmt])
+        self.set_header("Content-Disposition", f'attachment; filename="{name}"')
+        self.finish(body)
+
+
 class DashboardApp(Voila):
-    """Voila with one more route: the units' HTML reports of the outputs folder."""
+    """Voila with two more routes: the units' HTML reports, and the current table as a file."""
 
     outputs = Unicode(config=True, help="the outputs folder (outputs/<Y>/units/<code>.html are served)")
 
     def init_handlers(self) -> list:
         # before Voila's catch-all route, which would otherwise answer every address with the notebook
-        route = url_path_join(self.server_url, REPORT_ROUTE)
-        return [(route, ReportHandler, {"path": self.outputs}), *super().init_handlers()]
+        ours = [
+            (url_path_join(self.server_url, REPORT_ROUTE), ReportHandler, {"path": self.outputs}),
+            (url_path_join(self.server_url, EXPORT_ROUTE), ExportHandler, {"outputs": self.outputs}),
+        ]
+        return [*ours, *super().init_handlers()]
 
 
 def voila_argv(port: int, open_browser: bool, notebook: Path = NOTEBOOK) -> list[str]:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .outputs import write_csv
 from .problems import Problem
 from .runs import RunConfig
 from .scoring import KINDS, Evaluation, score
+from .sensitivity import audit_tables
 from .units import Registry, load_registry
 
 SUBMISSION_COLUMNS = ["year", "unit_code", "received", "source", "correction"]
@@ -82,16 +84,28 @@ def score_run(run: RunConfig) -> ScoredYear:
         evaluation = replace(evaluation, framework=framework)
     comp = compliance_mod.compliance(evaluation, submissions)
     t2 = time.perf_counter()
+    # ---- uncertainty (issue 6): rank intervals, every draw's parameters and Sobol indices when the run file
+    # asks for draws; seeded by the run, so the tables are identical between reruns
+    audit = audit_tables(evaluation, run.uncertainty)
+    t3 = time.perf_counter()
+    # ---- end of uncertainty (issue 6)
     return ScoredYear(
         run=run,
         evaluation=evaluation,
-        tables=tables(evaluation, comp),
-        timings={"read_validate_s": round(t1 - t0, 4), "score_s": round(t2 - t1, 4)},
+        tables=tables(evaluation, comp, audit),
+        timings={"read_validate_s": round(t1 - t0, 4), "score_s": round(t2 - t1, 4),
+                 "uncertainty_s": round(t3 - t2, 4)},
     )
 
 
-def tables(evaluation: Evaluation, comp: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The output tables of a year (see docs/ARCHITECTURE.md), sorted so that their bytes are stable."""
+def tables(
+    evaluation: Evaluation, comp: pd.DataFrame, audit: Mapping[str, pd.DataFrame] | None = None
+) -> dict[str, pd.DataFrame]:
+    """The output tables of a year (see docs/ARCHITECTURE.md), sorted so that their bytes are stable.
+
+    ``audit`` holds the uncertainty tables (``sensitivity.audit_tables``): their rank intervals and band shares
+    are added to ``scores``, and they are written beside it.
+    """
     fw = evaluation.framework
     bands = fw.bands.set_index("code")["label_vi"]
     scores = evaluation.of_year("units").merge(
@@ -103,12 +117,21 @@ def tables(evaluation: Evaluation, comp: pd.DataFrame) -> dict[str, pd.DataFrame
     meta = fw.indicators[["label_vi", "clause", "type", "direction"]]
     ind = ind.join(meta, on="indicator_id")
     trend_cols = ["year", "unit_code", "name_vi", "kind", "composite", "band", "rank", *fw.areas.index]
-    return {
+    out = {
         "scores": _ordered(scores, ["kind", "unit_code"]),
         "indicators": _ordered(ind, ["unit_code", "indicator_id"]),
         "trend": _ordered(evaluation.units[trend_cols], ["year", "kind", "unit_code"]),
         "compliance": _ordered(comp, ["kind", "unit_code"]),
     }
+    # ---- uncertainty (issue 6): rank interval and band shares wherever a rank is shown
+    if audit:
+        unc = audit["uncertainty"]
+        shown = ["rank_median", "rank_p05", "rank_p95", *[c for c in unc.columns if c.startswith("p_") and c != "p_ranked"]]
+        out["scores"] = out["scores"].merge(unc[["year", "unit_code", *shown]], on=["year", "unit_code"], how="left")
+        out["uncertainty"] = _ordered(unc, ["kind", "unit_code"])
+        out.update({k: v for k, v in audit.items() if k != "uncertainty"})
+    # ---- end of uncertainty (issue 6)
+    return out
 
 
 def _ordered(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -474,6 +474,12 @@ MESSAGES.update({
         "vi": "Khối {group}: nhóm dẫn đầu gồm {names} (khoảng thứ hạng chồng lấn nhiều, không phân biệt rõ thứ tự).",
         "en": "{group}: the leading group is {names} (their rank intervals overlap heavily; no clear order).",
     },
+    "narrative.no_clear_leader": {
+        "vi": "Khối {group}: {name} có điểm cao nhất, nhưng khoảng thứ hạng chồng lấn nhiều với {n} đơn vị khác"
+              " nên chưa thể khẳng định đơn vị dẫn đầu.",
+        "en": "{group}: {name} has the highest score, but its rank interval overlaps heavily with {n} other units,"
+              " so no unit can be said to lead.",
+    },
     "narrative.leaders_tied": {"vi": "Khối {group}: đồng dẫn đầu là {names}.", "en": "{group}: {names} share the lead."},
     "narrative.bands": {"vi": "Xếp loại {n} đơn vị — {list}.", "en": "Ratings of {n} units — {list}."},
     "narrative.late_units": {
@@ -860,17 +866,15 @@ MESSAGES.update({
     # ---------------------------------------------------------------- the evaluator's choices (factors)
     "uncertainty.factor.indicator_weights": {"vi": "Trọng số chỉ tiêu", "en": "Indicator weights"},
     "uncertainty.factor.area_weights": {"vi": "Trọng số lĩnh vực", "en": "Area weights"},
-    "uncertainty.factor.weights": {"vi": "Trọng số", "en": "Weights"},
     "uncertainty.factor.normalisation": {"vi": "Phương pháp chuẩn hóa", "en": "Normalisation"},
     "uncertainty.factor.imputation": {"vi": "Xử lý số liệu thiếu", "en": "Imputation"},
     "uncertainty.factor.aggregation": {"vi": "Phương pháp tổng hợp", "en": "Aggregation"},
     "uncertainty.factor.survey": {"vi": "Sai số chọn mẫu khảo sát", "en": "Survey sampling error"},
     # ---------------------------------------------------------------- columns and axis labels
-    "uncertainty.rank_median": {"vi": "Thứ hạng trung vị", "en": "Median rank"},
-    "uncertainty.rank_interval": {"vi": "Khoảng thứ hạng 5–95 %", "en": "5–95 % rank interval"},
-    "uncertainty.rank_nominal": {"vi": "Thứ hạng chính thức", "en": "Official rank"},
-    "uncertainty.p_band": {"vi": "Tỷ lệ số lần mô phỏng được xếp loại “{band}”", "en": "Share of draws rated “{band}”"},
     "uncertainty.p_insufficient": {"vi": "Không đủ số liệu", "en": "Insufficient data"},
+    "uncertainty.share_of_draws": {"vi": "Tỷ lệ số lần mô phỏng", "en": "Share of draws"},
+    "uncertainty.factor": {"vi": "Lựa chọn phương pháp", "en": "Choice"},
+    "uncertainty.group": {"vi": "Khối", "en": "Peer group"},
     "uncertainty.s1": {"vi": "Ảnh hưởng riêng (S1)", "en": "Main effect (S1)"},
     "uncertainty.st": {"vi": "Ảnh hưởng toàn phần (ST)", "en": "Total effect (ST)"},
     "uncertainty.interactions": {"vi": "Tương tác (ST − S1)", "en": "Interactions (ST − S1)"},
@@ -880,14 +884,8 @@ MESSAGES.update({
     "uncertainty.r_area": {"vi": "Tương quan với lĩnh vực", "en": "Correlation with its area"},
     "uncertainty.r_index": {"vi": "Tương quan với điểm tổng hợp", "en": "Correlation with the composite"},
     "uncertainty.negative": {"vi": "Tương quan âm với lĩnh vực của mình", "en": "Negative correlation with its own area"},
-    "uncertainty.removed": {"vi": "Bỏ ra", "en": "Removed"},
     "uncertainty.mean_abs_shift": {"vi": "Dịch chuyển thứ hạng trung bình (bậc)", "en": "Mean absolute rank shift (places)"},
-    "uncertainty.max_abs_shift": {"vi": "Dịch chuyển lớn nhất (bậc)", "en": "Largest rank shift (places)"},
     # ---------------------------------------------------------------- figure titles
-    "uncertainty.title.intervals": {
-        "vi": "Khoảng thứ hạng theo mô phỏng Monte Carlo — {group}, năm {year}",
-        "en": "Monte Carlo rank intervals — {group}, {year}",
-    },
     "uncertainty.title.sobol": {
         "vi": "Lựa chọn phương pháp nào quyết định thứ hạng — {group}",
         "en": "Which choice drives the ranks — {group}",
@@ -927,11 +925,9 @@ MESSAGES.update({
     "audit.section.sobol": {"vi": "2. Phân tích độ nhạy (chỉ số Sobol)", "en": "2. Sensitivity analysis (Sobol indices)"},
     "audit.section.removal": {"vi": "3. Bỏ một chỉ tiêu hoặc lĩnh vực", "en": "3. Removing one indicator or area"},
     "audit.section.coherence": {"vi": "4. Tính nhất quán thống kê", "en": "4. Statistical coherence"},
-    "audit.indistinct": {
-        "vi": "{a} và {b} có khoảng thứ hạng trùng nhau: không khác biệt rõ.",
-        "en": "{a} and {b} have overlapping rank intervals: not clearly different.",
-    },
     # ---------------------------------------------------------------- errors
+    "audit.error.year": {"vi": "Tệp tham số {file} là của năm {run_year}, không phải {year}",
+                         "en": "Run file {file} is for {run_year}, not {year}"},
     "uncertainty.error.no_level": {"vi": "Không có mã nào ở cấp {level} để thay đổi trọng số",
                                    "en": "No code at level {level} to perturb weights of"},
     "uncertainty.error.noise": {"vi": "Biên độ nhiễu trọng số phải trong [0, 1), nhận được {noise}",
@@ -959,8 +955,12 @@ MESSAGES.update({
     "uncertainty.error.settings": {"vi": "Khóa không hợp lệ trong mục uncertainty: {keys}; hợp lệ: {known}",
                                    "en": "Unknown keys in the uncertainty block: {keys}; allowed: {known}"},
     "uncertainty.error.settings_values": {
-        "vi": "Giá trị không hợp lệ trong mục uncertainty (số nguyên không âm; weight_noise trong [0, 1)): {values}",
-        "en": "Invalid values in the uncertainty block (non-negative integers; weight_noise in [0, 1)): {values}",
+        "vi": "Giá trị không hợp lệ trong mục uncertainty: {keys} (draws, seed, sensitivity_draws, bootstrap: số "
+              "nguyên không âm; weight_noise trong [0, 1); survey: true/false; normalisation, imputation, "
+              "aggregation: danh sách tên phương pháp)",
+        "en": "Invalid values in the uncertainty block: {keys} (draws, seed, sensitivity_draws, bootstrap: "
+              "non-negative integers; weight_noise in [0, 1); survey: true/false; normalisation, imputation, "
+              "aggregation: lists of method names)",
     },
     "uncertainty.error.scale": {
         "vi": "Xếp loại cần thang điểm 0–100: không dùng được phương pháp chuẩn hóa {methods} (chỉ {allowed})",

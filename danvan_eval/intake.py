@@ -72,7 +72,13 @@ class FileRead:
 
 @dataclass(frozen=True)
 class IntakeResult:
-    """The outcome of one intake; ``ok`` only when every file was read without a problem."""
+    """The outcome of one intake; ``ok`` only when every file was read without a problem.
+
+    ``files``: one row per file read (``file, sha256, unit_code, received, correction, state, problems``);
+    ``observations`` and ``submissions``: the canonical tables written (empty when not ``ok``); ``problems``:
+    ``problems.PROBLEM_COLUMNS`` plus ``sheet``; ``compliance``: ``compliance.compliance`` of every expected unit;
+    ``report``: the validation report (``.xlsx``, ``.html``); ``written``: raw copies and tables written.
+    """
 
     year: int
     ok: bool
@@ -93,9 +99,11 @@ class IntakeResult:
             lines += [f"  {p}" for p in self.written if p.suffix == ".csv"]
         else:
             lines.append("✘ " + tr("intake.failed", lang, year=self.year, n=len(self.problems), files=n_files))
+            # the console names the place as Sheet!G7; the row is already in the cell
             shown_problems = self.problems.assign(
                 cell=[f"{s}!{c}" if isinstance(s, str) and isinstance(c, str) else (s if isinstance(s, str) else c)
-                      for s, c in zip(self.problems["sheet"], self.problems["cell"])]
+                      for s, c in zip(self.problems["sheet"], self.problems["cell"])],
+                row=pd.NA,
             )
             lines.append(format_problems(problems_frame(shown_problems), lang, limit=30))
         absent = self.compliance[~self.compliance["reported"].astype(bool)]
@@ -180,11 +188,14 @@ def read_file(path: Path, label: str, framework: Framework, registry: Registry, 
     read = FileRead(label=label, path=path, sha256=sha256(path))
     try:
         formulas = openpyxl.load_workbook(path, data_only=False)
-    except Exception as err:  # noqa: BLE001 — any failure to parse (zip, XML, content types) means unreadable
+    except Exception as err:  # noqa: BLE001 — any failure to parse (zip, XML, content types) = unreadable
         read.add("file_unreadable", detail=type(err).__name__)
         return read
-    slots = _check_markers(read, formulas, framework, registry, year)
-    if slots is None or not _check_structure(read, formulas, framework, slots, year):
+    identity = _check_markers(read, formulas, framework, registry, year)
+    if identity is None:
+        return read
+    meta, slots = identity
+    if not _check_structure(read, formulas, meta, framework, slots, year):
         return read
     # formulas are rare in a filled template: only then read the file again for the values saved with them
     values = openpyxl.load_workbook(path, data_only=True) if _has_formulas(formulas, slots) else formulas
@@ -201,8 +212,9 @@ def _has_formulas(wb, slots: list[tpl.Slot]) -> bool:
     return any(isinstance(v, str) and v.startswith("=") for v in (wb[sheet][ref].value for sheet, ref in refs))
 
 
-def _check_markers(read: FileRead, wb, framework: Framework, registry: Registry, year: int) -> list[tpl.Slot] | None:
-    """The template's identity; returns its expected layout, or None when it cannot be trusted."""
+def _check_markers(read: FileRead, wb, framework: Framework, registry: Registry,
+                   year: int) -> tuple[dict[str, str], list[tpl.Slot]] | None:
+    """The template's identity; returns its markers and expected layout, or None when it cannot be trusted."""
     if tpl.META not in wb.sheetnames:
         read.add("not_our_template")
         return None
@@ -214,11 +226,11 @@ def _check_markers(read: FileRead, wb, framework: Framework, registry: Registry,
     if tpl.marker_sha256(meta) != meta.get("marker_sha256"):
         read.add("marker_changed", sheet=tpl.META)
         return None
+    read.unit_code = code = meta["unit_code"]  # the unit the template claims: named in every problem below
     if meta["framework_version"] != framework.version:
         read.add("framework_version_mismatch", sheet=tpl.COVER, cell=f"B{tpl.COVER_ROWS['framework']}",
                  found=meta["framework_version"], expected=framework.version)
         return None
-    code = meta["unit_code"]
     if meta["year"] != str(year):
         read.add("template_other_year", sheet=tpl.COVER, cell=f"B{tpl.COVER_ROWS['year']}", found=meta["year"],
                  year=year)
@@ -228,7 +240,6 @@ def _check_markers(read: FileRead, wb, framework: Framework, registry: Registry,
         read.add("template_unit_not_expected", sheet=tpl.COVER, cell=f"B{tpl.COVER_ROWS['unit_code']}",
                  found=code, year=year)
         return None
-    read.unit_code = code
     kind = str(active.at[code, "kind"])
     if meta["unit_kind"] != kind or meta["layout_sha256"] != tpl.layout_sha256(framework, kind):
         read.add("framework_changed", sheet=tpl.META, version=framework.version)
@@ -236,10 +247,11 @@ def _check_markers(read: FileRead, wb, framework: Framework, registry: Registry,
     named = re.fullmatch(rf"{tpl.FILE_PREFIX}_(\d{{4}})_(.+)", read.path.stem)
     if named and (named[1] != str(year) or named[2] != code):
         read.add("file_name_mismatch", name=read.path.name, found=code, year=year)
-    return tpl.layout(framework, kind)
+    return meta, tpl.layout(framework, kind)
 
 
-def _check_structure(read: FileRead, wb, framework: Framework, slots: list[tpl.Slot], year: int) -> bool:
+def _check_structure(read: FileRead, wb, meta: dict[str, str], framework: Framework, slots: list[tpl.Slot],
+                     year: int) -> bool:
     """True if every sheet, header, label and indicator row is where the template put it."""
     before = len(read.problems)
     expected = [tpl.COVER, *tpl.data_sheets(framework), tpl.META]
@@ -251,15 +263,14 @@ def _check_structure(read: FileRead, wb, framework: Framework, slots: list[tpl.S
             read.add("extra_sheet", sheet=name)
     if len(read.problems) > before:
         return False
-    cover = wb[tpl.COVER]
-    wanted = {f"A{row}": tr(f"template.cover.{key}", "vi") for key, row in tpl.COVER_ROWS.items()}
+    texts = tpl.expected_texts(meta, tpl.data_sheets(framework))
+    wanted = {ref: text for (sheet, ref), text in texts.items() if sheet == tpl.COVER}
     wanted[f"B{tpl.COVER_ROWS['unit_code']}"] = read.unit_code
     wanted[f"B{tpl.COVER_ROWS['year']}"] = str(year)
-    _compare(read, cover, tpl.COVER, wanted)
+    _compare(read, wb[tpl.COVER], tpl.COVER, wanted)
     for name in tpl.data_sheets(framework):
         ws, mine = wb[name], [s for s in slots if s.sheet == name]
-        wanted = {f"{chr(ord('A') + i)}{tpl.HEADER_ROW}": tr(f"template.col.{c}", "vi")
-                  for i, c in enumerate(tpl.COLUMNS)}
+        wanted = {ref: text for (sheet, ref), text in texts.items() if sheet == name}
         wanted.update({s.cell(tpl.COL_ID): s.indicator_id for s in mine})
         if _compare(read, ws, name, wanted):
             last = tpl.FIRST_ROW + len(mine) - 1
@@ -387,9 +398,11 @@ def resolve(reads: list[FileRead]) -> None:
 
 
 def _problems(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=COLUMNS)
+    """The problems table: ``problems.PROBLEM_COLUMNS`` with ``sheet`` after ``file``, by file name."""
+    df = pd.DataFrame(rows, columns=COLUMNS).astype(object)
+    df = df.where(df.notna(), None)  # an empty place is None, as in problems.problems_frame
     df["row"] = pd.array(df["row"], dtype="Int64")
-    return df.astype({c: object for c in COLUMNS if c != "row"}).reset_index(drop=True)
+    return df.sort_values("file", kind="stable", na_position="first").reset_index(drop=True)
 
 
 def _sorted_obs(frames: list[pd.DataFrame], framework: Framework) -> pd.DataFrame:

@@ -11,9 +11,11 @@ import math
 
 import pandas as pd
 
+from .errors import DanvanEvalError
 from .i18n import tr
 
-# Two rank intervals "overlap heavily" when their common ranks cover at least this share of the shorter one.
+# Two rank intervals "overlap heavily" when their common ranks cover more than this share of the shorter one
+# (ranks 1–2 and 2–8 share one of two ranks: not heavily; 1–3 and 2–5 share two of three: heavily).
 HEAVY_OVERLAP = 0.5
 INTERVAL = ("rank_p05", "rank_p95")
 
@@ -45,24 +47,38 @@ def indistinct_from(scores: pd.DataFrame, unit_code: str) -> list[str]:
     if not has_intervals(scores):
         return []
     unit = _row(scores, unit_code)
-    if pd.isna(unit["rank_p05"]):
+    if pd.isna(unit["rank_p05"]) or pd.isna(unit["rank"]):
         return []
+    # only ranked peers: a unit without a composite has no rank to be confused with
     peers = scores[(scores["kind"] == unit["kind"]) & (scores["unit_code"] != unit["unit_code"])]
-    peers = peers.dropna(subset=list(INTERVAL))
-    return [p["unit_code"] for _, p in peers.iterrows() if overlap_share(unit, p) >= HEAVY_OVERLAP]
+    peers = peers.dropna(subset=[*INTERVAL, "rank"])
+    return [p["unit_code"] for _, p in peers.iterrows() if overlap_share(unit, p) > HEAVY_OVERLAP]
 
 
 def _row(scores: pd.DataFrame, unit_code: str) -> pd.Series:
     rows = scores[scores["unit_code"].astype(str) == str(unit_code)]
     if rows.empty:
-        raise KeyError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} / "
+        raise DanvanEvalError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} / "
                        f"{tr('error.unknown_unit_code', 'en', unit=unit_code)}")
     return rows.iloc[0]
 
 
-def _names(scores: pd.DataFrame, codes: list[str]) -> str:
-    names = scores.set_index("unit_code")["name_vi"]
-    return ", ".join(str(names[c]) for c in codes)
+def _name(row: pd.Series, lang: str) -> str:
+    """The unit's name in ``lang`` (``name_en`` when present, else the Vietnamese name)."""
+    if lang == "en" and pd.notna(row.get("name_en")):
+        return str(row["name_en"])
+    return str(row["name_vi"])
+
+
+def _names(scores: pd.DataFrame, codes: list[str], lang: str) -> str:
+    rows = scores.set_index("unit_code")
+    return ", ".join(_name(rows.loc[c], lang) for c in codes)
+
+
+def group_name(kind: str, lang: str, mid_sentence: bool = True) -> str:
+    """The peer group's name, lower-cased where it stands inside a sentence ("khối huyện, thị xã…")."""
+    text = tr(f"kind.{kind}", lang)
+    return text[0].lower() + text[1:] if mid_sentence else text
 
 
 def _band_label(framework, band: object, lang: str) -> str:
@@ -77,17 +93,17 @@ def _area_label(framework, area: str, lang: str) -> str:
 def position(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") -> str:
     """Score, band and rank among the peers; with rank intervals, the interval and the indistinguishable peers."""
     u = _row(scores, unit_code)
-    group = tr(f"kind.{u['kind']}", lang)
+    group = group_name(u["kind"], lang)
     if pd.isna(u["composite"]):
-        return tr("narrative.no_composite", lang, name=u["name_vi"], coverage=number(100 * u["coverage"], lang, 0))
-    text = tr("narrative.position", lang, name=u["name_vi"], score=number(u["composite"], lang),
+        return tr("narrative.no_composite", lang, name=_name(u, lang), coverage=number(100 * u["coverage"], lang, 0))
+    text = tr("narrative.position", lang, name=_name(u, lang), score=number(u["composite"], lang),
               band=_band_label(framework, u["band"], lang), rank=int(u["rank"]), n=int(u["n_ranked"]), group=group)
     if not has_intervals(scores) or pd.isna(u["rank_p05"]):
         return text
     text += " " + tr("narrative.interval", lang, lo=int(u["rank_p05"]), hi=int(u["rank_p95"]))
     close = indistinct_from(scores, unit_code)
     key = "narrative.indistinct" if close else "narrative.distinct"
-    return text + " " + tr(key, lang, names=_names(scores, close))
+    return text + " " + tr(key, lang, names=_names(scores, close, lang))
 
 
 def strengths(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") -> str:
@@ -182,7 +198,8 @@ def unit_narrative(scores: pd.DataFrame, unit_code: str, framework, indicators: 
 
 
 def leaders(scores: pd.DataFrame, kind: str) -> list[str]:
-    """Codes of the units that lead a peer group: the first, and those not distinguishable from it."""
+    """Codes of the units that lead a peer group: the first by rank, then those not distinguishable from it
+    (rank intervals overlapping heavily) or tied with it."""
     ranked = scores[(scores["kind"] == kind) & scores["rank"].notna()].sort_values(["rank", "unit_code"])
     if ranked.empty:
         return []
@@ -199,11 +216,9 @@ def province_narrative(scores: pd.DataFrame, framework, lang: str = "vi") -> lis
         mine = scores[scores["kind"] == kind]
         if mine.empty:
             continue
-        group = tr(f"kind.{kind}", lang)
+        group = group_name(kind, lang, mid_sentence=lang == "vi")  # vi: "Khối huyện…"; en: "Districts…: …"
         top = leaders(scores, kind)
-        key = ("narrative.leader" if len(top) == 1
-               else "narrative.leaders" if has_intervals(scores) else "narrative.leaders_tied")
-        parts = [tr(key, lang, group=group, names=_names(scores, top))] if top else []
+        parts = [_leading(scores, top, int(mine["rank"].notna().sum()), group, lang)] if top else []
         counts = mine["band"].value_counts()
         bands = [f"{_band_label(framework, b, lang)}: {int(counts[b])}" for b in framework.bands["code"]
                  if b in counts.index]
@@ -213,6 +228,17 @@ def province_narrative(scores: pd.DataFrame, framework, lang: str = "vi") -> lis
         if "on_time" in mine:
             late = mine[mine["on_time"].astype("boolean").eq(False).fillna(False) | mine["received"].isna()]
             if len(late):
-                parts.append(tr("narrative.late_units", lang, n=len(late), names=_names(scores, list(late["unit_code"]))))
+                parts.append(tr("narrative.late_units", lang, n=len(late),
+                                names=_names(scores, list(late["unit_code"]), lang)))
         out.append(" ".join(parts))
     return out
+
+
+def _leading(scores: pd.DataFrame, top: list[str], n_ranked: int, group: str, lang: str) -> str:
+    if len(top) == 1:
+        return tr("narrative.leader", lang, group=group, names=_names(scores, top, lang))
+    if not has_intervals(scores):
+        return tr("narrative.leaders_tied", lang, group=group, names=_names(scores, top, lang))
+    if len(top) > n_ranked / 2:  # most of the group cannot be told apart from the first: no leader to name
+        return tr("narrative.no_clear_leader", lang, group=group, name=_names(scores, top[:1], lang), n=len(top) - 1)
+    return tr("narrative.leaders", lang, group=group, names=_names(scores, top, lang))

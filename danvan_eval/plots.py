@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 
 from .errors import DanvanEvalError
 from .i18n import tr
-from .narrative import number
+from .narrative import group_name, number
 
 KIND_ORDER = ("district", "department")
 # Best band first: green → red, the reading order of a traffic light.
@@ -236,7 +236,7 @@ def radar(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax:
 
 
 def _kind(unit: pd.Series, lang: str) -> str:
-    return tr(f"kind.{unit['kind']}", lang)
+    return group_name(unit["kind"], lang)
 
 
 def area_bars(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax: Axes | None = None) -> Figure:
@@ -274,7 +274,7 @@ def trend_chart(trend: pd.DataFrame, unit_code: str, lang: str = "vi", ax: Axes 
     peers = trend[trend["kind"] == kind].groupby("year")["composite"].median()
     fig, ax = _axes(ax, (7, 3.5))
     ax.plot(peers.index, peers.to_numpy(), "--", color=PEER_COLOUR,
-            label=tr("plot.peer_median", lang, group=tr(f"kind.{kind}", lang)))
+            label=tr("plot.peer_median", lang, group=group_name(kind, lang)))
     ax.plot(mine["year"], mine["composite"], "o-", color=UNIT_COLOUR,
             label=_names(mine, lang)[-1] if "name_vi" in mine else str(unit_code))
     for _, row in mine[mine["composite"].isna()].iterrows():

@@ -10,6 +10,7 @@ a scheduler address is given. A failing notebook is a result, not an exception: 
 
 from __future__ import annotations
 
+import contextvars
 import multiprocessing
 import multiprocessing.util
 import threading
@@ -23,12 +24,12 @@ from typing import Any
 
 import nbformat
 import papermill
+from jupyter_core.utils import ensure_event_loop
 
 from . import kernels
 
 KERNEL = "python3"
 CELL_TIMEOUT = 600  # seconds; a report cell that runs longer is stuck
-FRESH_ENGINE = "nbclient"  # papermill's default: a new kernel per notebook (used on Dask clusters)
 
 _local = threading.local()
 
@@ -76,13 +77,13 @@ def export_html(nb: nbformat.NotebookNode, path: Path, title: str = "") -> Path:
     return path
 
 
-def render(job: Job, engine: str = kernels.ENGINE) -> Rendered:
+def render(job: Job) -> Rendered:
     """Execute ``job`` with papermill and export it to HTML; a failure is returned, never raised."""
     start = time.perf_counter()
     job.output.parent.mkdir(parents=True, exist_ok=True)
     try:
         nb = papermill.execute_notebook(
-            str(job.notebook), str(job.output), parameters=job.parameters, engine_name=engine,
+            str(job.notebook), str(job.output), parameters=job.parameters, engine_name=kernels.ENGINE,
             kernel_name=KERNEL, progress_bar=False, log_output=False, execution_timeout=CELL_TIMEOUT,
             shutdown_kernel="immediate",
         )
@@ -103,9 +104,21 @@ def _failed(job: Job, start: float, error: str, cell: int | None) -> Rendered:
     return Rendered(job.name, False, round(time.perf_counter() - start, 4), error=error, cell=cell, files=files)
 
 
-def render_fresh(job: Job) -> Rendered:
-    """``render`` with a new kernel for this notebook alone (Dask workers: no kernel outlives its task)."""
-    return render(job, FRESH_ENGINE)
+def render_alone(job: Job) -> Rendered:
+    """``render`` on a kernel of its own, shut down after the notebook (a Dask task leaves nothing running).
+
+    It runs in an empty context: Dask runs tasks in threads that inherit the submitter's context, and with it
+    jupyter's event loop, which two threads cannot run at once.
+    """
+    return contextvars.Context().run(_render_alone, job)
+
+
+def _render_alone(job: Job) -> Rendered:
+    try:
+        return render(job)
+    finally:
+        kernels.close()
+        ensure_event_loop().close()  # the loop this context created
 
 
 def _init_worker() -> None:
@@ -160,7 +173,7 @@ class Renderer:
         if self._client is not None:
             from distributed import as_completed as dask_completed
 
-            futures = [self._client.submit(render_fresh, job, pure=False) for job in jobs]
+            futures = [self._client.submit(render_alone, job, pure=False) for job in jobs]
             yield from (f.result() for f in dask_completed(futures))
         elif self._pool is not None:
             yield from (f.result() for f in as_completed([self._pool.submit(render, job) for job in jobs]))

@@ -22,10 +22,10 @@ from . import plots
 from . import report_docx as dx
 from .framework import Framework, default_framework_path, load_framework
 from .i18n import tr
-from .outputs import read_year
+from .outputs import read_year, sha256
 from .report_docx import vn_number, vn_percent
+from .scoring import KINDS
 
-KINDS = ("district", "department")
 DIRECTIVE = "Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ"
 NOTABLE_CHANGE = 10.0  # points: a change of an area score this large is named in the report
 MAX_MISSING_INDICATORS = 5
@@ -101,12 +101,16 @@ def load_data(outputs_dir: Path, year: int) -> ReportData:
 
 
 def _framework(manifest: dict[str, Any]) -> Framework:
-    """The framework file the run recorded, else the shipped one of the same version, else the default."""
-    recorded = manifest.get("inputs", {}).get("framework", {}).get("path")
-    candidates = [Path(recorded)] if recorded else []
+    """The framework the run used: the file its manifest names (relative to the project root) when its hash
+    still matches, else the shipped file of the same version, else the default framework."""
+    root = Path(__file__).resolve().parent.parent
+    recorded = manifest.get("inputs", {}).get("framework", {})
+    candidates = [root / recorded["path"]] if recorded.get("path") else []  # an absolute path stays as it is
     if manifest.get("framework_version"):
         candidates.append(default_framework_path(manifest["framework_version"]))
-    return load_framework(next((p for p in candidates if p.exists()), default_framework_path()))
+    existing = [p for p in candidates if p.is_file()]
+    same = [p for p in existing if recorded.get("sha256") in (None, sha256(p))]
+    return load_framework(next(iter(same + existing), default_framework_path()))
 
 
 # ---------------------------------------------------------------- the document

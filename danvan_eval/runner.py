@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,10 +110,10 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
     with Renderer(jobs, scheduler) as renderer:  # kernels warm up while the year is scored
         scored = score_run(run)
         codes = _select_units(scored, units)
-        with atomic_dir(final) as tmp:
+        with atomic_dir(final) as tmp, _staged(tmp, run.year) as stage:
             t0 = time.perf_counter()
             write_tables(scored, tmp)
-            notebook_jobs = _jobs(run, tmp, codes, lang)
+            notebook_jobs = _jobs(run, tmp, stage, codes, lang)
             t1 = time.perf_counter()
             with tqdm(total=len(notebook_jobs), desc=tr("run.progress", lang), unit="nb", disable=None) as bar:
                 rendered = renderer.run(notebook_jobs, on_done=lambda r: bar.update(1))
@@ -138,9 +141,21 @@ def _select_units(scored: ScoredYear, units: list[str] | None) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def _jobs(run: RunConfig, folder: Path, codes: list[str], lang: str) -> list[Job]:
+@contextlib.contextmanager
+def _staged(tmp: Path, year: int) -> Iterator[Path]:
+    """An outputs folder whose ``<year>`` is the run's temporary folder (a link beside it), so that notebooks
+    read the new tables with ``read_year(outputs_dir, year)`` before they are moved into place."""
+    stage = Path(tempfile.mkdtemp(prefix=f".{year}.stage-", dir=tmp.parent))
+    try:
+        (stage / str(year)).symlink_to(Path("..") / tmp.name, target_is_directory=True)
+        yield stage
+    finally:
+        shutil.rmtree(stage)  # removes the link, never what it points to
+
+
+def _jobs(run: RunConfig, folder: Path, stage: Path, codes: list[str], lang: str) -> list[Job]:
     """One job per unit, the province master, and the methodology audit when that notebook exists."""
-    common = {"year": run.year, "lang": lang, "tables_dir": str(folder), "run_file": str(run.path)}
+    common = {"year": run.year, "lang": lang, "outputs_dir": str(stage), "run_file": str(run.path)}
     names = {}
     if codes:
         scores = read_csv(folder / "scores.csv").set_index("unit_code")["name_vi"]

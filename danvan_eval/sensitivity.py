@@ -61,10 +61,14 @@ def sobol_indices(
         with np.errstate(invalid="ignore"):
             out["S1_p05"], out["S1_p95"] = np.percentile(bs1, [5, 95], axis=0)
             out["ST_p05"], out["ST_p95"] = np.percentile(bst, [5, 95], axis=0)
-    return out[[c for c in ("factor", "S1", "S1_p05", "S1_p95", "ST", "ST_p05", "ST_p95") if c in out.columns]]
+    return out[
+        [c for c in ("factor", "S1", "S1_p05", "S1_p95", "ST", "ST_p05", "ST_p95") if c in out.columns]
+    ]
 
 
-def saltelli_draws(spec: Mapping[str, unc.Choice], n: int, seed: int | np.random.Generator, coins) -> pd.DataFrame:
+def saltelli_draws(
+    spec: Mapping[str, unc.Choice], n: int, seed: int | np.random.Generator, coins
+) -> pd.DataFrame:
     """The A, B and AB_i samples, ``n · (factors + 2)`` rows, ``design`` = ``A``, ``B`` or ``AB:<factor>``."""
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     a = unc.sample_draws(spec, n, rng, coins)
@@ -118,13 +122,23 @@ def sensitivity(
     return SensitivityResult(design, pd.Series(y, name="rank_shift"), _indices(design, y, n_boot, seed))
 
 
-def evaluation_sensitivity(evaluation, n: int = 500, seed: int = 0, spec: Mapping[str, unc.Choice] | None = None,
-                           n_boot: int = 200, **spec_args: Any) -> pd.DataFrame:
+def evaluation_sensitivity(
+    evaluation,
+    n: int = 500,
+    seed: int = 0,
+    spec: Mapping[str, unc.Choice] | None = None,
+    n_boot: int = 200,
+    **spec_args: Any,
+) -> pd.DataFrame:
     """Sobol indices per peer group (``kind, factor, S1 …``) of the evaluated year's rank shift."""
     spec = unc.evaluation_spec(evaluation, **spec_args) if spec is None else spec
     # a stream of its own, so that the rank intervals drawn with the same seed are not repeated here
-    design = saltelli_draws(spec, n, np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0]),
-                            list(evaluation.coins.values()))
+    design = saltelli_draws(
+        spec,
+        n,
+        np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0]),
+        list(evaluation.coins.values()),
+    )
     units = evaluation.of_year("units").set_index(["year", "unit_code"])["rank"].astype(float)
     parts = []
     for kind, sim in unc.simulate_evaluation(evaluation, spec, design).items():
@@ -136,7 +150,9 @@ def evaluation_sensitivity(evaluation, n: int = 500, seed: int = 0, spec: Mappin
 
 
 # ---------------------------------------------------------------- removing one indicator or area
-def removal_impact(c: engine.Coin, rows: pd.Index | None = None, codes: list[str] | None = None) -> pd.DataFrame:
+def removal_impact(
+    c: engine.Coin, rows: pd.Index | None = None, codes: list[str] | None = None
+) -> pd.DataFrame:
     """Rank of every unit with each code removed (not applicable: the weights of its siblings renormalise).
 
     Returns a long table ``removed, level, unit, rank, rank_without, shift`` (shift > 0: the unit moves up
@@ -148,8 +164,11 @@ def removal_impact(c: engine.Coin, rows: pd.Index | None = None, codes: list[str
     codes = [k for k in meta.index if k != c.top] if codes is None else list(codes)
     inds = c.indicators
     x = c[unc._leaf_set(c)][inds].reindex(rows).to_numpy(float)
-    app = np.ones(x.shape, bool) if c.not_applicable is None else \
-        ~c.not_applicable.reindex(index=rows, columns=inds, fill_value=False).to_numpy(bool)
+    app = (
+        np.ones(x.shape, bool)
+        if c.not_applicable is None
+        else ~c.not_applicable.reindex(index=rows, columns=inds, fill_value=False).to_numpy(bool)
+    )
     agg = unc._aggregate_args(c)
     w0 = meta["weight"].astype(float).copy()
     if agg.get("weights"):
@@ -163,13 +182,15 @@ def removal_impact(c: engine.Coin, rows: pd.Index | None = None, codes: list[str
     w = np.repeat(w0.reindex(tree.codes).to_numpy(float)[None], len(codes), axis=0)
     ranks = unc.rank_draws(unc._top_scores(xs, aps, w, tree, agg))
     nominal = unc.rank_draws(c["Aggregated"][c.top].reindex(rows).to_numpy(float))
-    out = pd.DataFrame({
-        "removed": np.repeat(codes, len(rows)),
-        "level": np.repeat(meta.loc[codes, "level"].to_numpy(int), len(rows)),
-        "unit": np.tile([unc.row_key(k) for k in rows], len(codes)),
-        "rank": np.tile(nominal, len(codes)),
-        "rank_without": ranks.ravel(),
-    })
+    out = pd.DataFrame(
+        {
+            "removed": np.repeat(codes, len(rows)),
+            "level": np.repeat(meta.loc[codes, "level"].to_numpy(int), len(rows)),
+            "unit": np.tile([unc.row_key(k) for k in rows], len(codes)),
+            "rank": np.tile(nominal, len(codes)),
+            "rank_without": ranks.ravel(),
+        }
+    )
     out["shift"] = out["rank"] - out["rank_without"]
     return out
 
@@ -185,7 +206,13 @@ def _lineage(meta: pd.DataFrame, code: str) -> list[str]:
 def removal_summary(impact: pd.DataFrame) -> pd.DataFrame:
     """Per removed code: mean and largest absolute rank shift, units that move."""
     g = impact.assign(abs_shift=impact["shift"].abs()).groupby(["removed", "level"], sort=False)["abs_shift"]
-    out = pd.DataFrame({"mean_abs_shift": g.mean(), "max_abs_shift": g.max(), "units_moved": g.apply(lambda s: int((s > 0).sum()))})
+    out = pd.DataFrame(
+        {
+            "mean_abs_shift": g.mean(),
+            "max_abs_shift": g.max(),
+            "units_moved": g.apply(lambda s: int((s > 0).sum())),
+        }
+    )
     return out.reset_index()
 
 
@@ -224,25 +251,42 @@ def coherence(c: engine.Coin, rows: pd.Index | None = None) -> tuple[pd.DataFram
     pairs = analysis.correlations(sub, "Aggregated", levels=(1, 2), pval=0, withparent=True)
     ind_top = analysis.correlations(sub, "Aggregated", levels=(1, top_level), pval=0).set_index("var2")
     area_top = analysis.correlations(sub, "Aggregated", levels=(2, top_level), pval=0).set_index("var2")
-    ind = pd.DataFrame({
-        "indicator": pairs["var2"].to_numpy(),
-        "area": pairs["var1"].to_numpy(),
-        "r_area": pairs["correlation"].to_numpy(float),
-    })
+    ind = pd.DataFrame(
+        {
+            "indicator": pairs["var2"].to_numpy(),
+            "area": pairs["var1"].to_numpy(),
+            "r_area": pairs["correlation"].to_numpy(float),
+        }
+    )
     ind["r_index"] = ind["indicator"].map(ind_top["correlation"]).astype(float)
     ind["negative"] = ind["r_area"] < 0
     data = sub["Aggregated"]
     areas = []
     for area in meta.index[meta["level"] == 2]:
         kids = list(meta.index[meta["parent"] == area])
-        areas.append({
-            "area": area,
-            "n_indicators": len(kids),
-            "alpha": analysis.cronbach_alpha(data[kids]),
-            "r_index": float(area_top["correlation"].get(area, np.nan)),
-            "n_negative": int(ind.loc[ind["area"] == area, "negative"].sum()),
-        })
+        areas.append(
+            {
+                "area": area,
+                "n_indicators": len(kids),
+                "alpha": analysis.cronbach_alpha(data[kids]),
+                "r_index": float(area_top["correlation"].get(area, np.nan)),
+                "n_negative": int(ind.loc[ind["area"] == area, "negative"].sum()),
+            }
+        )
     return pd.DataFrame(areas), ind
+
+
+def correlation_matrix(c: engine.Coin, rows: pd.Index | None = None) -> pd.DataFrame:
+    """Pearson correlation of every indicator (rows, in tree order) with every area and the index (columns)."""
+    sub = c if rows is None else _restricted(c, unc._as_index(rows))
+    meta = c.meta
+    top_level = int(meta.at[c.top, "level"])
+    long = pd.concat(
+        [analysis.correlations(sub, "Aggregated", levels=(1, level), pval=0) for level in (2, top_level)]
+    )
+    table = long.pivot(index="var2", columns="var1", values="correlation")
+    cols = [*meta.index[meta["level"] == 2], c.top]
+    return table.reindex(index=c.indicators, columns=cols).astype(float)
 
 
 def evaluation_coherence(evaluation, years: list[int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -261,16 +305,76 @@ def evaluation_coherence(evaluation, years: list[int] | None = None) -> tuple[pd
 
 
 # ---------------------------------------------------------------- the yearly run
-def audit_tables(evaluation, settings: Mapping[str, Any] | unc.UncertaintySettings | None) -> dict[str, pd.DataFrame]:
+def audit_tables(
+    evaluation, settings: Mapping[str, Any] | unc.UncertaintySettings | None
+) -> dict[str, pd.DataFrame]:
     """The uncertainty tables of a scored year (``outputs/<Y>/``), or none when ``draws`` is 0:
     ``uncertainty`` (per unit), ``uncertainty_draws`` (every draw's parameters), ``sensitivity`` (Sobol)."""
-    s = settings if isinstance(settings, unc.UncertaintySettings) else unc.UncertaintySettings.from_mapping(settings)
+    s = (
+        settings
+        if isinstance(settings, unc.UncertaintySettings)
+        else unc.UncertaintySettings.from_mapping(settings)
+    )
     if s.draws == 0:
         return {}
-    spec = unc.evaluation_spec(evaluation, weight_noise=s.weight_noise)
+    spec = unc.evaluation_spec(
+        evaluation, s.weight_noise, s.normalisation, s.aggregation, s.imputation, s.survey
+    )
     ua = unc.rank_intervals(evaluation, s.draws, s.seed, spec=spec)
     tables = {"uncertainty": ua.summary, "uncertainty_draws": ua.draws}
     if s.sensitivity_draws:
-        tables["sensitivity"] = evaluation_sensitivity(evaluation, s.sensitivity_draws, s.seed, spec=spec,
-                                                       n_boot=s.bootstrap)
+        tables["sensitivity"] = evaluation_sensitivity(
+            evaluation, s.sensitivity_draws, s.seed, spec=spec, n_boot=s.bootstrap
+        )
     return tables
+
+
+# ---------------------------------------------------------------- the methodology audit of a year
+@dataclass(frozen=True)
+class AuditData:
+    """What the methodology audit shows for one year: the evaluation rescored from the run file, the tables
+    the run wrote (``uncertainty`` and ``sensitivity`` are None when it drew nothing), the removal impact and
+    the coherence tables computed here."""
+
+    year: int
+    evaluation: Any
+    settings: unc.UncertaintySettings
+    scores: pd.DataFrame
+    uncertainty: pd.DataFrame | None
+    sensitivity: pd.DataFrame | None
+    removal: pd.DataFrame
+    coherence_areas: pd.DataFrame
+    coherence_indicators: pd.DataFrame
+    correlations: Mapping[str, pd.DataFrame]
+
+
+def audit_data(year: int, outputs_dir, run_file=None) -> AuditData:
+    """Read ``outputs_dir/<year>/`` and rescore the year from its run file (default ``parameters/runs/<year>.yaml``)
+    for what the outputs do not keep (the coins)."""
+    from .evaluate import load_inputs
+    from .outputs import read_year
+    from .runs import default_run_path, load_run
+    from .scoring import score
+
+    run = load_run(run_file or default_run_path(year))
+    if run.year != int(year):
+        raise unc._error("audit.error.year", file=run.path, run_year=run.year, year=year)
+    framework, registry, observations, _ = load_inputs(run)
+    ev = score(observations, framework, registry, run.year, run.options)
+    yo = read_year(outputs_dir, year)
+    names = registry.units.drop_duplicates("code", keep="last").set_index("code")["name_en"]
+    scores = yo.scores.assign(name_en=lambda d: d["unit_code"].map(names))
+    sens_path = yo.folder / "sensitivity.csv"
+    areas, inds = evaluation_coherence(ev)
+    return AuditData(
+        year=year,
+        evaluation=ev,
+        settings=unc.UncertaintySettings.from_mapping(run.uncertainty),
+        scores=scores,
+        uncertainty=yo.uncertainty,
+        sensitivity=pd.read_csv(sens_path, encoding="utf-8-sig") if sens_path.exists() else None,
+        removal=evaluation_removal(ev),
+        coherence_areas=areas,
+        coherence_indicators=inds,
+        correlations={k: correlation_matrix(c, unc._year_rows(c, year)) for k, c in ev.coins.items()},
+    )

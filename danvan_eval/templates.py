@@ -9,7 +9,9 @@ Layout (the contract with ``intake``; a change here needs a new ``TEMPLATE_ID``)
   holds the indicator id, which intake reads back to check that no row moved), G is the value, H the sample size
   (survey shares only), I the status (``không áp dụng`` where the framework allows N/A), J a free note;
 - a very hidden sheet ``_danvan`` with the markers: template id, framework version and sha256, year, unit code
-  and kind, the layout checksum (which cells hold which indicator) and a checksum over the markers themselves.
+  and kind, the layout checksum (which cells hold which indicator), the cover labels and column headings as
+  written (intake compares each cell with them, so rewording them later refuses no template already sent out),
+  and a checksum over all the markers (a hand-edited marker no longer matches it).
 
 Only the input cells are unlocked; sheets and the workbook structure are protected *without a password*
 (protection prevents accidents; the checksums, not the protection, prove that the structure was not edited).
@@ -29,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -59,8 +62,8 @@ COVER_ROWS = {
 }
 COVER_INPUTS = ("submitted", "responsible", "contact", "correction")
 INSTRUCTIONS_ROW = 15
-META_KEYS = ("template_id", "framework_version", "framework_sha256", "year", "unit_code", "unit_kind",
-             "layout_sha256", "marker_sha256")
+# prefixes of the markers holding the texts intake checks cell by cell: ``label:Bìa!A4``, ``header:G``
+LABEL, HEADER = "label:", "header:"
 # fixed zip and document timestamps: the same template is the same bytes
 FIXED_TIME = dt.datetime(2022, 1, 1)
 
@@ -99,13 +102,12 @@ def layout(framework: Framework, kind: str) -> list[Slot]:
     per_area: dict[str, list[tuple]] = {area: [] for area in framework.areas.index}
     for iid, area, type_, survey, allow_na, kinds in zip(ind.index, ind["area"], ind["type"], ind["survey"],
                                                           ind["allow_na"], ind["applies_to"]):
-        if kind in tuple(kinds):
+        if kind in kinds:
             per_area[area].append((str(iid), str(type_), bool(survey), bool(allow_na)))
     slots = [Slot(area_sheet(pos), FIRST_ROW + k, iid, type_, survey, allow_na, False)
              for pos, rows in enumerate(per_area.values(), start=1) for k, (iid, type_, survey, allow_na) in enumerate(rows)]
     aux = framework.auxiliary
-    kinds = aux["applies_to"] if "applies_to" in aux.columns else [(kind,)] * len(aux)
-    mine = [(str(aid), str(type_)) for aid, type_, k in zip(aux.index, aux["type"], kinds) if kind in tuple(k)]
+    mine = [(str(aid), str(t)) for aid, t, kinds in zip(aux.index, aux["type"], aux["applies_to"]) if kind in kinds]
     slots += [Slot(AUX_SHEET, FIRST_ROW + k, aid, type_, False, False, True) for k, (aid, type_) in enumerate(mine)]
     return slots
 
@@ -127,8 +129,8 @@ def layout_sha256(framework: Framework, kind: str) -> str:
 
 
 def marker_sha256(markers: dict[str, str]) -> str:
-    """Checksum over the other markers: a hand-edited year or unit code no longer matches it."""
-    return _sha({k: str(markers.get(k, "")) for k in META_KEYS if k != "marker_sha256"})
+    """Checksum over every other marker: a hand-edited year, unit code or label no longer matches it."""
+    return _sha({k: str(v) for k, v in markers.items() if k != "marker_sha256"})
 
 
 def _sha(data: object) -> str:
@@ -146,7 +148,22 @@ def markers(framework: Framework, year: int, unit_code: str, kind: str) -> dict[
         "unit_kind": kind,
         "layout_sha256": layout_sha256(framework, kind),
     }
+    out.update({f"{LABEL}{COVER}!A{row}": tr(f"template.cover.{key}", "vi") for key, row in COVER_ROWS.items()})
+    out.update({f"{HEADER}{get_column_letter(i)}": tr(f"template.col.{c}", "vi")
+                for i, c in enumerate(COLUMNS, start=1)})
     out["marker_sha256"] = marker_sha256(out)
+    return out
+
+
+def expected_texts(markers: dict[str, str], data_sheets: list[str]) -> dict[tuple[str, str], str]:
+    """``(sheet, cell) → text`` that a template with these markers shows: cover labels and column headings."""
+    out = {}
+    for key, text in markers.items():
+        if key.startswith(LABEL):
+            sheet, ref = key[len(LABEL):].rsplit("!", 1)
+            out[(sheet, ref)] = text
+        elif key.startswith(HEADER):
+            out.update({(name, f"{key[len(HEADER):]}{HEADER_ROW}"): text for name in data_sheets})
     return out
 
 
@@ -300,21 +317,20 @@ def _data_sheet(ws: Worksheet, title: str, fw: Framework, slots: list[Slot]) -> 
     ws.row_dimensions[2].height = 32
     ws.row_dimensions[HEADER_ROW].height = 32
     for i, (name, width) in enumerate(zip(COLUMNS, WIDTHS), start=1):
-        letter = chr(ord("A") + i - 1)
+        letter = get_column_letter(i)
         ws.column_dimensions[letter].width = width
         _put(ws, f"{letter}{HEADER_ROW}", tr(f"template.col.{name}", "vi"), bold=True, fill=_HEAD)
         ws[f"{letter}{HEADER_ROW}"].border = _BOX
     for k, slot in enumerate(slots, start=1):
         table = fw.auxiliary if slot.auxiliary else fw.indicators
         spec = table.loc[slot.indicator_id]
-        help_vi = spec.get("help_vi")
-        measure = spec.get("measure_vi", "")
-        if isinstance(help_vi, str) and help_vi:
-            measure = f"{measure}\n{tr('template.how', 'vi')}: {help_vi}"
-        cells = {"A": k, "B": slot.indicator_id, "C": spec["label_vi"], "D": measure, "E": spec.get("unit_vi", ""),
-                 "F": spec.get("clause", "") if not slot.auxiliary else ""}
+        measure = spec["measure_vi"]
+        if isinstance(spec["help_vi"], str) and spec["help_vi"]:
+            measure = f"{measure}\n{tr('template.how', 'vi')}: {spec['help_vi']}"
+        cells = {"A": k, "B": slot.indicator_id, "C": spec["label_vi"], "D": measure, "E": spec["unit_vi"],
+                 "F": spec.get("clause", "")}  # auxiliary inputs have no plan clause
         for col, value in cells.items():
-            _put(ws, f"{col}{slot.row}", value if not (isinstance(value, float) and pd.isna(value)) else "")
+            _put(ws, f"{col}{slot.row}", value)
             ws[f"{col}{slot.row}"].border = _BOX
         _value_input(ws, slot, spec)
         for col, wanted in ((COL_N, slot.survey), (COL_STATUS, slot.allow_na)):
@@ -323,7 +339,7 @@ def _data_sheet(ws: Worksheet, title: str, fw: Framework, slots: list[Slot]) -> 
                 ws[slot.cell(col)].border = _BOX
         _unlock(ws, slot.cell(COL_NOTE))
         # spreadsheets do not grow a row to fit wrapped text written by openpyxl: size it from the longest text
-        ws.row_dimensions[slot.row].height = max(_height(str(cells[c]), WIDTHS[ord(c) - ord("A")]) for c in "CD")
+        ws.row_dimensions[slot.row].height = max(_height(str(cells["C"]), WIDTHS[2]), _height(measure, WIDTHS[3]))
     ws.freeze_panes = f"A{FIRST_ROW}"
     _print_setup(ws, landscape=True)
     _protect(ws)
@@ -347,7 +363,7 @@ def _value_input(ws: Worksheet, slot: Slot, spec: pd.Series) -> None:
     """Unlock and validate the value cell (and the n and status cells where they apply)."""
     ref, label = slot.cell(COL_VALUE), str(spec["label_vi"])
     _unlock(ws, ref)
-    help_vi = spec.get("help_vi") if isinstance(spec.get("help_vi"), str) else tr(f"template.prompt.{slot.type}", "vi")
+    help_vi = spec["help_vi"] if isinstance(spec["help_vi"], str) else tr(f"template.prompt.{slot.type}", "vi")
     if slot.type == "bool":
         _validation(ws, "bool", ref, title=label, prompt=help_vi, choices=(YES, NO))
     elif slot.type == "pct":

@@ -211,7 +211,9 @@ def _with_args(c: engine.Coin, verb: str, args: Mapping[str, Any]) -> engine.Coi
     """``c`` whose logged ``verb`` step has exactly ``args`` (what ``regen`` then replays)."""
     if verb not in {s.verb for s in c.log}:
         raise _error("uncertainty.error.verb", verb=verb)
-    return replace(c, log=tuple(replace(s, args=MappingProxyType(dict(args))) if s.verb == verb else s for s in c.log))
+    return replace(
+        c, log=tuple(replace(s, args=MappingProxyType(dict(args))) if s.verb == verb else s for s in c.log)
+    )
 
 
 def _weights_of(spec: Mapping[str, Choice], draw: pd.Series) -> dict[str, float]:
@@ -219,7 +221,7 @@ def _weights_of(spec: Mapping[str, Choice], draw: pd.Series) -> dict[str, float]
     for name, choice in spec.items():
         if isinstance(choice, (UniformWeights, DirichletWeights)):
             prefix = f"{name}:"
-            out.update({k[len(prefix):]: float(v) for k, v in draw.items() if k.startswith(prefix)})
+            out.update({k[len(prefix) :]: float(v) for k, v in draw.items() if k.startswith(prefix)})
     return out
 
 
@@ -231,7 +233,7 @@ def _survey_cells(spec: Mapping[str, Choice], draw: pd.Series) -> dict[tuple[str
             prefix = f"{name}:"
             for col, v in draw.items():
                 if col.startswith(prefix):
-                    code, key = col[len(prefix):].split("@", 1)
+                    code, key = col[len(prefix) :].split("@", 1)
                     cells[(code, key)] = float(v)
     return cells
 
@@ -279,7 +281,9 @@ class _Tree:
             parents = [k for k in codes if meta.at[k, "level"] == level]
             kids = [k for k in codes if meta.at[k, "parent"] in parents]
             m = np.array([[float(meta.at[k, "parent"] == p) for p in parents] for k in kids])
-            levels.append((int(level), np.array([pos[k] for k in parents]), np.array([pos[k] for k in kids]), m))
+            levels.append(
+                (int(level), np.array([pos[k] for k in parents]), np.array([pos[k] for k in kids]), m)
+            )
         return cls(codes, np.array([pos[k] for k in c.indicators]), pos[c.top], levels)
 
 
@@ -329,7 +333,9 @@ def _aggregate_level(x, app, w, m, method, dat_thresh, weight_thresh):
     return value, _mm(appf, m) > 0
 
 
-def _top_scores(x: np.ndarray, app: np.ndarray, w: np.ndarray, tree: _Tree, agg: Mapping[str, Any]) -> np.ndarray:
+def _top_scores(
+    x: np.ndarray, app: np.ndarray, w: np.ndarray, tree: _Tree, agg: Mapping[str, Any]
+) -> np.ndarray:
     """Index score (B, U) of a batch of draws: ``x``, ``app`` leaf values and applicability ((U, n) shared or
     (B, U, n)), ``w`` (B, codes) weights, ``agg`` the aggregate step's arguments."""
     b, u = w.shape[0], x.shape[-2]
@@ -345,8 +351,13 @@ def _top_scores(x: np.ndarray, app: np.ndarray, w: np.ndarray, tree: _Tree, agg:
         else:
             xs, ap = vals[:, :, kids], apps[:, :, kids]
         value, applicable = _aggregate_level(
-            xs, ap, w[:, kids], m, engine._at(agg.get("method", "amean"), level),
-            engine._at(agg.get("dat_thresh"), level), engine._at(agg.get("weight_thresh"), level),
+            xs,
+            ap,
+            w[:, kids],
+            m,
+            engine._at(agg.get("method", "amean"), level),
+            engine._at(agg.get("dat_thresh"), level),
+            engine._at(agg.get("weight_thresh"), level),
         )
         vals[:, :, parents] = value
         apps[:, :, parents] = applicable
@@ -394,8 +405,9 @@ def _replay(c: engine.Coin, screened: engine.Coin | None = None) -> engine.Coin:
     return replace(out, log=c.log)
 
 
-def _survey_leaves(variant: engine.Coin, columns: Mapping[str, list[tuple[str, str]]], sub: pd.DataFrame,
-                   rows: pd.Index) -> dict[str, np.ndarray]:
+def _survey_leaves(
+    variant: engine.Coin, columns: Mapping[str, list[tuple[str, str]]], sub: pd.DataFrame, rows: pd.Index
+) -> dict[str, np.ndarray]:
     """Leaf values (U, draws) of each survey indicator with the drawn raw values: every draw is one column of a
     side coin that replays the variant's data steps (column-wise, so each draw is treated on its own)."""
     raw = variant["Raw"]
@@ -412,7 +424,9 @@ def _survey_leaves(variant: engine.Coin, columns: Mapping[str, list[tuple[str, s
         meta = variant.meta.loc[[code] * n].copy()
         meta.index = pd.Index(names)
         meta["parent"] = "__top__"
-        top = pd.DataFrame({"parent": [np.nan], "level": [2], "weight": [1.0], "direction": [1]}, index=["__top__"])
+        top = pd.DataFrame(
+            {"parent": [np.nan], "level": [2], "weight": [1.0], "direction": [1]}, index=["__top__"]
+        )
         meta = pd.concat([meta, top])
         na = None
         if variant.not_applicable is not None:
@@ -445,7 +459,9 @@ class Simulation:
     ranks: np.ndarray
 
 
-def simulate(c: engine.Coin, spec: Mapping[str, Choice], draws: pd.DataFrame, rows: pd.Index | None = None) -> Simulation:
+def simulate(
+    c: engine.Coin, spec: Mapping[str, Choice], draws: pd.DataFrame, rows: pd.Index | None = None
+) -> Simulation:
     """Index scores and ranks of ``rows`` under every draw of ``draws``, vectorised (the fast path).
 
     Parameters
@@ -461,8 +477,12 @@ def simulate(c: engine.Coin, spec: Mapping[str, Choice], draws: pd.DataFrame, ro
     alts = [k for k, v in spec.items() if isinstance(v, Alternatives)]
     data_alt = [k for k in alts if spec[k].verb != "aggregate"]
     columns = factor_columns(draws)
-    weight_cols = {col.split(":", 1)[1]: col for k, v in spec.items()
-                   if isinstance(v, (UniformWeights, DirichletWeights)) for col in columns.get(k, [])}
+    weight_cols = {
+        col.split(":", 1)[1]: col
+        for k, v in spec.items()
+        if isinstance(v, (UniformWeights, DirichletWeights))
+        for col in columns.get(k, [])
+    }
     survey: dict[str, list[tuple[str, str]]] = {}
     for k, v in spec.items():
         if isinstance(v, SurveyShares):
@@ -479,8 +499,11 @@ def simulate(c: engine.Coin, spec: Mapping[str, Choice], draws: pd.DataFrame, ro
         variant = _replay(variant) if data_alt else c
         inds = variant.indicators
         x = variant[_leaf_set(variant)][inds].reindex(rows).to_numpy(float)
-        app = np.ones(x.shape, bool) if variant.not_applicable is None else \
-            ~variant.not_applicable.reindex(index=rows, columns=inds, fill_value=False).to_numpy(bool)
+        app = (
+            np.ones(x.shape, bool)
+            if variant.not_applicable is None
+            else ~variant.not_applicable.reindex(index=rows, columns=inds, fill_value=False).to_numpy(bool)
+        )
         mine = {code: cells for code, cells in survey.items() if code in inds}
         leaves = _survey_leaves(variant, mine, draws.iloc[idx], rows) if mine else {}
         for agg_labels, sub in _groups(draws.iloc[idx], agg_alt).items():
@@ -496,13 +519,13 @@ def simulate(c: engine.Coin, spec: Mapping[str, Choice], draws: pd.DataFrame, ro
                     w[:, j] = draws[weight_cols[code]].to_numpy(float)[idx[sub]]
             batch = max(1, BATCH_ELEMENTS // max(1, len(rows) * len(tree.codes)))
             for start in range(0, len(sub), batch):
-                part = sub[start:start + batch]
+                part = sub[start : start + batch]
                 xb = x
                 if leaves:
                     xb = np.repeat(x[None], len(part), axis=0)
                     for code, values in leaves.items():
                         xb[:, :, inds.index(code)] = values[:, part].T
-                scores[idx[part]] = _top_scores(xb, app, w[start:start + batch], tree, agg)
+                scores[idx[part]] = _top_scores(xb, app, w[start : start + batch], tree, agg)
     scores = np.round(scores, DECIMALS)
     return Simulation(index=rows, scores=scores, ranks=rank_draws(scores))
 
@@ -516,11 +539,14 @@ def band_of(scores: np.ndarray, bands: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def summarise(sim: Simulation, nominal: pd.Series | None = None, bands: pd.DataFrame | None = None) -> pd.DataFrame:
+def summarise(
+    sim: Simulation, nominal: pd.Series | None = None, bands: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per unit: nominal rank, mean and median rank, 5th and 95th percentiles (R's default quantile, as COINr),
     share of draws in which the unit is ranked, composite percentiles and the share of draws in each band."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a unit never ranked has no percentile: NaN is the answer
+        # a unit never ranked has no percentile: NaN is the answer, not a warning
+        warnings.simplefilter("ignore", RuntimeWarning)
         rq = np.nanpercentile(sim.ranks, [5, 50, 95], axis=0)
         cq = np.nanpercentile(sim.scores, [5, 50, 95], axis=0)
         mean = np.nanmean(sim.ranks, axis=0)
@@ -589,29 +615,58 @@ class UncertaintySettings:
     draws : Monte Carlo draws of the rank intervals (0 = no uncertainty analysis).
     seed : seed of ``numpy.random.default_rng``; the same seed gives byte-identical tables.
     weight_noise : relative range of the uniform perturbation of indicator and area weights.
-    sensitivity_draws : base sample size N of the Sobol design (N · (factors + 2) replications).
+    normalisation, imputation, aggregation : the alternatives drawn (the official option is always one).
+    survey : redraw survey shares from their sampling distribution.
+    sensitivity_draws : base sample size N of the Sobol design (N · (factors + 2) replications; 0 = none).
     bootstrap : bootstrap resamples for the confidence intervals of the Sobol indices.
     """
 
     draws: int = 0
     seed: int = 0
     weight_noise: float = 0.25
+    normalisation: tuple[str, ...] = SCALE_100
+    imputation: tuple[str, ...] = ("none", "previous")
+    aggregation: tuple[str, ...] = ("amean", "gmean")
+    survey: bool = True
     sensitivity_draws: int = 500
     bootstrap: int = 200
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any] | None) -> UncertaintySettings:
+        """Settings from a run file's mapping; an unknown key or value is an error naming it."""
+        from . import methods
+
         raw = dict(raw or {})
-        known = [f for f in cls.__dataclass_fields__]
+        known = list(cls.__dataclass_fields__)
         unknown = sorted(set(raw) - set(known))
         if unknown:
             raise _error("uncertainty.error.settings", keys=unknown, known=known)
-        out = cls(**raw)
-        ints = ("draws", "seed", "sensitivity_draws", "bootstrap")
-        if any(not isinstance(getattr(out, k), int) or getattr(out, k) < 0 for k in ints) or \
-                not 0 <= float(out.weight_noise) < 1:
-            raise _error("uncertainty.error.settings_values", values=out)
-        return out
+        bad = [
+            k
+            for k in ("draws", "seed", "sensitivity_draws", "bootstrap")
+            if k in raw and (not isinstance(raw[k], int) or isinstance(raw[k], bool) or raw[k] < 0)
+        ]
+        if "weight_noise" in raw and not (
+            isinstance(raw["weight_noise"], (int, float)) and 0 <= raw["weight_noise"] < 1
+        ):
+            bad.append("weight_noise")
+        if "survey" in raw and not isinstance(raw["survey"], bool):
+            bad.append("survey")
+        registries = {
+            "normalisation": SCALE_100,
+            "imputation": methods.IMPUTE,
+            "aggregation": methods.AGGREGATE,
+        }
+        for key, allowed in registries.items():
+            if key in raw:
+                values = raw[key] if isinstance(raw[key], (list, tuple)) else None
+                if values is None or any(v not in allowed for v in values):
+                    bad.append(key)
+                else:
+                    raw[key] = tuple(values)
+        if bad:
+            raise _error("uncertainty.error.settings_values", keys=bad)
+        return cls(**raw)
 
 
 def survey_sizes(evaluation) -> pd.DataFrame:
@@ -623,7 +678,9 @@ def survey_sizes(evaluation) -> pd.DataFrame:
     if obs.empty:
         return pd.DataFrame()
     table = obs.pivot_table(index=["year", "unit_code"], columns="indicator_id", values="n", aggfunc="first")
-    table.index = pd.MultiIndex.from_tuples([(int(y), str(u)) for y, u in table.index], names=["year", "unit_code"])
+    table.index = pd.MultiIndex.from_tuples(
+        [(int(y), str(u)) for y, u in table.index], names=["year", "unit_code"]
+    )
     return table.astype(float)
 
 
@@ -656,17 +713,23 @@ def evaluation_spec(
     if weight_noise > 0:
         spec["indicator_weights"] = UniformWeights({1: weight_noise})
         spec["area_weights"] = UniformWeights({2: weight_noise})
-    spec["normalisation"] = Alternatives("normalise", {
-        m: {"method": m, "by": None if (opts.pooled or m == "goalposts") else "year"}
-        for m in labels(opts.normalisation, normalisation)
-    })
-    spec["imputation"] = Alternatives("impute", {
-        m: {"method": m, **({"unit": "unit_code", "order": "year"} if m == "previous" else {})}
-        for m in labels(opts.imputation, imputation)
-    })
-    spec["aggregation"] = Alternatives("aggregate", {
-        m: {**official, "method": m} for m in labels(opts.aggregation, aggregation)
-    })
+    spec["normalisation"] = Alternatives(
+        "normalise",
+        {
+            m: {"method": m, "by": None if (opts.pooled or m == "goalposts") else "year"}
+            for m in labels(opts.normalisation, normalisation)
+        },
+    )
+    spec["imputation"] = Alternatives(
+        "impute",
+        {
+            m: {"method": m, **({"unit": "unit_code", "order": "year"} if m == "previous" else {})}
+            for m in labels(opts.imputation, imputation)
+        },
+    )
+    spec["aggregation"] = Alternatives(
+        "aggregate", {m: {**official, "method": m} for m in labels(opts.aggregation, aggregation)}
+    )
     sizes = survey_sizes(evaluation)
     if survey and not sizes.empty:
         spec["survey"] = SurveyShares(sizes)
@@ -680,11 +743,14 @@ def _year_rows(c: engine.Coin, year: int) -> pd.Index:
 
 def simulate_evaluation(evaluation, spec: Mapping[str, Choice], draws: pd.DataFrame) -> dict[str, Simulation]:
     """Peer group → scores and ranks of its units of the evaluated year under every draw."""
-    return {kind: simulate(c, spec, draws, _year_rows(c, evaluation.year)) for kind, c in evaluation.coins.items()}
+    return {
+        kind: simulate(c, spec, draws, _year_rows(c, evaluation.year)) for kind, c in evaluation.coins.items()
+    }
 
 
-def rank_intervals(evaluation, draws: int = 1000, seed: int = 0, spec: Mapping[str, Choice] | None = None,
-                   **spec_args: Any) -> UncertaintyResult:
+def rank_intervals(
+    evaluation, draws: int = 1000, seed: int = 0, spec: Mapping[str, Choice] | None = None, **spec_args: Any
+) -> UncertaintyResult:
     """Rank intervals of every unit of the evaluated year, ranked within its peer group.
 
     ``spec`` defaults to ``evaluation_spec(evaluation, **spec_args)``. The summary has one row per unit:
@@ -718,7 +784,10 @@ def replicate_evaluation(evaluation, spec: Mapping[str, Choice], draws: pd.DataF
     cells = _survey_cells(spec, draw)
     if cells:
         obs = evaluation.observations.copy()
-        keys = [(k, row_key((int(y), str(u)))) for k, y, u in zip(obs["indicator_id"], obs["year"], obs["unit_code"])]
+        keys = [
+            (k, row_key((int(y), str(u))))
+            for k, y, u in zip(obs["indicator_id"], obs["year"], obs["unit_code"])
+        ]
         new = pd.Series([cells.get(k, np.nan) for k in keys], index=obs.index)
         hit = new.notna() & (obs["status"] == "reported")
         obs.loc[hit, "value"] = new[hit]
@@ -727,25 +796,31 @@ def replicate_evaluation(evaluation, spec: Mapping[str, Choice], draws: pd.DataF
 
 
 def distinguishable(scores: pd.DataFrame, a: str, b: str, overlap: float = 0.5) -> bool:
-    """Whether units ``a`` and ``b`` can be called differently ranked: their 5–95 % rank intervals share at
-    most ``overlap`` of the shorter one (ranks as whole places, so [4, 4] and [4, 6] share one place of one).
+    """Whether units ``a`` and ``b`` may be called differently ranked: their 5–95 % rank intervals are disjoint,
+    or their common part (inclusive, in ranks: [4, 4] and [4, 6] share one of one) covers less than ``overlap``
+    of the shorter interval. ``overlap=0.5`` is the narrative's "overlap heavily"; ``overlap=0`` asks for
+    disjoint intervals.
 
     ``scores`` is the ``scores`` or ``uncertainty`` table (``unit_code, kind, rank_p05, rank_p95``). A unit
-    never ranked is distinguishable from none; units of different peer groups are not ranked together.
+    without an interval is distinguishable from none; units of different peer groups are not ranked together.
     """
     missing = [k for k in ("unit_code", "rank_p05", "rank_p95") if k not in scores.columns]
     if missing:
         raise _error("uncertainty.error.no_intervals", columns=missing)
     rows = scores.set_index(scores["unit_code"].astype(str))
     for u in (a, b):
-        if u not in rows.index:
+        if str(u) not in rows.index:
             raise _error("uncertainty.error.unknown_unit", unit=u)
     ra, rb = rows.loc[str(a)], rows.loc[str(b)]
     if "kind" in rows.columns and ra["kind"] != rb["kind"]:
         raise _error("uncertainty.error.peer_groups", a=a, b=b)
-    lo_a, hi_a, lo_b, hi_b = (float(v) for v in (ra["rank_p05"], ra["rank_p95"], rb["rank_p05"], rb["rank_p95"]))
-    if any(np.isnan(v) for v in (lo_a, hi_a, lo_b, hi_b)):
+    lo_a, hi_a, lo_b, hi_b = (
+        float(ra["rank_p05"]),
+        float(ra["rank_p95"]),
+        float(rb["rank_p05"]),
+        float(rb["rank_p95"]),
+    )
+    if np.isnan([lo_a, hi_a, lo_b, hi_b]).any():
         return False
-    lo_a, lo_b, hi_a, hi_b = np.floor(lo_a), np.floor(lo_b), np.ceil(hi_a), np.ceil(hi_b)
-    shared = max(0.0, min(hi_a, hi_b) - max(lo_a, lo_b) + 1)
-    return bool(shared <= overlap * min(hi_a - lo_a + 1, hi_b - lo_b + 1))
+    common = max(0.0, min(hi_a, hi_b) - max(lo_a, lo_b) + 1)
+    return bool(common == 0 or common < overlap * min(hi_a - lo_a + 1, hi_b - lo_b + 1))

@@ -21,8 +21,8 @@ from .errors import DanvanEvalError
 from .framework import Framework, load_framework
 from .i18n import tr
 from .narrative import number
-from .outputs import read_csv
-from .runs import load_run
+from .outputs import read_year
+from .runs import default_run_path, load_run
 from .units import load_registry
 
 KINDS = ("district", "department")
@@ -47,33 +47,27 @@ class ReportData:
         return narrative.has_intervals(self.scores)
 
 
-def load(tables_dir: str | Path, run_file: str | Path, year: int) -> ReportData:
-    """Read the tables a run wrote into ``tables_dir`` and the framework and registry ``run_file`` pins."""
-    run = load_run(Path(run_file))
+def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> ReportData:
+    """Read what a run wrote for ``year`` under ``outputs_dir`` (``outputs.read_year``), with the framework and
+    registry that ``run_file`` pins (default: ``parameters/runs/<year>.yaml``)."""
+    run = load_run(Path(run_file) if str(run_file) else default_run_path(int(year)))
     if run.year != int(year):
-        raise DanvanEvalError(f"Tệp tham số {run_file} là của năm {run.year}, không phải {year} /"
-                              f" run file {run_file} is for {run.year}, not {year}")
-    folder = Path(tables_dir)
-    if not (folder / "scores.csv").exists():
-        raise DanvanEvalError(f"Không có bảng điểm {folder / 'scores.csv'}: chạy `danvan-eval run --year {run.year}`"
-                              f" / no scores in {folder}: run `danvan-eval run --year {run.year}`")
-    tables = {t: read_csv(folder / f"{t}.csv") if (folder / f"{t}.csv").exists() else None
-              for t in ("scores", "indicators", "trend", "compliance", "uncertainty")}
+        raise DanvanEvalError(f"Tệp tham số {run.path} là của năm {run.year}, không phải {year} /"
+                              f" run file {run.path} is for {run.year}, not {year}")
+    out = read_year(Path(outputs_dir), run.year)
     framework, names = _static_inputs(_stamp(run.framework), _stamp(run.units))
-    scores = tables["scores"].assign(name_en=lambda d: d["unit_code"].map(names))
-    uncertainty = tables["uncertainty"]
-    if uncertainty is not None and not set(INTERVAL_COLUMNS) <= set(scores.columns):
-        scores = scores.merge(uncertainty[["unit_code", *[c for c in INTERVAL_COLUMNS if c in uncertainty]]],
-                              on="unit_code", how="left")
-    trend = tables["trend"]
+    scores = out.scores.assign(name_en=lambda d: d["unit_code"].map(names))
+    if out.uncertainty is not None and not set(INTERVAL_COLUMNS) <= set(scores.columns):
+        keep = ["unit_code", *[c for c in INTERVAL_COLUMNS if c in out.uncertainty]]
+        scores = scores.merge(out.uncertainty[keep], on="unit_code", how="left")
     return ReportData(
         year=run.year,
         framework=framework,
         deadline=(run.deadline.month, run.deadline.day) if run.deadline else tuple(framework.deadline),
         scores=scores,
-        indicators=tables["indicators"],
-        trend=None if trend is None else trend.assign(name_en=lambda d: d["unit_code"].map(names)),
-        compliance=tables["compliance"],
+        indicators=out.indicators,
+        trend=None if out.trend is None else out.trend.assign(name_en=lambda d: d["unit_code"].map(names)),
+        compliance=out.compliance,
     )
 
 
@@ -165,7 +159,7 @@ def _frame(rows: list[dict], index: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- the unit report
 def section(key: str, lang: str = "vi", kind: str | None = None) -> Markdown:
     """A section heading of a report (``report.section_<key>``), naming the peer group ``kind`` if given."""
-    group = tr(f"kind.{kind}", lang) if kind else ""
+    group = narrative.group_name(kind, lang) if kind else ""
     return Markdown(f"### {tr(f'report.section_{key}', lang, group=group)}")
 
 

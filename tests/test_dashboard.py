@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import base64
+import html
 import io
 import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import numpy as np
 import openpyxl
@@ -16,7 +17,8 @@ import pytest
 
 from danvan_eval import dashboard_server, scoring
 from danvan_eval.dashboard import Dashboard, ranking
-from danvan_eval.dashboard_data import DashboardData, download_links, export_table, load_year
+from danvan_eval.dashboard_data import DashboardData, export_file, load_year
+from danvan_eval.errors import DanvanEvalError
 from danvan_eval.outputs import read_csv
 from danvan_eval.runner import score_year
 from danvan_eval.runs import default_run_path, load_run
@@ -164,12 +166,17 @@ def test_english_switch(demo):
     assert re.fullmatch(r"\d+,\d", rows(d.table.html.value)["540"]["composite"])  # Vietnamese decimal comma
 
 
-def test_areas_tab_draws_its_figures_when_opened(demo):
-    d = Dashboard.from_folder(demo)
+def test_areas_tab_draws_its_figures_when_opened(outputs):
+    path = outputs / "2024" / "scores.csv"
+    scores = read_csv(path)
+    scores.drop(columns=[c for c in scores if c.startswith("rank_") and c != "rank_change"]).to_csv(
+        path, index=False, encoding="utf-8-sig")  # scores without a rank interval
+    d = Dashboard.from_folder(outputs)
     assert bytes(d.areas.heatmap.value) == b""  # not drawn while hidden
     d.tabs.selected_index = 1
     assert is_png(d.areas.heatmap) and is_png(d.areas.bands)
-    assert d.areas.intervals not in d.areas.children  # the demo scores carry no rank interval
+    assert d.areas.intervals not in d.areas.children
+    assert 'data-col="interval"' not in d.table.html.value
 
 
 def test_unit_profile(demo):
@@ -203,27 +210,63 @@ def test_report_links_only_where_a_report_exists(outputs):
 
 
 # ---------------------------------------------------------------- downloads
-def test_downloads_are_the_current_table_and_safe(outputs):
+def query(link: str) -> tuple[str, dict[str, str]]:
+    path, _, q = html.unescape(link).partition("?")
+    return path, dict(parse_qsl(q))
+
+
+def test_download_links_describe_the_table_shown(demo):
+    d = Dashboard.from_folder(demo)
+    d.weights.sliders["a2"].value = 2.0
+    d.table.sort.value, d.table.order.value = "composite", False
+    links = dict(re.findall(r'dv-download-(csv|xlsx)" download="([^"]+)"', d.table.downloads.value))
+    assert links == {"csv": "xep-hang_2024_district.csv", "xlsx": "xep-hang_2024_district.xlsx"}
+    path, q = query(re.search(r'dv-download-csv"[^>]*href="([^"]+)"', d.table.downloads.value)[1])
+    assert path == "danvan/export/2024/district.csv"
+    assert q == {"lang": "vi", "sort": "composite", "order": "desc",
+                 "w": "a1:1.0,a2:2.0,a3:1.0,a4:1.0,a5:1.0,a6:1.0"}
+    assert re.fullmatch(dashboard_server.EXPORT_ROUTE, "/" + path)
+
+    body, name = export_file(demo, 2024, "district", "csv", q)
+    assert name == "xep-hang_2024_district.csv" and body.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8
+    table = pd.read_csv(io.BytesIO(body), encoding="utf-8-sig", dtype=str)
+    assert table["Mã đơn vị"].tolist() == list(rows(d.table.html.value))  # the rows shown, in their order
+    assert table["Xếp hạng"].tolist() == [r["rank"] for r in rows(d.table.html.value).values()]
+    assert "Thay đổi hạng do trọng số" in table.columns and "Báo cáo đơn vị" not in table.columns
+
+    body, name = export_file(demo, 2024, "district", "xlsx", q)
+    sheet = list(openpyxl.load_workbook(io.BytesIO(body)).active.values)
+    assert list(sheet[0]) == list(table.columns) and [r[0] for r in sheet[1:]] == table["Mã đơn vị"].tolist()
+
+
+def test_downloads_neutralise_formulas(outputs):
     scores = read_csv(outputs / "2024" / "scores.csv")
     scores.loc[scores["unit_code"] == "540", "name_vi"] = '=HYPERLINK("http://x","y")'
     scores.to_csv(outputs / "2024" / "scores.csv", index=False, encoding="utf-8-sig")
-    data = load_year(outputs, 2024)
-    frame = ranking(data, "district", {**data.weights, "a2": 2.0})
-    table = export_table(frame, data, "vi", modified=True)
-    assert table.loc[table["Mã đơn vị"] == "540", "Đơn vị"].item() == '\'=HYPERLINK("http://x","y")'
-    assert "Thay đổi hạng do trọng số" in table.columns and "Báo cáo đơn vị" not in table.columns
+    q = {"lang": "en", "w": "a1:1,a2:1,a3:1,a4:1,a5:1,a6:1"}
+    body, name = export_file(outputs, 2024, "district", "csv", q)
+    assert name == "ranking_2024_district.csv"
+    table = pd.read_csv(io.BytesIO(body), encoding="utf-8-sig", dtype=str)
+    assert table.loc[table["Unit code"] == "540", "Unit"].item() == '\'=HYPERLINK("http://x","y")'
+    body, _ = export_file(outputs, 2024, "district", "xlsx", q)
+    cells = [c for r in openpyxl.load_workbook(io.BytesIO(body)).active.values for c in r]
+    assert '\'=HYPERLINK("http://x","y")' in cells
 
-    links = download_links(table, "xep-hang_2024_district", "vi")
-    bodies = dict(re.findall(r'download="[^"]+\.(csv|xlsx)" href="data:[^;]+(?:;charset=utf-8)?;base64,([^"]+)"',
-                             links))
-    csv = base64.b64decode(bodies["csv"])
-    assert csv.startswith("\ufeff".encode())  # Excel reads Vietnamese from UTF-8 only with the BOM
-    back = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", dtype=str)
-    assert back["Đơn vị"].tolist() == table["Đơn vị"].tolist()
-    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(bodies["xlsx"])))
-    sheet = list(book.active.values)
-    assert list(sheet[0]) == list(table.columns) and len(sheet) == len(table) + 1
-    assert '\'=HYPERLINK("http://x","y")' in [c for r in sheet for c in r]
+
+@pytest.mark.parametrize(("kind", "fmt", "q", "bad"), [
+    ("district", "csv", {"w": "a1:1,a2:1"}, "w"),  # not every area
+    ("district", "csv", {"w": "a1:1,a2:1,a3:1,a4:1,a5:1,a6:-1"}, "w"),
+    ("district", "csv", {"w": "a1:0,a2:0,a3:0,a4:0,a5:0,a6:0"}, "w"),
+    ("district", "csv", {"w": "a1:x,a2:1,a3:1,a4:1,a5:1,a6:1"}, "w"),
+    ("district", "csv", {"w": "a1:1,a2:1,a3:1,a4:1,a5:1,a6:1", "sort": "report"}, "sort"),
+    ("district", "csv", {"w": "a1:1,a2:1,a3:1,a4:1,a5:1,a6:1", "sort": "shift"}, "sort"),  # not shown
+    ("district", "csv", {"w": "a1:1,a2:1,a3:1,a4:1,a5:1,a6:1", "lang": "fr"}, "lang"),
+    ("district", "pdf", {}, "format"),
+    ("commune", "csv", {}, "kind"),
+])
+def test_a_wrong_download_request_is_refused_by_name(demo, kind, fmt, q, bad):
+    with pytest.raises(DanvanEvalError, match=f"không hợp lệ: {bad} = .* / invalid download request: {bad} ="):
+        export_file(demo, 2024, kind, fmt, q)
 
 
 # ---------------------------------------------------------------- empty and broken states

@@ -81,12 +81,18 @@ def file_scores(folder: Path, year: int, kind: str = "district") -> pd.DataFrame
 
 
 def shoot(page: Page, name: str) -> None:
+    """The whole dashboard: Voila scrolls an inner box, not the page, so the viewport is made tall enough."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    size = page.viewport_size
+    height = page.evaluate("document.querySelector('.dv-dashboard').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 120)})
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.set_viewport_size(size)
 
 
 def images_loaded(page: Page, *selectors: str) -> None:
-    checks = " && ".join(f"(document.querySelector('{s}')?.naturalWidth ?? 0) > 0" for s in selectors)
+    checks = " && ".join(f"document.querySelector('{s}')?.complete && "
+                         f"document.querySelector('{s}').naturalWidth > 0" for s in selectors)
     page.wait_for_function(f"() => {checks}")
 
 
@@ -100,7 +106,7 @@ def test_reviewer_session(page, demo):
     shoot(page, "dashboard-1-ranking-2024")
 
     # another year: another table, with the unit that lacks data shown as such
-    page.select_option(".dv-year select", "2023")
+    page.select_option(".dv-year select", label="2023")
     page.wait_for_selector(".dv-ranking-table table[data-year='2023']")
     rows = table(page)
     ranked = file_scores(demo, 2023)["rank"].dropna().astype(int).to_dict()
@@ -109,7 +115,7 @@ def test_reviewer_session(page, demo):
     shoot(page, "dashboard-2-year-2023")
 
     # a weight moved with the mouse: ranks recomputed as scoring.recompose computes them
-    page.select_option(".dv-year select", "2024")
+    page.select_option(".dv-year select", label="2024")
     page.wait_for_selector(".dv-ranking-table table[data-year='2024']")
     handle = page.locator(".dv-weight-a3 .noUi-handle")
     track = page.locator(".dv-weight-a3 .noUi-base").bounding_box()
@@ -140,11 +146,11 @@ def test_reviewer_session(page, demo):
 
     # one unit's profile
     page.get_by_role("tab", name="Hồ sơ đơn vị").click()
-    page.select_option(".dv-profile-unit select", "544")
-    page.wait_for_function("() => document.querySelector('.dv-profile-header')?.innerText.includes('Huyện Hoài Ân')")
-    page.wait_for_selector(".dv-profile-indicators tr[data-indicator='i1_plan_issued']")
+    page.select_option(".dv-profile-unit select", label="Huyện Hoài Ân")
+    page.wait_for_selector(".dv-profile.dv-shows-544")  # set after that unit's figures and table
     images_loaded(page, ".dv-profile-radar", ".dv-profile-trend")
     header = page.inner_text(".dv-profile-header")
+    assert "Huyện Hoài Ân" in header
     assert f"Hạng {int(official.loc['544', 'rank'])}/11" in header
     indicators = page.inner_text(".dv-profile-indicators")
     assert "Ban hành kế hoạch năm" in indicators and "II.1.a" in indicators and "Đã báo cáo" in indicators
@@ -179,6 +185,8 @@ def test_report_link_and_downloads(page, demo):
     assert download.value.suggested_filename == "xep-hang_2024_district.xlsx"
     assert Path(download.value.path()).read_bytes().startswith(b"PK")  # an Office Open XML package
 
-    # nothing but a unit's report is served from the outputs folder
+    # a wrong download request is refused by name; nothing but a unit's report is served from the outputs
+    wrong = page.request.get(page.url + "danvan/export/2024/district.csv?w=a1:1")
+    assert wrong.status == 400 and "không hợp lệ: w =" in wrong.text() and "invalid download request" in wrong.text()
     for path in ("danvan/reports/2024/scores.csv", "danvan/reports/2024/units/..%2Fscores.csv"):
         assert page.request.get(page.url + path).status in (403, 404)

@@ -25,6 +25,7 @@ from danvan_eval.runs import default_run_path, load_run
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2024
 UNIT_HEADER = ["TT", "Cơ quan, đơn vị", "Điểm tổng hợp", f"So với năm {YEAR - 1}", "Xếp loại", "Xếp hạng"]
+INTERVAL = "Khoảng xếp hạng"  # a column of its own when the run computed rank intervals (the demo runs do)
 NUMBER = re.compile(r"[+−-]?\d+(?:\.\d{3})*(?:,\d+)?")
 
 
@@ -179,22 +180,25 @@ def test_property_elements_follow_the_schema_order(doc):
 
 # ---------------------------------------------------------------- figures equal the scores
 def test_every_number_of_the_unit_tables_equals_the_scores(doc, scores):
-    tables = tables_with_header(doc, UNIT_HEADER)
+    assert {"rank_p05", "rank_p95"} <= set(scores.columns)
+    tables = tables_with_header(doc, [*UNIT_HEADER, INTERVAL])
     assert len(tables) == 2  # districts and departments, ranked separately
     seen = []
     for table in tables:
         rows = [[c.text for c in row.cells] for row in table.rows[1:]]
         kinds = set()
-        for tt, (i, name, composite, change, band, rank) in enumerate(rows, start=1):
+        for tt, (i, name, composite, change, band, rank, interval) in enumerate(rows, start=1):
             unit = scores[scores["name_vi"] == name].iloc[0]
             kinds.add(unit["kind"])
             seen.append(unit["unit_code"])
-            found = [number(x) for cell in (i, composite, change, rank) for x in NUMBER.findall(cell)]
-            expected = [tt, round(float(unit["composite"]), 1), round(float(unit["composite_change"]), 1), unit["rank"]]
+            found = [number(x) for cell in (i, composite, change, rank, interval) for x in NUMBER.findall(cell)]
+            expected = [tt, round(float(unit["composite"]), 1), round(float(unit["composite_change"]), 1),
+                        unit["rank"], round(float(unit["rank_p05"])), round(float(unit["rank_p95"]))]
             expected = [e for e in expected if not pd.isna(e)]
             assert found == pytest.approx(expected, abs=1e-9), name
             assert composite == vn_number(unit["composite"])
             assert band == unit["band_vi"]
+            assert interval == f"{vn_number(unit['rank_p05'], 0)}–{vn_number(unit['rank_p95'], 0)}"
         assert len(kinds) == 1
         assert [int(r[5]) for r in rows] == sorted(int(r[5]) for r in rows)  # best rank first
     assert sorted(seen) == sorted(scores["unit_code"])
@@ -265,7 +269,7 @@ def test_parts_to_write_are_highlighted_placeholders(doc):
 
 def test_charts_are_pngs_printed_at_150_to_200_dpi(doc):
     shapes = doc.inline_shapes
-    assert len(shapes) == 3  # band distribution, area heat map, ranking
+    assert len(shapes) == 4  # band distribution, area heat map, ranking, rank intervals
     for shape in shapes:
         blip = shape._inline.graphic.graphicData.pic.blipFill.blip
         image = doc.part.related_parts[blip.embed].image
@@ -293,32 +297,34 @@ def variant(outputs, tmp_path) -> Path:
     return tmp_path
 
 
-def test_rank_interval_column_and_chart_when_uncertainty_was_computed(variant):
-    path = variant / str(YEAR) / "scores.csv"
-    s = read_csv(path)
-    s["rank_median"] = s["rank"].astype(float)
-    s["rank_p05"] = (s["rank"] - 1).clip(lower=1)
-    s["rank_p95"] = (s["rank"] + 2).clip(upper=s["n_ranked"])
-    write_csv(s, path)
+def test_rank_intervals_come_from_uncertainty_csv_else_the_rank_stands_alone(variant):
+    folder = variant / str(YEAR)
+    s = read_csv(folder / "scores.csv")
+    write_csv(s.drop(columns=[c for c in s.columns if c.startswith(("rank_", "p_"))]), folder / "scores.csv")
     doc = Document(str(write_report(variant, YEAR, variant / "r.docx")))
-    tables = tables_with_header(doc, [*UNIT_HEADER, "Khoảng xếp hạng"])
-    assert len(tables) == 2
-    for row in (r for t in tables for r in t.rows[1:]):
-        unit = s[s["name_vi"] == row.cells[1].text].iloc[0]
-        assert row.cells[6].text == f"{int(unit['rank_p05'])}–{int(unit['rank_p95'])}"
-    assert len(doc.inline_shapes) == 4  # + the rank intervals
+    row = tables_with_header(doc, [*UNIT_HEADER, INTERVAL])[0].rows[1]
+    unit = s[s["name_vi"] == row.cells[1].text].iloc[0]
+    assert row.cells[6].text == f"{vn_number(unit['rank_p05'], 0)}–{vn_number(unit['rank_p95'], 0)}"
+
+    (folder / "uncertainty.csv").unlink()
+    doc = Document(str(write_report(variant, YEAR, variant / "r.docx")))
+    tables = tables_with_header(doc, UNIT_HEADER)
+    assert [len(t.columns) for t in tables] == [len(UNIT_HEADER)] * 2
+    assert INTERVAL not in all_text(doc)
+    assert len(doc.inline_shapes) == 3  # no rank-interval chart
 
 
 def test_a_unit_without_enough_data_is_shown_so_never_as_zero(variant):
     path = variant / str(YEAR) / "scores.csv"
     s = read_csv(path)
     gap = s.index[s["kind"] == "district"][0]
-    s.loc[gap, ["composite", "a3", "band", "band_vi", "rank", "composite_change"]] = None
+    s.loc[gap, ["composite", "a3", "band", "band_vi", "rank", "composite_change", "rank_median", "rank_p05",
+                "rank_p95"]] = None
     write_csv(s, path)
     doc = Document(str(write_report(variant, YEAR, variant / "r.docx")))
     table = tables_with_header(doc, UNIT_HEADER)[0]
     last = [c.text for c in table.rows[-1].cells]
-    assert last[1:] == [s.loc[gap, "name_vi"], "Không đủ số liệu", "—", "Không đủ số liệu", "—"]
+    assert last[1:] == [s.loc[gap, "name_vi"], "Không đủ số liệu", "—", "Không đủ số liệu", "—", "—"]
     text = all_text(doc)
     assert f"{s.loc[gap, 'name_vi']} (thiếu số liệu lĩnh vực 3)" in text
     assert "1 đơn vị chưa đủ số liệu để xếp loại" in text
@@ -342,6 +348,13 @@ def test_difficulties_name_missing_reports_and_missing_indicators(variant):
     assert "“Số hội nghị, buổi tuyên truyền” (2 đơn vị)" in text
     assert f"{name} (0,0%)" not in text
     assert "Sở Nội vụ đã nhận được báo cáo của 18 đơn vị (94,7%)" in text
+
+
+def test_without_a_manifest_the_default_framework_names_the_areas(variant):
+    (variant / str(YEAR) / "manifest.json").unlink()
+    doc = Document(str(write_report(variant, YEAR, variant / "r.docx")))
+    areas = [p.text for p in doc.paragraphs if p.style.name == "Heading 3"]
+    assert areas[2] == "c) Lĩnh vực 3: Phong trào thi đua “Dân vận khéo” (mục II.3 của Kế hoạch)"
 
 
 def test_an_unscored_year_is_a_clear_bilingual_error(outputs):

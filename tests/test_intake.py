@@ -1,0 +1,328 @@
+"""Intake of filled templates: round trip of the demo data, what users type, corrections, located refusals."""
+
+import csv
+import datetime as dt
+import importlib.util
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from danvan_eval import templates as tpl
+from danvan_eval.cli import main
+from danvan_eval.framework import load_framework
+from danvan_eval.i18n import MESSAGES
+from danvan_eval.intake import intake, raw_name
+from danvan_eval.intake_values import Unreadable, read_date, read_status, read_value, read_yes_no
+from danvan_eval.outputs import sha256
+from danvan_eval.runs import default_run_path, load_run
+from danvan_eval.units import load_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "fixtures" / "intake_malformed"
+YEAR = 2024
+_spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
+make_corpus = sys.modules["make_corpus"] = importlib.util.module_from_spec(_spec)  # dataclasses need it there
+_spec.loader.exec_module(make_corpus)
+EXPECTED = list(csv.DictReader((CORPUS / "expected.csv").open(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def run():
+    return load_run(default_run_path(YEAR, ROOT))
+
+
+@pytest.fixture(scope="module")
+def fw(run):
+    return load_framework(run.framework)
+
+
+@pytest.fixture(scope="module")
+def reg(run):
+    return load_registry(run.units)
+
+
+def _save(wb, folder: Path, name: str) -> Path:
+    return tpl.save_workbook(wb, folder / name)
+
+
+def _slot(fw, indicator, kind="district"):
+    return next(s for s in tpl.layout(fw, kind) if s.indicator_id == indicator)
+
+
+# ---------------------------------------------------------------- the round trip of the demo data
+@pytest.fixture(scope="module")
+def demo_inbox(run, fw, reg, tmp_path_factory):
+    """Every 2024 template, filled with the demo data of 2024 as the units would type it."""
+    root = tmp_path_factory.mktemp("roundtrip")
+    obs = pd.read_csv(ROOT / "data" / "demo" / f"observations_{YEAR}.csv", dtype={"unit_code": str})
+    subs = pd.read_csv(ROOT / "data" / "demo" / f"submissions_{YEAR}.csv", dtype={"unit_code": str})
+    kinds = reg.active(YEAR).set_index("code")["kind"]
+    inbox = root / "inbox"
+    for path in tpl.write_templates(run, root / "templates", None):
+        code = path.stem.split("_")[-1]
+        rows = obs[obs["unit_code"] == code]
+        received = subs.loc[subs["unit_code"] == code, "received"]
+        wb = make_corpus.fill_workbook(openpyxl.load_workbook(path), fw, kinds[code], rows,
+                                       dt.date.fromisoformat(received.iloc[0]))
+        _save(wb, inbox / ("huyen" if kinds[code] == "district" else "so"), path.name)
+    return root, obs, subs
+
+
+def test_round_trip_gives_back_the_demo_data(run, demo_inbox):
+    root, obs, subs = demo_inbox
+    result = intake([root / "inbox"], run, root / "out")
+    assert result.ok, result.describe("en")
+    got = pd.read_csv(root / "out" / f"observations_{YEAR}.csv", encoding="utf-8-sig", dtype={"unit_code": str})
+    key = ["unit_code", "indicator_id"]
+    pd.testing.assert_frame_equal(
+        got.drop(columns="source").sort_values(key).reset_index(drop=True),
+        obs.drop(columns="source").sort_values(key).reset_index(drop=True),
+    )
+    assert got.loc[0, "source"] == "[huyen/mau-bao-cao_2024_540.xlsx]LV1!G5"  # file inside the folder + cell
+    sub = pd.read_csv(root / "out" / f"submissions_{YEAR}.csv", encoding="utf-8-sig", dtype={"unit_code": str})
+    assert sub[["unit_code", "received"]].sort_values("unit_code").values.tolist() == \
+        subs[["unit_code", "received"]].sort_values("unit_code").values.tolist()
+    assert not sub["correction"].any()
+    # every accepted file is kept byte for byte under raw/<sha256 prefix>_<name>
+    for rec in sub.itertuples():
+        kept = root / "out" / rec.source
+        assert re.fullmatch(r"raw/[0-9a-f]{12}_mau-bao-cao_2024_\w+\.xlsx", rec.source)
+        assert sha256(kept).startswith(kept.name[:12])
+    # compliance of the lead's module: 546 is the planted late report (3 Dec 2024), nobody is missing
+    late = result.compliance.set_index("unit_code")
+    assert late.at["546", "days_late"] == 8 and not late.at["546", "on_time"]
+    assert late["reported"].all()
+
+
+def test_rerunning_an_intake_gives_byte_identical_tables(run, demo_inbox):
+    root, _, _ = demo_inbox
+    out = root / "inbox" / "ket-qua"  # an output folder inside the scanned folder: its raw copies are skipped
+    intake([root / "inbox"], run, out)
+    first = {n: (out / n).read_bytes() for n in (f"observations_{YEAR}.csv", f"submissions_{YEAR}.csv",
+                                                   f"validation_{YEAR}.xlsx", f"validation_{YEAR}.html")}
+    again = intake([root / "inbox"], run, out)
+    assert again.ok and len(again.files) == 19
+    assert {n: (out / n).read_bytes() for n in first} == first
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left behind
+
+
+def test_a_failed_intake_leaves_the_previous_tables_untouched(run, fw, reg, tmp_path):
+    good = _save(make_corpus.filled_template(fw, reg, unit="542"), tmp_path / "in", "mau-bao-cao_2024_542.xlsx")
+    out = tmp_path / "out"
+    assert intake([good], run, out).ok
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.csv")}
+    bad = make_corpus.filled_template(fw, reg, unit="540")
+    bad["LV1"]["G7"] = 120  # i1_subunits_plan_pct
+    result = intake([good, _save(bad, tmp_path / "in", "mau-bao-cao_2024_540.xlsx")], run, out)
+    assert not result.ok and result.observations.empty and result.written == ()
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*.csv")} == before
+    assert len(list((out / "raw").iterdir())) == 1  # the refused intake kept no raw copy
+    assert "pct_out_of_range" in (out / f"validation_{YEAR}.html").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- what users really type
+def test_what_users_type_is_read_as_meant(run, fw, reg, tmp_path):
+    wb = make_corpus.filled_template(fw, reg, unit="540")
+    typed = {
+        "i1_plan_issued": ("Co ", 1.0), "i1_regulation_reviewed": ("KHÔNG", 0.0),
+        "i6_coordination_regulation": ("x", 1.0),
+        "i1_subunits_plan_pct": ("95,5", 95.5), "i2_staff_reached_pct": ("97,8 %", 97.8),
+        "i4_online_dossiers_pct": (0.757, 75.7),  # typed 75.7% in Excel: stored 0.757 with a % format
+        "i2_sessions": (" 1.234 ", 1234.0), "i2_digital_items": ("1\xa0487", 1487.0),
+        "i3_models_registered": ("49", 49.0), "d_dossiers_received": ("116,739", 116739.0),
+        "i4_dialogues": (None, None),  # left empty: missing
+    }
+    for ind, (text, _) in typed.items():
+        slot = _slot(fw, ind)
+        wb[slot.sheet][slot.cell(tpl.COL_VALUE)] = text
+    wb[_slot(fw, "i4_online_dossiers_pct").sheet][_slot(fw, "i4_online_dossiers_pct").cell("G")].number_format = "0.0%"
+    na = _slot(fw, "i1_projects_danvan_pct")
+    wb[na.sheet][na.cell(tpl.COL_STATUS)], wb[na.sheet][na.cell(tpl.COL_VALUE)] = "khong ap dung", None
+    wb["Bìa"]["B10"], wb["Bìa"]["B13"] = "ngày 22 tháng 11 năm 2024", "Không"
+    result = intake([_save(wb, tmp_path, "bao cao Quy Nhơn..xlsx")], run, tmp_path / "out")
+    assert result.ok, result.describe("en")
+    got = result.observations.set_index("indicator_id")
+    for ind, (_, value) in typed.items():
+        assert (got.at[ind, "value"] == value) if value is not None else pd.isna(got.at[ind, "value"]), ind
+    assert got.at["i4_dialogues", "status"] == "missing"
+    assert got.at["i1_projects_danvan_pct", "status"] == "not_applicable"
+    assert result.submissions["received"].tolist() == ["2024-11-22"]
+    assert result.submissions["source"].iloc[0].endswith("_bao_cao_Quy_Nhon.xlsx")  # safe name of the raw copy
+
+
+@pytest.mark.parametrize(("typed", "kind", "value"), [
+    ("95,5", "pct", 95.5), ("95.5", "pct", 95.5), ("95,5%", "pct", 95.5), ("1.234,5", "pct", 1234.5),
+    ("1,234.5", "pct", 1234.5), (" 7 ", "pct", 7.0), ("-5%", "pct", -5.0),
+    ("1.234", "count", 1234.0), ("1,234", "count", 1234.0), ("1.234.567", "count", 1234567.0),
+    ("12", "days", 12.0), (3.0, "count", 3.0), ("có", "bool", 1.0), ("CO", "bool", 1.0), ("ko", "bool", 0.0),
+    ("1", "bool", 1.0), (True, "bool", 1.0), ("250", "n", 250.0), ("", "pct", None), (None, "count", None),
+])
+def test_typed_values(typed, kind, value):
+    assert read_value(typed, kind) == value
+
+
+@pytest.mark.parametrize(("typed", "kind", "code"), [
+    ("2,5", "count", "not_whole_number"), ("1.5", "days", "not_whole_number"), (2.5, "count", "not_whole_number"),
+    ("1.23", "n", "not_whole_number"), ("95%", "count", "not_a_number"), ("abc", "pct", "not_a_number"),
+    ("1,2.5", "pct", "not_a_number"), ("1.2.3", "pct", "not_a_number"), ("có thể", "bool", "not_yes_no"),
+    (dt.datetime(2024, 2, 1), "count", "date_in_value"), (True, "pct", "not_a_number"),
+])
+def test_typed_values_that_cannot_be_trusted(typed, kind, code):
+    with pytest.raises(Unreadable) as err:
+        read_value(typed, kind)
+    assert err.value.code == code
+
+
+def test_percent_formatted_cells_and_cover_words():
+    assert read_value(0.955, "pct", "0.0%") == 95.5
+    assert read_value(95.5, "pct", "General") == 95.5
+    assert [read_status(v) for v in ("Không áp dụng", "KAD", "n/a", " ")] == ["not_applicable"] * 3 + [None]
+    assert [read_yes_no(v) for v in ("có", "Khong", None, 1)] == [True, False, False, True]
+    assert [read_date(v) for v in ("20/11/2024", "2024-11-20", "20-11-2024", 45616, dt.datetime(2024, 11, 20))] \
+        == [dt.date(2024, 11, 20)] * 5
+
+
+def test_a_formula_counts_by_the_value_saved_with_it(run, fw, reg, tmp_path):
+    wb = make_corpus.filled_template(fw, reg, unit="540")
+    wb["LV1"]["G7"] = "=45/50*100"
+    path = _save(wb, tmp_path, "mau-bao-cao_2024_540.xlsx")
+    # as Excel or LibreOffice would save it: the formula with its computed value
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = next(n for n, d in parts.items() if b"i1_subunits_plan_pct" in d and n.startswith("xl/worksheets"))
+    parts[sheet] = re.sub(rb"(<c r=\"G7\"[^>]*><f>45/50\*100</f>)<v\s*/?>(</v>)?", rb"\1<v>90</v>", parts[sheet])
+    with zipfile.ZipFile(path, "w") as z:
+        for n, d in parts.items():
+            z.writestr(n, d)
+    result = intake([path], run, tmp_path / "out")
+    assert result.ok, result.describe("en")
+    assert result.observations.set_index("indicator_id").at["i1_subunits_plan_pct", "value"] == 90.0
+
+
+def test_rewording_the_template_texts_later_does_not_refuse_templates_already_sent(run, fw, reg, tmp_path,
+                                                                                   monkeypatch):
+    path = _save(make_corpus.filled_template(fw, reg, unit="540"), tmp_path, "mau-bao-cao_2024_540.xlsx")
+    monkeypatch.setitem(MESSAGES, "template.col.measure", {"vi": "Nội dung chỉ tiêu", "en": "Measure"})
+    monkeypatch.setitem(MESSAGES, "template.cover.contact", {"vi": "Số điện thoại", "en": "Phone"})
+    assert intake([path], run, tmp_path / "out").ok
+
+
+# ---------------------------------------------------------------- one report per unit, corrections
+def test_a_correction_replaces_the_original_and_both_are_recorded(run, fw, reg, tmp_path):
+    original = make_corpus.filled_template(fw, reg, unit="540", received=dt.date(2024, 11, 20))
+    corrected = make_corpus.filled_template(fw, reg, unit="540", received=dt.date(2024, 11, 28), correction=True)
+    corrected["LV1"]["G7"] = 99.0
+    files = [_save(original, tmp_path / "in", "goc.xlsx"), _save(corrected, tmp_path / "in", "sua.xlsx")]
+    result = intake(files, run, tmp_path / "out")
+    assert result.ok, result.describe("en")
+    assert result.observations.set_index("indicator_id").at["i1_subunits_plan_pct", "value"] == 99.0
+    assert result.observations["source"].str.startswith("[sua.xlsx]").all()
+    assert result.submissions[["received", "correction"]].values.tolist() == [["2024-11-20", False],
+                                                                             ["2024-11-28", True]]
+    assert result.files.set_index("file")["state"].to_dict() == {"goc.xlsx": "replaced", "sua.xlsx": "accepted"}
+    row = result.compliance.set_index("unit_code").loc["540"]
+    assert row["received"] == "2024-11-20" and row["on_time"]  # a later correction does not make it late
+    assert len(list((tmp_path / "out" / "raw").iterdir())) == 2
+
+
+def test_two_originals_for_one_unit_are_refused(run, fw, reg, tmp_path):
+    files = [_save(make_corpus.filled_template(fw, reg, unit="540"), tmp_path, n) for n in ("a.xlsx", "b.xlsx")]
+    result = intake(files, run, tmp_path / "out")
+    assert not result.ok
+    assert result.problems[["file", "code", "unit"]].values.tolist() == [["a.xlsx", "duplicate_unit", "540"],
+                                                                        ["b.xlsx", "duplicate_unit", "540"]]
+    assert "b.xlsx" in result.problems.loc[0, "message_vi"]
+
+
+def test_two_corrections_of_the_same_day_are_refused(run, fw, reg, tmp_path):
+    files = [_save(make_corpus.filled_template(fw, reg, unit="540", correction=True), tmp_path, n)
+             for n in ("a.xlsx", "b.xlsx")]
+    result = intake(files, run, tmp_path / "out")
+    assert result.problems["code"].tolist() == ["duplicate_correction", "duplicate_correction"]
+
+
+# ---------------------------------------------------------------- located refusals: the malformed corpus
+@pytest.fixture(scope="module")
+def corpus_result(run, tmp_path_factory):
+    """One intake of the whole corpus folder: every file's problems, located."""
+    return intake([CORPUS], run, tmp_path_factory.mktemp("corpus") / "out")
+
+
+def test_the_corpus_holds_at_least_25_malformed_files():
+    assert len(EXPECTED) >= 25
+    assert sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".xlsx", ".xls")) == \
+        sorted(e["file"] for e in EXPECTED)
+
+
+@pytest.mark.parametrize("case", EXPECTED, ids=[e["file"] for e in EXPECTED])
+def test_each_malformed_file_gives_its_located_error(corpus_result, case):
+    mine = corpus_result.problems[corpus_result.problems["file"] == case["file"]]
+    first = mine.iloc[0]
+    assert (first["code"], first["sheet"] or "", first["cell"] or "") == (case["code"], case["sheet"], case["cell"])
+    assert len(mine) == int(case["count"])
+    assert first["message_vi"] and first["message_en"] and first["message_vi"] != first["message_en"]
+
+
+def test_the_corpus_intake_writes_no_table_and_a_full_report(corpus_result):
+    out = corpus_result.report[0].parent
+    assert not corpus_result.ok and corpus_result.written == ()
+    assert sorted(p.name for p in out.iterdir()) == [f"validation_{YEAR}.html", f"validation_{YEAR}.xlsx"]
+    report = openpyxl.load_workbook(corpus_result.report[0])
+    assert report.sheetnames == ["Tóm tắt", "Lỗi", "Tệp", "Nộp báo cáo"]
+    header = [c.value for c in report["Lỗi"][4]]
+    assert header[:3] == ["Tệp / File", "Trang tính / Sheet", "Ô / Cell"]
+    assert report["Lỗi"].max_row == 4 + len(corpus_result.problems)
+    page = corpus_result.report[1].read_text(encoding="utf-8")
+    assert "Chưa nhận được báo cáo / Not received" in page  # nobody expected has sent a usable file
+
+
+def test_the_corpus_script_is_deterministic(fw, reg):
+    # (the committed files embed the framework's sha256: an edit of the framework file changes their bytes, not
+    # what they test, so they are compared with themselves here and checked by meaning above)
+    for case in make_corpus.cases(fw)[4:10]:
+        assert case.make(fw, reg) == case.make(fw, reg), case.name
+
+
+# ---------------------------------------------------------------- safety and the command line
+def test_file_names_cannot_inject_formulas_or_escape_the_folder(run, tmp_path):
+    (tmp_path / "in").mkdir()
+    evil = tmp_path / "in" / "=HYPERLINK(1)..xlsx"
+    evil.write_bytes((CORPUS / "03_foreign_workbook.xlsx").read_bytes())
+    result = intake([evil], run, tmp_path / "out")
+    sheet = openpyxl.load_workbook(result.report[0])["Lỗi"]
+    assert sheet["A5"].value == "'=HYPERLINK(1)..xlsx" and sheet["A5"].data_type == "s"
+    assert "<td>=HYPERLINK(1)..xlsx</td>" not in result.report[1].read_text(encoding="utf-8")
+
+    class Read:  # what raw_name sees of an accepted file
+        path, sha256 = Path("../../Báo cáo (sửa) ..xlsx"), "ab" * 32
+    assert raw_name(Read) == "abababababab_Bao_cao_sua_.xlsx"
+
+
+def test_missing_paths_and_empty_folders_are_said(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    assert intake([tmp_path / "empty"], run, tmp_path / "out").problems["code"].tolist() == ["no_files"]
+    assert intake([tmp_path / "nope"], run, tmp_path / "out").problems["code"].tolist() == ["path_not_found"]
+
+
+def test_cli_intake_exit_code_and_bilingual_summary(run, fw, reg, tmp_path, capsys):
+    good = _save(make_corpus.filled_template(fw, reg, unit="SNV"), tmp_path, "mau-bao-cao_2024_SNV.xlsx")
+    assert main(["intake", str(good), "--year", str(YEAR), "--out", str(tmp_path / "out")]) == 0
+    text = capsys.readouterr().out
+    assert "Đã nhận số liệu năm 2024" in text and "Chưa nhận được báo cáo của 18/19 đơn vị" in text
+    bad = CORPUS / "20_pct_over_100.xlsx"
+    assert main(["--lang", "en", "intake", str(bad), "--year", str(YEAR), "--out", str(tmp_path / "out")]) == 1
+    text = capsys.readouterr().out
+    assert "at LV1!G7" in text and "[pct_out_of_range]" in text and "Validation report" in text
+
+
+def test_every_problem_code_of_the_intake_has_a_message():
+    package = ROOT / "danvan_eval"
+    sources = "".join((package / f).read_text(encoding="utf-8") for f in ("intake.py", "intake_values.py"))
+    codes = set(re.findall(r'(?:\.add|Unreadable|_loose)\(\s*"([a-z0-9_]+)"', sources))
+    assert len(codes) >= 25
+    assert not sorted(c for c in codes if f"problem.{c}" not in MESSAGES)

@@ -1,0 +1,168 @@
+"""The generated text: what it says about each unit and the province, in Vietnamese and English, and that it
+never calls two units different when their rank intervals overlap heavily."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from danvan_eval import narrative
+from danvan_eval.errors import DanvanEvalError
+from danvan_eval.evaluate import score_run
+from danvan_eval.runs import default_run_path, load_run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def years():
+    """The demo years as a run writes them: year → (tables, framework)."""
+    out = {}
+    for year in (2022, 2023, 2024):
+        scored = score_run(load_run(default_run_path(year, ROOT)))
+        out[year] = (scored.tables, scored.evaluation.framework)
+    return out
+
+
+def peers(intervals: dict[str, tuple[int, int]], kind: str = "district") -> pd.DataFrame:
+    """A small scores table of ranked units with the given rank intervals."""
+    rows = [{"unit_code": c, "name_vi": f"Đơn vị {c}", "kind": kind, "rank": i + 1, "rank_p05": lo, "rank_p95": hi}
+            for i, (c, (lo, hi)) in enumerate(intervals.items())]
+    return pd.DataFrame(rows)
+
+
+def test_numbers_read_the_vietnamese_way():
+    assert narrative.number(72.449, "vi") == "72,4"
+    assert narrative.number(72.449, "en") == "72.4"
+    assert narrative.number(-3.25, "vi", sign=True) == "−3,2"
+    assert narrative.number(9.1, "en", sign=True) == "+9.1"
+    assert narrative.number(float("nan")) == "—"
+
+
+@pytest.mark.parametrize(("a", "b", "share"), [((1, 3), (2, 5), 2 / 3), ((1, 2), (2, 8), 0.5), ((1, 2), (4, 6), 0.0),
+                                               ((3, 3), (1, 5), 1.0)])
+def test_overlap_is_the_share_of_the_shorter_interval(a, b, share):
+    s = peers({"A": a, "B": b})
+    assert narrative.overlap_share(s.iloc[0], s.iloc[1]) == pytest.approx(share)
+    assert narrative.overlap_share(s.iloc[1], s.iloc[0]) == pytest.approx(share)
+
+
+def test_indistinct_units_are_those_whose_intervals_overlap_heavily():
+    s = peers({"A": (1, 3), "B": (2, 5), "C": (2, 3), "D": (6, 8), "E": (1, 2)})
+    assert narrative.indistinct_from(s, "A") == ["B", "C", "E"]
+    assert narrative.indistinct_from(s, "D") == []
+    other = pd.concat([s, peers({"X": (1, 3)}, kind="department")])
+    assert "X" not in narrative.indistinct_from(other, "A")  # other peer group: ranked apart
+
+
+def test_without_intervals_no_unit_is_declared_indistinct(years):
+    tables, _ = years[2024]
+    plain = tables["scores"].drop(columns=["rank_p05", "rank_median", "rank_p95"])
+    assert not narrative.has_intervals(plain)
+    assert narrative.indistinct_from(plain, "540") == []
+
+
+def test_position_states_score_band_rank_and_interval(years):
+    tables, fw = years[2024]
+    s = tables["scores"]
+    u = s[s["unit_code"] == "546"].iloc[0]
+    text = narrative.position(s, "546", fw)
+    assert text.startswith(f"Huyện Vĩnh Thạnh đạt {narrative.number(u['composite'])} điểm, xếp loại “Hoàn thành tốt "
+                           f"nhiệm vụ”, đứng thứ {u['rank']}/11 trong khối huyện, thị xã, thành phố.")
+    assert f"từ {int(u['rank_p05'])} đến {int(u['rank_p95'])}" in text
+
+
+def test_the_narrative_never_calls_heavily_overlapping_units_different(years):
+    for year, (tables, fw) in years.items():
+        s = tables["scores"]
+        for code in s.loc[s["rank"].notna(), "unit_code"]:
+            text = narrative.position(s, code, fw)
+            close = narrative.indistinct_from(s, code)
+            for other in close:
+                assert s.loc[s["unit_code"] == other, "name_vi"].iloc[0] in text, (year, code, other)
+            assert ("không chồng lấn nhiều" in text) == (not close), (year, code)
+        for kind in ("district", "department"):
+            top = narrative.leaders(s, kind)
+            first = top[0]
+            assert set(narrative.indistinct_from(s, first)) <= set(top), (year, kind)
+
+
+def test_a_leader_is_named_only_when_its_interval_stands_apart(years):
+    tables, fw = years[2024]
+    text = " ".join(narrative.province_narrative(tables["scores"], fw))
+    s = tables["scores"]
+    assert narrative.leaders(s, "district") == ["540"]  # Quy Nhơn: ranks 1–1 in the demo year
+    assert "Khối huyện, thị xã, thành phố: dẫn đầu là Thành phố Quy Nhơn." in text
+    assert "nhóm dẫn đầu gồm Sở Kế hoạch và Đầu tư, Sở Tài nguyên và Môi trường" in text
+    wide = s.assign(rank_p05=1.0, rank_p95=float(len(s)))
+    text = " ".join(narrative.province_narrative(wide, fw))
+    assert "chưa thể khẳng định đơn vị dẫn đầu" in text
+
+
+def test_strengths_name_the_best_and_worst_area_against_the_group_median(years):
+    tables, fw = years[2024]
+    s = tables["scores"]
+    u = s[s["unit_code"] == "546"].iloc[0]
+    areas = u[list(fw.areas.index)].astype(float)
+    median = s.loc[s["kind"] == "district", list(fw.areas.index)].median()
+    best, worst = areas.idxmax(), areas.idxmin()
+    text = narrative.strengths(s, "546", fw)
+    assert f"Lĩnh vực mạnh nhất: {fw.areas.at[best, 'short_vi']} ({narrative.number(areas[best])} điểm; " \
+           f"trung vị khối {narrative.number(median[best])})" in text
+    assert f"Lĩnh vực yếu nhất: {fw.areas.at[worst, 'short_vi']}" in text
+
+
+def test_changes_since_last_year(years):
+    tables, fw = years[2024]
+    s = tables["scores"]
+    u = s[s["unit_code"] == "546"].iloc[0]
+    text = narrative.changes(s, tables["trend"], "546", fw)
+    assert text.startswith(f"So với năm 2023, điểm tổng hợp thay đổi "
+                           f"{narrative.number(u['composite_change'], sign=True)} điểm; thứ hạng tăng 2 bậc.")
+    assert "Tăng nhiều nhất:" in text and "Giảm nhiều nhất:" in text
+    first, fw22 = years[2022]
+    assert narrative.changes(first["scores"], first["trend"], "546", fw22) == "Chưa có kết quả năm 2021 để so sánh."
+
+
+def test_gaps_tell_what_is_missing(years):
+    tables, fw = years[2024]
+    assert narrative.gaps(tables["scores"], tables["indicators"], "546", fw) == \
+        "Báo cáo gửi chậm 8 ngày so với hạn."  # planted: arrived 3 Dec 2024
+    assert narrative.gaps(tables["scores"], tables["indicators"], "540", fw) == \
+        "Báo cáo đầy đủ, đúng hạn: không thiếu chỉ tiêu nào."
+    t23, fw23 = years[2023]
+    assert narrative.gaps(t23["scores"], t23["indicators"], "545", fw23) == \
+        "Thiếu số liệu 1 chỉ tiêu: Mức độ hài lòng của người dân."
+    text = narrative.gaps(t23["scores"], t23["indicators"], "550", fw23)  # left all of area 5 blank
+    assert "Thiếu số liệu 4 chỉ tiêu" in text
+    assert text.endswith("Lĩnh vực không đủ số liệu để tính điểm: Đạo đức công vụ.")
+    assert narrative.gaps(t23["scores"], t23["indicators"], "BDT", fw23).startswith(
+        "Chưa nhận được báo cáo của đơn vị.")  # planted: no report at all
+
+
+def test_a_unit_without_composite_is_said_to_lack_data(years):
+    t23, fw23 = years[2023]
+    paragraphs = narrative.unit_narrative(t23["scores"], "550", fw23, t23["indicators"], t23["trend"])
+    assert paragraphs[0] == "Huyện Tuy Phước chưa đủ số liệu để tính điểm tổng hợp và xếp hạng (độ phủ số liệu 83 %)."
+    assert paragraphs[2].startswith("Không so sánh được điểm tổng hợp với năm 2022")
+
+
+def test_the_narrative_in_english(years):
+    tables, fw = years[2024]
+    s = tables["scores"].assign(name_en=lambda d: d["unit_code"].map({"546": "Vĩnh Thạnh District"}))
+    paragraphs = narrative.unit_narrative(s, "546", fw, tables["indicators"], tables["trend"], lang="en")
+    assert paragraphs[0].startswith("Vĩnh Thạnh District scored ")
+    assert "among districts, towns and city" in paragraphs[0]
+    assert paragraphs[2].startswith("Since 2023, the composite score changed by +")
+    assert paragraphs[3] == "The report arrived 8 days after the deadline."
+    assert all("điểm" not in p for p in paragraphs)
+    province = narrative.province_narrative(s, fw, lang="en")
+    assert province[0].startswith("Districts, towns and city: ")
+
+
+def test_an_unknown_unit_is_a_clear_error(years):
+    tables, fw = years[2024]
+    with pytest.raises(DanvanEvalError, match="999"):
+        narrative.position(tables["scores"], "999", fw)

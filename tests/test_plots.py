@@ -1,0 +1,186 @@
+"""The shared figures: what they draw, in which language, and that a missing score is never drawn as 0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from danvan_eval import plots
+from danvan_eval.errors import DanvanEvalError
+from danvan_eval.evaluate import score_run
+from danvan_eval.runs import default_run_path, load_run
+
+ROOT = Path(__file__).resolve().parent.parent
+AREAS = [f"a{i}" for i in range(1, 7)]
+
+
+@pytest.fixture(scope="module")
+def scored():
+    return score_run(load_run(default_run_path(2024, ROOT)))
+
+
+@pytest.fixture(scope="module")
+def scores(scored):
+    return scored.tables["scores"]
+
+
+@pytest.fixture(scope="module")
+def fw(scored):
+    return scored.evaluation.framework
+
+
+def texts(fig: Figure) -> str:
+    """Every piece of text drawn on the figure (titles, tick labels, legends, annotations), one per line."""
+    return "\n".join(" ".join(t.get_text().split()) for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+
+
+def hatched(fig: Figure) -> list:
+    return [p for p in fig.findobj(lambda a: hasattr(a, "get_hatch")) if p.get_hatch()]
+
+
+def with_gap(scores: pd.DataFrame, code: str, area: str) -> pd.DataFrame:
+    """``scores`` with one area of one unit (and so its composite) made insufficient."""
+    out = scores.copy()
+    out.loc[out["unit_code"] == code, [area, "composite", "band", "rank"]] = np.nan
+    return out
+
+
+def test_ranking_chart_draws_every_unit_best_first_in_its_band_colour(scores, fw):
+    districts = scores[scores["kind"] == "district"]
+    fig = plots.ranking_chart(districts, framework=fw)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    # bars from the top of the axis down: the best composite first
+    top_down = [labels[i] for i in np.argsort([-t.get_position()[1] for t in ax.get_yticklabels()])]
+    assert top_down == list(districts.sort_values("composite", ascending=False)["name_vi"])
+    colours = plots.band_colours(fw.bands)
+    bars = {round(p.get_width(), 9): p.get_facecolor() for p in ax.patches if isinstance(p, Rectangle)}
+    for _, row in districts.iterrows():
+        assert np.allclose(bars[round(row["composite"], 9)], plt_colour(colours[row["band"]]))
+    assert "Xếp hạng theo điểm tổng hợp" in texts(fig) and "Điểm tổng hợp" in texts(fig)
+
+
+def plt_colour(c):
+    from matplotlib.colors import to_rgba
+
+    return to_rgba(c)
+
+
+def test_ranking_chart_shows_a_unit_without_composite_as_insufficient_not_zero(scores, fw):
+    fig = plots.ranking_chart(with_gap(scores, "550", "a5"), framework=fw)
+    assert "Không đủ số liệu" in texts(fig)
+    gap = [p for p in hatched(fig) if isinstance(p, Rectangle) and p.get_width() == 100]
+    assert len(gap) == 1  # the hatched bar spans the axis: it says "no value", not a score of 0 or 100
+
+
+def test_ranking_chart_without_framework_uses_the_default_bands(scores, fw):
+    a, b = plots.ranking_chart(scores), plots.ranking_chart(scores, framework=fw)
+    assert [p.get_facecolor() for p in a.axes[0].patches] == [p.get_facecolor() for p in b.axes[0].patches]
+
+
+def test_figures_are_in_english_when_asked(scores, fw, scored):
+    scores_en = scores.assign(name_en="Unit " + scores["unit_code"])
+    fig = plots.ranking_chart(scores_en, lang="en", framework=fw)
+    assert "Ranking by composite score" in texts(fig) and "Unit 540" in texts(fig)
+    assert "Xếp hạng" not in texts(fig)
+    assert "Median of" in texts(plots.radar(scores, "540", fw, lang="en"))
+    assert "Composite score over the years" in texts(plots.trend_chart(scored.tables["trend"], "540", lang="en"))
+
+
+def test_area_heatmap_hatches_a_missing_area_and_never_colours_it_as_zero(scores, fw):
+    data = with_gap(scores, "550", "a5")
+    fig = plots.area_heatmap(data, fw)
+    ax = fig.axes[0]
+    image = ax.get_images()[0].get_array()
+    order = plots._kind_sorted(data, "unit_code", ascending=True).reset_index(drop=True)
+    row = int(order.index[order["unit_code"] == "550"][0])
+    assert np.ma.is_masked(image[row, AREAS.index("a5")])
+    assert not np.ma.is_masked(image[row, AREAS.index("a4")])
+    cells = [p for p in hatched(fig) if isinstance(p, Rectangle) and p.get_width() == 1]
+    assert [(p.get_x() + 0.5, p.get_y() + 0.5) for p in cells] == [(AREAS.index("a5"), row)]
+    assert "Không đủ số liệu" in texts(fig)
+    assert "Quán triệt, thể chế hóa" in texts(fig)  # the areas' Vietnamese short labels
+
+
+def test_radar_compares_the_unit_with_the_median_of_its_peer_group(scores, fw):
+    fig = plots.radar(scores, "SNV", fw)
+    ax = fig.axes[0]
+    peer, unit = ax.get_lines()[:2]
+    departments = scores[scores["kind"] == "department"]
+    assert np.allclose(peer.get_ydata()[:6], departments[AREAS].median().to_numpy())
+    assert np.allclose(unit.get_ydata()[:6], scores.loc[scores["unit_code"] == "SNV", AREAS].to_numpy()[0])
+    assert "Trung vị khối sở, ban, ngành" in texts(fig)
+
+
+def test_radar_and_area_bars_leave_a_missing_area_empty(scores, fw):
+    data = with_gap(scores, "550", "a5")
+    fig = plots.radar(data, "550", fw)
+    assert np.isnan(fig.axes[0].get_lines()[1].get_ydata()[AREAS.index("a5")])
+    assert "Không đủ số liệu" in texts(fig)
+    bars = plots.area_bars(data, "550", fw)
+    assert len([p for p in hatched(bars) if isinstance(p, Rectangle)]) == 1
+    assert "Không đủ số liệu" in texts(bars)
+
+
+def test_area_bars_draw_the_unit_scores_and_peer_medians(scores, fw):
+    fig = plots.area_bars(scores, "540", fw)
+    ax = fig.axes[0]
+    widths = sorted(p.get_width() for p in ax.patches if isinstance(p, Rectangle) and p.get_height() < 1)
+    assert np.allclose(widths, sorted(scores.loc[scores["unit_code"] == "540", AREAS].to_numpy()[0]))
+    medians = ax.get_lines()[0].get_xdata()
+    assert np.allclose(medians, scores.loc[scores["kind"] == "district", AREAS].median().to_numpy())
+
+
+def test_trend_chart_plots_every_year_of_the_unit(scored):
+    trend = scored.tables["trend"]
+    fig = plots.trend_chart(trend, "550")
+    unit = fig.axes[0].get_lines()[1]
+    mine = trend[trend["unit_code"] == "550"].sort_values("year")
+    assert list(unit.get_xdata()) == list(mine["year"])
+    assert np.allclose(unit.get_ydata(), mine["composite"], equal_nan=True)
+    # 550 left area 5 blank in 2023 (planted gap): that year is marked, not drawn at 0
+    assert mine["composite"].isna().sum() == 1
+    assert "Không đủ số liệu" in texts(fig) and len(hatched(fig)) == 1
+
+
+def test_band_distribution_counts_units_per_band_and_group(scores, fw):
+    fig = plots.band_distribution(scores, fw)
+    heights = [int(p.get_height()) for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+    n_bands = len(fw.bands) + 1
+    districts = scores[scores["kind"] == "district"]["band"]
+    expected = [int((districts == b).sum()) for b in fw.bands["code"]] + [int(districts.isna().sum())]
+    assert heights[:n_bands] == expected
+    assert sum(heights) == len(scores)
+    assert "Hoàn thành tốt nhiệm vụ" in texts(fig) and "Sở, ban, ngành" in texts(fig)
+
+
+def test_rank_interval_chart_draws_the_interval_of_every_unit(scores):
+    data = scores.assign(rank_median=scores["rank"].astype(float), rank_p05=(scores["rank"] - 1).clip(lower=1),
+                         rank_p95=scores["rank"] + 2)
+    fig = plots.rank_interval_chart(data)
+    segments = fig.axes[0].collections[0].get_segments()
+    assert len(segments) == len(data)
+    assert "Khoảng thứ hạng" in texts(fig)
+
+
+def test_rank_interval_chart_names_the_missing_columns(scores):
+    with pytest.raises(DanvanEvalError, match="rank_median"):
+        plots.rank_interval_chart(scores.drop(columns=[c for c in scores if c.startswith("rank_")]))
+
+
+def test_an_unknown_unit_is_a_clear_error(scores, fw):
+    with pytest.raises(DanvanEvalError, match="999"):
+        plots.radar(scores, "999", fw)
+
+
+def test_figures_draw_on_a_given_axes_and_show_themselves_as_png(scores, fw):
+    host = plots.ReportFigure()
+    ax = host.add_subplot()
+    assert plots.area_bars(scores, "540", fw, ax=ax) is host
+    png = plots.ranking_chart(scores, framework=fw)._repr_png_()
+    assert png.startswith(b"\x89PNG")

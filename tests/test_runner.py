@@ -1,0 +1,254 @@
+"""The yearly run: every report executed with papermill on the demo data, what the reports show, failures that
+stay local, atomic outputs, reruns, Dask, and the warm kernels underneath.
+
+The whole demo year runs once (module fixture); the other tests use one unit or tiny notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from danvan_eval import cli, kernels, render, runner
+from danvan_eval.errors import RunError
+from danvan_eval.evaluate import score_run
+from danvan_eval.narrative import number
+from danvan_eval.runs import default_run_path, load_run
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2024
+
+
+@pytest.fixture(scope="module")
+def run():
+    return load_run(default_run_path(YEAR, ROOT))
+
+
+@pytest.fixture(scope="module")
+def library(run):
+    """The scores as the library computes them, independently of the run."""
+    return score_run(run).tables["scores"].set_index("unit_code")
+
+
+@pytest.fixture(scope="module")
+def year_run(run, tmp_path_factory):
+    out = tmp_path_factory.mktemp("outputs")
+    summary = runner.run_year(run, out, jobs=2)
+    return out / str(YEAR), summary
+
+
+def outputs_of(nb: nbformat.NotebookNode, mime: str = "text/plain") -> str:
+    """Every output of ``mime`` (and every printed text) of the notebook."""
+    return "\n".join(o.get("data", {}).get(mime, o.get("text", "")) for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+
+
+def images(html: str) -> int:
+    """Figures embedded in an exported report."""
+    return len(re.findall(r'<img [^>]*src="data:image/png;base64', html))
+
+
+def errors_of(nb: nbformat.NotebookNode) -> list:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+
+
+def key_figures(nb: nbformat.NotebookNode) -> str:
+    """The text of the key figures table (the first table the unit report displays)."""
+    return next(o["data"]["text/plain"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                if "Điểm tổng hợp" in o.get("data", {}).get("text/plain", "") and "Nội dung" in o["data"]["text/plain"])
+
+
+# ---------------------------------------------------------------- the whole demo year
+def test_every_report_is_executed_and_exported(year_run, library):
+    folder, summary = year_run
+    assert summary.failed == []
+    for code in library.index:
+        assert (folder / "units" / f"{code}.ipynb").exists() and (folder / "units" / f"{code}.html").exists()
+    assert (folder / "province.ipynb").exists() and (folder / "province.html").exists()
+    assert (folder / "methodology_audit.ipynb").exists() and (folder / "methodology_audit.html").exists()
+    assert not list(folder.parent.glob(f".{YEAR}.*"))  # no temporary folder left behind
+    for path in [*folder.glob("units/*.ipynb"), folder / "province.ipynb", folder / "methodology_audit.ipynb"]:
+        nb = nbformat.read(path, as_version=4)
+        assert errors_of(nb) == [], path
+        counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+        assert counts == list(range(1, len(counts) + 1)), path  # a clean kernel for every notebook
+
+
+def test_the_manifest_records_every_notebook_and_its_timing(year_run, library):
+    folder, _ = year_run
+    man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert set(man["notebooks"]) == {*library.index, "province", "methodology_audit"}
+    assert all(v["ok"] and v["seconds"] > 0 for v in man["notebooks"].values())
+    assert man["notebooks"]["540"]["files"] == ["units/540.ipynb", "units/540.html"]
+    assert man["failed"] == []
+    assert {"notebooks_s", "score_s", "total_s"} <= set(man["timings"])
+
+
+def test_unit_reports_show_the_library_scores(year_run, library):
+    folder, _ = year_run
+    for code, row in library.iterrows():
+        nb = nbformat.read(folder / "units" / f"{code}.ipynb", as_version=4)
+        table = key_figures(nb)
+        assert number(row["composite"]) in table, code
+        assert f"{int(row['rank'])}/{int(row['n_ranked'])}" in table, code
+        assert f"{int(row['rank_p05'])}–{int(row['rank_p95'])}" in table, code  # the rank interval
+        assert row["band_vi"] in table, code
+        assert f"{row['name_vi']} ({code})" in outputs_of(nb, "text/markdown"), code
+
+
+def test_unit_reports_are_in_vietnamese_without_code(year_run):
+    folder, _ = year_run
+    html = (folder / "units" / "546.html").read_text(encoding="utf-8")
+    for label in ("Điểm tổng hợp", "Xếp loại", "Nhận xét", "Điểm theo lĩnh vực", "Chi tiết các chỉ tiêu",
+                  "Diễn biến qua các năm", "Thời hạn và mức đầy đủ của báo cáo", "Căn cứ (mục của Kế hoạch)",
+                  "Báo cáo gửi chậm 8 ngày so với hạn", "03/12/2024", "Chậm hạn", "Khoảng thứ hạng"):
+        assert label in html, label
+    assert images(html) == 3  # radar, area bars, trend
+    assert "views.load(" not in html and "display(" not in html  # code cells are left out
+
+
+def test_the_province_report_ranks_each_peer_group(year_run, library):
+    folder, _ = year_run
+    nb = nbformat.read(folder / "province.ipynb", as_version=4)
+    assert errors_of(nb) == []
+    text = outputs_of(nb)
+    for code, row in library.iterrows():
+        assert row["name_vi"] in text, code
+    html = (folder / "province.html").read_text(encoding="utf-8")
+    for label in ("Xếp hạng khối huyện, thị xã, thành phố", "Xếp hạng khối sở, ban, ngành", "Phân bố xếp loại",
+                  "Độ tin cậy của thứ hạng", "Điểm lĩnh vực của tất cả đơn vị", "Thay đổi so với năm trước",
+                  "dẫn đầu là Thành phố Quy Nhơn"):
+        assert label in html, label
+    assert images(html) == 5  # two rankings, rank intervals, heatmap, bands
+
+
+def test_a_rerun_of_one_unit_keeps_the_scores_byte_identical(year_run, run, tmp_path):
+    folder, _ = year_run
+    copy = tmp_path / "outputs"
+    shutil.copytree(folder, copy / str(YEAR))
+    before = {p.name: p.read_bytes() for p in (copy / str(YEAR)).glob("*.csv")}
+    old_html = (copy / str(YEAR) / "units" / "SNV.html").read_bytes()
+    old_figures = key_figures(nbformat.read(copy / str(YEAR) / "units" / "540.ipynb", as_version=4))
+    summary = runner.run_year(run, copy, units=["540"], jobs=1)
+    after = copy / str(YEAR)
+    assert {p.name: p.read_bytes() for p in after.glob("*.csv")} == before
+    assert key_figures(nbformat.read(after / "units" / "540.ipynb", as_version=4)) == old_figures
+    # the other units' reports were made from the same input files: they are kept, and the manifest says so
+    assert (after / "units" / "SNV.html").read_bytes() == old_html
+    assert "SNV" in summary.carried_over and "540" not in summary.carried_over
+    assert "SNV" in json.loads((after / "manifest.json").read_text(encoding="utf-8"))["carried_over"]
+
+
+def test_a_report_in_english(year_run, tmp_path):
+    folder, _ = year_run
+    job = render.Job("540", runner.NOTEBOOKS / runner.UNIT_NOTEBOOK, tmp_path / "540.ipynb",
+                     {"year": YEAR, "unit_code": "540", "lang": "en", "outputs_dir": str(folder.parent)})
+    try:
+        result = render.render(job)
+    finally:
+        kernels.close()
+    assert result.ok, result.error
+    html = job.html.read_text(encoding="utf-8")
+    for label in ("Composite score", "Quy Nhơn City", "Every indicator", "Reporting timeliness and completeness"):
+        assert label in html, label
+    assert "Điểm tổng hợp" not in html
+
+
+# ---------------------------------------------------------------- failures, atomicity
+@pytest.fixture
+def tiny_notebooks(tmp_path, monkeypatch):
+    """Tiny report notebooks: the unit report fails for unit 546 and for no other."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    params = 'year = 2024\nunit_code = "540"\nlang = "vi"\noutputs_dir = ""\nrun_file = ""'
+    cells = {
+        runner.UNIT_NOTEBOOK: [
+            'if unit_code == "546":\n    raise ValueError("số liệu hỏng / broken data")',
+            'print("Đơn vị", unit_code)',
+        ],
+        runner.PROVINCE_NOTEBOOK: ['print("Toàn tỉnh", year)'],
+    }
+    for name, sources in cells.items():
+        nb = new_notebook(cells=[new_code_cell(params, metadata={"tags": ["parameters"]}),
+                                 *[new_code_cell(s) for s in sources]])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, folder / name)
+    monkeypatch.setattr(runner, "NOTEBOOKS", folder)
+    return folder
+
+
+def test_a_failing_unit_does_not_stop_the_others(run, tiny_notebooks, tmp_path, capsys):
+    out = tmp_path / "outputs"
+    status = cli.main(["run", "--year", str(YEAR), "--out", str(out), "--units", "540,546", "--jobs", "2"])
+    assert status == 1
+    printed = capsys.readouterr().out
+    assert "✘ Lỗi báo cáo 546: ValueError: số liệu hỏng / broken data" in printed
+    folder = out / str(YEAR)
+    man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert man["failed"] == ["546"]
+    assert man["notebooks"]["546"]["ok"] is False and "ValueError" in man["notebooks"]["546"]["error"]
+    assert man["notebooks"]["540"]["ok"] and man["notebooks"]["province"]["ok"]
+    failed = nbformat.read(folder / "units" / "546.ipynb", as_version=4)  # kept, up to the failing cell
+    assert [e.ename for e in errors_of(failed)] == ["ValueError"]
+    assert "số liệu hỏng" in (folder / "units" / "546.html").read_text(encoding="utf-8")
+    assert "Đơn vị 540" in outputs_of(nbformat.read(folder / "units" / "540.ipynb", as_version=4))
+    assert (folder / "scores.csv").exists()
+
+
+def test_a_crashed_or_interrupted_run_leaves_the_previous_outputs(run, tiny_notebooks, tmp_path, monkeypatch):
+    out = tmp_path / "outputs"
+    assert runner.run_year(run, out, units=["540"], jobs=1).failed == []
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def interrupted(self, jobs, on_done=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render.Renderer, "run", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_year(run, out, units=["540"], jobs=2)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before  # nothing half-written, no temporary folder left
+
+
+def test_unknown_unit_codes_are_refused_before_anything_runs(run, tmp_path):
+    with pytest.raises(RunError, match=r"Mã đơn vị không có trong năm đánh giá: \['999', '../x'\]"):
+        runner.run_year(run, tmp_path, units=["540", "999", "../x"], jobs=1)
+    assert not (tmp_path / str(YEAR)).exists()
+
+
+# ---------------------------------------------------------------- Dask, warm kernels
+def test_reports_on_a_dask_cluster(run, library, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        summary = runner.run_year(run, tmp_path, units=["540"], scheduler=cluster.scheduler_address)
+    assert summary.failed == []
+    assert sorted(r.name for r in summary.rendered) == ["540", "province"]
+    nb = nbformat.read(tmp_path / str(YEAR) / "units" / "540.ipynb", as_version=4)
+    assert number(library.loc["540", "composite"]) in key_figures(nb)
+
+
+def test_a_warm_kernel_starts_every_notebook_from_a_clean_namespace(tmp_path):
+    source = tmp_path / "probe.ipynb"
+    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                             new_code_cell("import os\nprint(sorted(k for k in globals() if k.startswith('leftover')),"
+                                           " os.getpid())\nleftover = x")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, source)
+    try:
+        results = [render.render(render.Job(str(i), source, tmp_path / f"out{i}.ipynb", {"x": i})) for i in range(2)]
+    finally:
+        kernels.close()
+    assert all(r.ok for r in results)
+    printed = [nbformat.read(tmp_path / f"out{i}.ipynb", as_version=4).cells[-1].outputs[0]["text"].split()
+               for i in range(2)]
+    assert printed[0][0] == printed[1][0] == "[]"  # what the first notebook defined is gone
+    assert printed[0][1] == printed[1][1]  # the same kernel process served both
+    second = nbformat.read(tmp_path / "out1.ipynb", as_version=4)
+    assert [c.execution_count for c in second.cells] == [1, 2, 3]

@@ -1,0 +1,205 @@
+"""Which choice drives the ranks: Sobol estimators on a model with a known answer, removal of one code against
+the slow path, coherence against COINr, the yearly tables and the audit notebook."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from danvan_eval import coin as C
+from danvan_eval import compliance, sensitivity
+from danvan_eval import uncertainty as unc
+from danvan_eval.evaluate import load_inputs, tables
+from danvan_eval.outputs import write_csv
+from danvan_eval.runs import default_run_path, load_run
+from danvan_eval.scoring import score
+
+FIX = Path(__file__).parent / "fixtures" / "coinr_asem"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def case_b() -> C.Coin:
+    data = pd.read_csv(FIX / "input_ASEM_iData.csv").set_index("uCode")
+    m = pd.read_csv(FIX / "input_ASEM_iMeta.csv")
+    m = m[m["Type"].isin(["Indicator", "Aggregate"])]
+    meta = m.rename(
+        columns={
+            "iCode": "code",
+            "Level": "level",
+            "Parent": "parent",
+            "Weight": "weight",
+            "Direction": "direction",
+        }
+    ).set_index("code")[["parent", "level", "weight", "direction"]]
+    meta = meta.astype({"level": int})
+    inds = list(meta.index[meta["level"] == 1])
+    return C.aggregate(C.normalise(C.new_coin(data[inds], meta), method="minmax"))
+
+
+# ---------------------------------------------------------------- Sobol indices
+def test_sobol_indices_of_an_additive_model():
+    """Y = a·X1 + b·X2 (+ 0·X3), independent normal inputs: S_i = ST_i = a_i² σ_i² / Σ a_j² σ_j²."""
+    a, sd = np.array([2.0, 1.0, 0.0]), np.array([1.0, 1.5, 3.0])
+    n = 20_000
+    rng = np.random.default_rng(12)
+    xa, xb = rng.normal(0, sd, (n, 3)), rng.normal(0, sd, (n, 3))
+    xab = np.stack([np.where(np.arange(3) == i, xb, xa) for i in range(3)])
+    result = sensitivity.sobol_indices(xa @ a, xb @ a, xab @ a, ["x1", "x2", "x3"], n_boot=100, seed=1)
+    truth = a**2 * sd**2 / np.sum(a**2 * sd**2)  # 0.64, 0.36, 0
+    np.testing.assert_allclose(result["S1"], truth, atol=0.03)
+    np.testing.assert_allclose(result["ST"], truth, atol=0.03)
+    assert result.loc[2, ["S1", "ST", "S1_p05", "S1_p95", "ST_p05", "ST_p95"]].tolist() == [0.0] * 6
+    assert (result["ST_p05"] <= result["ST"]).all() and (result["ST"] <= result["ST_p95"]).all()
+
+
+def test_a_factor_that_changes_nothing_has_zero_indices(case_b):
+    spec = {
+        "weights": unc.UniformWeights({2: 0.5, 3: 0.5}),
+        "dummy": unc.Alternatives("normalise", {"a": {"method": "minmax"}, "b": {"method": "minmax"}}),
+        "aggregation": unc.Alternatives("aggregate", {"a": {"method": "amean"}, "g": {"method": "gmean"}}),
+    }
+    result = sensitivity.sensitivity(case_b, spec, n=100, seed=3, n_boot=50)
+    assert len(result.design) == 100 * (3 + 2)
+    assert list(result.design["design"].unique()) == ["A", "B", "AB:weights", "AB:dummy", "AB:aggregation"]
+    dummy = result.indices.set_index("factor").loc["dummy"]
+    assert dummy.tolist() == [0.0] * 6
+    assert (result.indices["ST"] >= 0).all()
+
+
+# ---------------------------------------------------------------- removing one code
+@pytest.mark.parametrize("code", ["LPI", "Political", "Sust"])
+def test_removal_equals_rebuilding_without_the_code(case_b, code):
+    impact = sensitivity.removal_impact(case_b, codes=[code])
+    meta = case_b.meta
+    gone = [k for k in case_b.indicators if code in sensitivity._lineage(meta, k)]
+    raw = case_b["Raw"].copy()
+    raw[gone] = np.nan
+    na = pd.DataFrame(False, index=raw.index, columns=case_b.indicators)
+    na[gone] = True
+    with np.errstate(invalid="ignore"):
+        slow = C.regen(replace(case_b, data=MappingProxyType({"Raw": raw}), not_applicable=na))
+    expected = slow["Aggregated"]["Index"].rank(method="min", ascending=False)
+    np.testing.assert_array_equal(impact["rank_without"].to_numpy(), expected.to_numpy())
+    nominal = case_b["Aggregated"]["Index"].rank(method="min", ascending=False)
+    np.testing.assert_array_equal(impact["shift"].to_numpy(), (nominal - expected).to_numpy())
+
+
+# ---------------------------------------------------------------- coherence
+def test_coherence_of_case_a_equals_coinr_alpha():
+    """COINr's own aggregated data set: Cronbach's alpha of each pillar and indicator–pillar correlations."""
+    data = pd.read_csv(FIX / "caseA_default_Aggregated.csv").set_index("uCode")
+    m = pd.read_csv(FIX / "input_ASEM_iMeta.csv")
+    m = m[m["Type"].isin(["Indicator", "Aggregate"])]
+    meta = m.rename(
+        columns={
+            "iCode": "code",
+            "Level": "level",
+            "Parent": "parent",
+            "Weight": "weight",
+            "Direction": "direction",
+        }
+    ).set_index("code")[["parent", "level", "weight", "direction"]]
+    meta = meta.astype({"level": int})
+    inds = list(meta.index[meta["level"] == 1])
+    c = C.new_coin(data[inds], meta)
+    c = c.with_data("Aggregated", data, C.Step("aggregate", "Raw", MappingProxyType({})))
+    areas, ind = sensitivity.coherence(c)
+    alpha = pd.read_csv(FIX / "caseA_cronbach_alpha.csv").set_index("Aggregate")["alpha_Normalised_children"]
+    np.testing.assert_allclose(areas.set_index("area")["alpha"], alpha[areas["area"]], atol=1e-9)
+    coinr = pd.read_csv(FIX / "caseA_corr_ind_vs_pillar_pearson.csv").dropna()
+    mine = ind.set_index(["area", "indicator"])["r_area"]
+    own = coinr[[(a, i) in mine.index for a, i in zip(coinr["Var1"], coinr["Var2"])]]
+    np.testing.assert_allclose(mine[list(zip(own["Var1"], own["Var2"]))], own["Correlation"], atol=1e-9)
+    assert ind.loc[ind["negative"], "indicator"].tolist() == ind.loc[ind["r_area"] < 0, "indicator"].tolist()
+
+
+# ---------------------------------------------------------------- the demo year
+@pytest.fixture(scope="module")
+def demo():
+    run = load_run(default_run_path(2024))
+    framework, registry, observations, submissions = load_inputs(run)
+    ev = score(observations, framework, registry, 2024, run.options)
+    return ev, compliance.compliance(ev, submissions)
+
+
+def test_sobol_per_peer_group_of_the_demo_year(demo):
+    ev, _ = demo
+    result = sensitivity.evaluation_sensitivity(ev, n=64, seed=1, n_boot=20)
+    factors = list(unc.evaluation_spec(ev))
+    assert result["kind"].tolist() == [k for k in ev.coins for _ in factors]
+    assert result["factor"].tolist() == factors * len(ev.coins)
+    assert (result["ST"] >= 0).all()
+
+
+def test_yearly_tables_carry_rank_intervals_and_rerun_byte_identical(demo, tmp_path):
+    ev, comp = demo
+    settings = {"draws": 100, "seed": 11, "sensitivity_draws": 20, "bootstrap": 10}
+    written = []
+    for run in ("one", "two"):
+        out = tables(ev, comp, sensitivity.audit_tables(ev, settings))
+        written.append(
+            {name: write_csv(df, tmp_path / run / f"{name}.csv").read_bytes() for name, df in out.items()}
+        )
+    assert written[0] == written[1]
+    assert set(written[0]) == {
+        "scores",
+        "indicators",
+        "trend",
+        "compliance",
+        "uncertainty",
+        "uncertainty_draws",
+        "sensitivity",
+    }
+    scores = out["scores"]
+    plain = tables(ev, comp)["scores"]
+    assert list(scores.columns) == [
+        *plain.columns,
+        "rank_median",
+        "rank_p05",
+        "rank_p95",
+        "p_xuat_sac",
+        "p_tot",
+        "p_hoan_thanh",
+        "p_khong_hoan_thanh",
+        "p_insufficient",
+    ]
+    pd.testing.assert_frame_equal(scores[plain.columns], plain)
+    assert len(out["uncertainty_draws"]) == 100
+    assert sensitivity.audit_tables(ev, {"draws": 0}) == {}
+
+
+# ---------------------------------------------------------------- the methodology audit notebook
+@pytest.mark.slow
+def test_methodology_audit_notebook_runs_in_both_languages(tmp_path):
+    import papermill
+
+    from danvan_eval.runner import score_year
+
+    score_year(load_run(default_run_path(2024)), tmp_path / "outputs")
+    for lang, title in (("vi", "Kiểm định phương pháp đánh giá năm 2024"), ("en", "Methodology audit 2024")):
+        out = tmp_path / f"audit_{lang}.ipynb"
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / "methodology_audit.ipynb"),
+            str(out),
+            parameters={
+                "year": 2024,
+                "outputs_dir": str(tmp_path / "outputs"),
+                "lang": lang,
+                "run_file": str(default_run_path(2024)),
+            },
+            cwd=str(ROOT / "notebooks"),
+            progress_bar=False,
+            shutdown_kernel="immediate",
+        )
+        cells = json.loads(out.read_text(encoding="utf-8"))["cells"]
+        outputs = [o for c in cells for o in c.get("outputs", [])]
+        markdown = "".join("".join(o["data"].get("text/markdown", "")) for o in outputs if "data" in o)
+        assert title in markdown
+        assert sum("image/png" in o.get("data", {}) for o in outputs) == 9  # intervals, bands ×2, Sobol ×2 …

@@ -1,0 +1,305 @@
+"""Monte Carlo rank intervals: the fast path equals the slow, obvious one, draw by draw.
+
+Reference: COINr's uncertainty analysis of its ASEM example (noisy weights ±25 % at levels 2 and 3, ranks per
+draw, median and 5th/95th percentiles). The draws are written down by ``sample_draws`` (seeded); the expected
+ranks of each draw come from ``coin.regen(coin, aggregate={"weights": w})``, COINr's ``Regen`` per replication.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from danvan_eval import coin as C
+from danvan_eval import uncertainty as unc
+from danvan_eval.errors import DanvanEvalError
+from danvan_eval.evaluate import load_inputs
+from danvan_eval.runs import default_run_path, load_run
+from danvan_eval.scoring import score
+
+FIX = Path(__file__).parent / "fixtures" / "coinr_asem"
+NOISY = {"weights": unc.UniformWeights({2: 0.25, 3: 0.25})}
+
+
+# ---------------------------------------------------------------- the ASEM coins of COINr
+@pytest.fixture(scope="module")
+def asem() -> tuple[pd.DataFrame, pd.DataFrame]:
+    data = pd.read_csv(FIX / "input_ASEM_iData.csv").set_index("uCode")
+    m = pd.read_csv(FIX / "input_ASEM_iMeta.csv")
+    m = m[m["Type"].isin(["Indicator", "Aggregate"])]
+    meta = m.rename(
+        columns={
+            "iCode": "code",
+            "Level": "level",
+            "Parent": "parent",
+            "Weight": "weight",
+            "Direction": "direction",
+            "Denominator": "denominator",
+        }
+    ).set_index("code")
+    return data, meta.astype({"level": int})
+
+
+@pytest.fixture(scope="module")
+def case_a(asem) -> C.Coin:
+    """COINr ``build_example_coin()``: Denominate → Impute → Screen → Treat → minmax → amean."""
+    data, meta = asem
+    inds = list(meta.index[meta["level"] == 1])
+    c = C.new_coin(data[inds], meta, groups=data[["EurAsia_group", "Area", "Energy", "GDP", "Population"]])
+    c = C.impute(C.denominate(c), method="i_mean_grp", by="EurAsia_group")
+    c = C.treat(C.screen(c, dat_thresh=0.9), method="winsorise")
+    return C.aggregate(C.normalise(c, method="minmax"))
+
+
+@pytest.fixture(scope="module")
+def case_b(asem) -> C.Coin:
+    """Raw data with its missing cells → minmax → amean."""
+    data, meta = asem
+    inds = list(meta.index[meta["level"] == 1])
+    c = C.new_coin(data[inds], meta.drop(columns="denominator"))
+    return C.aggregate(C.normalise(c, method="minmax"))
+
+
+def coinr_rank(scores: pd.Series) -> np.ndarray:
+    """COINr's rank: of −score, ties "min", NaN unranked."""
+    return scores.rank(method="min", ascending=False).to_numpy(float)
+
+
+@pytest.mark.parametrize("case", ["case_a", "case_b"])
+def test_noisy_weights_ranks_equal_coinr_regen_draw_by_draw(case, request):
+    c = request.getfixturevalue(case)
+    draws = unc.sample_draws(NOISY, 30, seed=20241125, coins=c)
+    codes = [*c.meta.index[c.meta["level"] == 2], *c.meta.index[c.meta["level"] == 3]]
+    assert list(draws.columns) == ["draw", *[f"weights:{k}" for k in codes]]
+    w = draws.drop(columns="draw").to_numpy()
+    assert ((w >= 0.75) & (w <= 1.25)).all()  # nominal weights are 1: ±25 %
+    expected = np.array(
+        [
+            coinr_rank(
+                C.regen(c, aggregate={"weights": {k: d[f"weights:{k}"] for k in codes}})["Aggregated"][
+                    "Index"
+                ]
+            )
+            for _, d in draws.iterrows()
+        ]
+    )
+    sim = unc.simulate(c, NOISY, draws)
+    np.testing.assert_array_equal(sim.ranks, expected)
+    summary = unc.summarise(sim)
+    for column, q in (("rank_p05", 5), ("rank_median", 50), ("rank_p95", 95)):
+        np.testing.assert_array_equal(summary[column].to_numpy(), np.percentile(expected, q, axis=0))
+
+
+def test_nominal_rank_is_coinr_published_rank(case_a):
+    result = unc.run(case_a, NOISY, 50, seed=1)
+    published = pd.read_csv(FIX / "caseA_default_results_Aggs.csv").set_index("uCode")["Rank"]
+    np.testing.assert_array_equal(result.summary["rank"].to_numpy(), published.reindex(result.summary.index))
+    assert result.ranks.shape == (50, 51) and result.draws.shape[0] == 50
+
+
+def test_replicate_rebuilds_any_draw_exactly_as_the_fast_path(case_b):
+    spec = {
+        "weights": unc.DirichletWeights({1: 40.0, 2: 40.0}),
+        "normalisation": unc.Alternatives(
+            "normalise", {"minmax": {"method": "minmax"}, "zscore": {"method": "zscore", "m": 10}}
+        ),
+        "aggregation": unc.Alternatives(
+            "aggregate",
+            {
+                "amean": {"method": "amean"},
+                "gmean": {"method": "gmean"},
+                "thresh": {"method": "amean", "dat_thresh": 0.75},
+            },
+        ),
+    }
+    draws = unc.sample_draws(spec, 12, seed=3, coins=case_b)
+    sim = unc.simulate(case_b, spec, draws)
+    for i in range(12):
+        slow = unc.replicate(case_b, spec, draws, i)["Aggregated"]["Index"].reindex(sim.index)
+        np.testing.assert_allclose(sim.scores[i], slow.to_numpy(), atol=1e-9, equal_nan=True)
+        np.testing.assert_array_equal(sim.ranks[i], coinr_rank(slow))
+
+
+def test_a_unit_that_dominates_every_indicator_ranks_first_in_every_draw():
+    # positive scores only: a harmonic mean of z-scores (signs mixed) is not monotone
+    rng = np.random.default_rng(0)
+    rows = [f"U{i}" for i in range(8)]
+    inds = [f"x{j}" for j in range(6)]
+    raw = pd.DataFrame(rng.uniform(10, 90, (8, 6)), index=rows, columns=inds)
+    raw.loc["U3"] = 95.0
+    meta = pd.DataFrame(
+        {
+            "parent": ["A", "A", "A", "B", "B", "B", "T", "T", np.nan],
+            "level": [1] * 6 + [2, 2, 3],
+            "weight": 1.0,
+            "direction": 1,
+        },
+        index=[*inds, "A", "B", "T"],
+    )
+    c = C.aggregate(C.normalise(C.new_coin(raw, meta), method="minmax"))
+    spec = {
+        "weights": unc.DirichletWeights({1: 2.0, 2: 2.0}),
+        "normalisation": unc.Alternatives(
+            "normalise",
+            {
+                "minmax": {"method": "minmax", "l": 1},
+                "prank": {"method": "prank"},
+                "rank": {"method": "rank"},
+            },
+        ),
+        "aggregation": unc.Alternatives(
+            "aggregate",
+            {"amean": {"method": "amean"}, "gmean": {"method": "gmean"}, "hmean": {"method": "hmean"}},
+        ),
+    }
+    result = unc.run(c, spec, 500, seed=9)
+    assert (result.ranks["U3"] == 1).all()
+    assert result.summary.loc["U3", ["rank_p05", "rank_median", "rank_p95", "p_ranked"]].tolist() == [
+        1,
+        1,
+        1,
+        1,
+    ]
+
+
+def test_same_seed_same_tables_other_seed_other_draws(case_b):
+    spec = {
+        **NOISY,
+        "aggregation": unc.Alternatives("aggregate", {"a": {"method": "amean"}, "g": {"method": "gmean"}}),
+    }
+    one, two = unc.run(case_b, spec, 200, seed=5), unc.run(case_b, spec, 200, seed=5)
+    for table in ("draws", "scores", "ranks", "summary"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
+    other = unc.run(case_b, spec, 200, seed=6)
+    assert not other.draws.equals(one.draws)
+
+
+def test_ranks_share_the_best_place_on_ties_and_skip_missing():
+    got = unc.rank_draws(np.array([[3.0, 5.0, 5.0, np.nan, 1.0], [1.0, 1.0, 1.0, 1.0, 2.0]]))
+    np.testing.assert_array_equal(got, [[3, 1, 1, np.nan, 4], [2, 2, 2, 2, 1]])
+
+
+# ---------------------------------------------------------------- the Directive 33 evaluation (demo 2024)
+@pytest.fixture(scope="module")
+def demo():
+    run = load_run(default_run_path(2024))
+    framework, registry, observations, _ = load_inputs(run)
+    return score(observations, framework, registry, 2024, run.options)
+
+
+def test_every_choice_of_the_demo_year_equals_scoring_rebuild(demo):
+    """The fast path on the coins, draw by draw, against ``scoring.rebuild`` of the same options, weights and
+    survey values: one draw of every combination of normalisation, imputation and aggregation."""
+    spec = unc.evaluation_spec(demo)
+    assert list(spec) == [
+        "indicator_weights",
+        "area_weights",
+        "normalisation",
+        "imputation",
+        "aggregation",
+        "survey",
+    ]
+    result = unc.rank_intervals(demo, 64, seed=4)
+    firsts = result.draws.groupby(["normalisation", "imputation", "aggregation"])["draw"].first()
+    assert len(firsts) == 8
+    for i in firsts:
+        slow = unc.replicate_evaluation(demo, spec, result.draws, i).of_year("units")
+        keys = [unc.row_key((y, u)) for y, u in zip(slow["year"], slow["unit_code"])]
+        np.testing.assert_allclose(
+            result.scores.loc[i, keys].to_numpy(float), slow["composite"].to_numpy(float), atol=1e-9
+        )
+        np.testing.assert_array_equal(result.ranks.loc[i, keys].to_numpy(float), slow["rank"].to_numpy(float))
+
+
+def test_survey_shares_are_drawn_from_their_binomial_given_n(demo):
+    spec = {"survey": unc.survey_sizes(demo).pipe(unc.SurveyShares)}
+    draws = unc.sample_draws(spec, 300, seed=2, coins=list(demo.coins.values()))
+    obs = demo.observations
+    reported = obs[(obs["indicator_id"] == "i4_satisfaction_pct") & (obs["status"] == "reported")]
+    assert draws.shape[1] - 1 == len(reported)
+    for r in reported.itertuples():
+        col = draws[f"survey:i4_satisfaction_pct@{r.year}|{r.unit_code}"]
+        counts = col * r.n / 100
+        np.testing.assert_allclose(counts, np.round(counts), atol=1e-9)
+        assert counts.between(0, r.n).all()
+        assert abs(col.mean() - r.value) < 4 * np.sqrt(r.value * (100 - r.value) / r.n / 300) + 1e-9
+
+
+def test_summary_has_intervals_and_band_shares_per_unit(demo):
+    s = unc.rank_intervals(demo, 200, seed=8).summary
+    units = demo.of_year("units")
+    assert len(s) == len(units) and set(s["unit_code"]) == set(units["unit_code"])
+    assert (s["rank_p05"] <= s["rank_median"]).all() and (s["rank_median"] <= s["rank_p95"]).all()
+    shares = s[[c for c in s.columns if c.startswith("p_") and c != "p_ranked"]]
+    assert list(shares.columns) == [
+        "p_xuat_sac",
+        "p_tot",
+        "p_hoan_thanh",
+        "p_khong_hoan_thanh",
+        "p_insufficient",
+    ]
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+
+
+def test_a_normalisation_off_the_0_100_scale_is_refused(demo):
+    with pytest.raises(DanvanEvalError, match="zscore.*/.*zscore"):
+        unc.evaluation_spec(demo, normalisation=("goalposts", "zscore"))
+
+
+# ---------------------------------------------------------------- settings and bad input
+def test_settings_from_a_run_file_block():
+    s = unc.UncertaintySettings.from_mapping({"draws": 10, "seed": 3, "aggregation": ["amean"]})
+    assert (s.draws, s.seed, s.aggregation, s.normalisation) == (10, 3, ("amean",), ("goalposts", "minmax"))
+    with pytest.raises(DanvanEvalError, match="draw.*/.*Unknown keys"):
+        unc.UncertaintySettings.from_mapping({"draw": 10})
+    with pytest.raises(DanvanEvalError, match=r"\['draws', 'aggregation'\]"):
+        unc.UncertaintySettings.from_mapping({"draws": -1, "aggregation": ["mean"]})
+
+
+def test_bad_choices_are_named(case_b):
+    with pytest.raises(DanvanEvalError, match=r"1\.5 / Weight noise"):
+        unc.sample_draws({"w": unc.UniformWeights({2: 1.5})}, 3, 0, case_b)
+    with pytest.raises(DanvanEvalError, match="a:b"):
+        unc.sample_draws({"a:b": unc.UniformWeights({2: 0.1})}, 3, 0, case_b)
+    with pytest.raises(DanvanEvalError, match="cấp 7.*/.*level 7"):
+        unc.sample_draws({"w": unc.UniformWeights({7: 0.1})}, 3, 0, case_b)
+    two = {"n1": unc.Alternatives("normalise", {"a": {}}), "n2": unc.Alternatives("normalise", {"b": {}})}
+    with pytest.raises(DanvanEvalError, match="normalise"):
+        unc.sample_draws(two, 3, 0, case_b)
+
+
+# ---------------------------------------------------------------- distinguishable
+INTERVALS = pd.DataFrame(
+    {
+        "unit_code": ["A", "B", "C", "D", "E", "F"],
+        "kind": ["district"] * 5 + ["department"],
+        "rank_p05": [1, 5, 2, 4, np.nan, 1],
+        "rank_p95": [2, 8, 4, 4, np.nan, 3],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "overlap", "expected"),
+    [
+        ("A", "B", 0.5, True),  # disjoint
+        ("C", "D", 0.5, False),  # D's single place lies inside C: all of the shorter interval is shared
+        ("A", "C", 0.5, False),  # one place of two shared: heavy overlap at 0.5
+        ("A", "C", 0.6, True),
+        ("A", "C", 0.0, False),  # overlap 0: only disjoint intervals
+        ("B", "D", 0.0, True),
+        ("A", "E", 0.5, False),  # E has no interval
+    ],
+)
+def test_distinguishable(a, b, overlap, expected):
+    assert unc.distinguishable(INTERVALS, a, b, overlap=overlap) is expected
+
+
+def test_distinguishable_refuses_other_peer_groups_and_unknown_units():
+    with pytest.raises(DanvanEvalError, match="F"):
+        unc.distinguishable(INTERVALS, "A", "F")
+    with pytest.raises(DanvanEvalError, match="Z"):
+        unc.distinguishable(INTERVALS, "A", "Z")
