@@ -42,6 +42,7 @@ demo: install
 	@echo "Kết quả năm $(YEAR) / outputs of $(YEAR): $(CURDIR)/outputs/$(YEAR)/"
 	@echo "  Báo cáo từng đơn vị / unit reports: outputs/$(YEAR)/units/*.html"
 	@echo "  Báo cáo toàn tỉnh / province report: outputs/$(YEAR)/province.html"
+	@echo "  Kiểm định phương pháp / methodology audit: outputs/$(YEAR)/methodology_audit.html"
 	@echo "  Bảng điều khiển / dashboard: $(BIN)/danvan-eval dashboard"
 
 test: install system-deps

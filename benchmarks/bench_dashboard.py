@@ -35,7 +35,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ROWS = ".dv-ranking-table tr[data-unit]"
 AREAS = ["a1", "a2", "a3", "a4", "a5", "a6"]
-POOL_REFILL_S = 12  # a used preheated kernel is replaced; wait so that every load is served from a full pool
+POOL_REFILL_S = 12  # the pool fills, and refills after each page; wait so that every page finds it full
 # in the page: the time of the Enter key in a slider's readout, and of the next change of the ranking table
 PROBE = """() => {
   window.__dv = {key: null, changed: null};
@@ -83,7 +83,7 @@ def synthetic_outputs(demo: Path, root: Path, n: int = 700, seed: int = 7) -> Pa
 
 
 def in_process_recompute(folder: Path, moves: int) -> list[float]:
-    """Kernel-side cost of one weight move: ranking, table HTML and both downloads."""
+    """Kernel-side cost of one weight move: ranking, table HTML, download links."""
     d = Dashboard.from_folder(folder)
     slider = d.weights.sliders["a2"]
     times = []
@@ -97,7 +97,7 @@ def in_process_recompute(folder: Path, moves: int) -> list[float]:
 def browser_figures(browser, url: str, loads: int, moves: int) -> tuple[list[float], list[float]]:
     first_view, recompute = [], []
     for i in range(loads):
-        time.sleep(POOL_REFILL_S if i else 0)
+        time.sleep(POOL_REFILL_S)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(180_000)
         start = time.perf_counter()
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             for name, folder in folders.items():
                 print(f"== {name}")
-                print(summary("kernel: recompute + table + downloads", in_process_recompute(folder, args.moves)))
+                print(summary("kernel: recompute + table HTML", in_process_recompute(folder, args.moves)))
                 with background(folder) as url:
                     first_view, recompute = browser_figures(browser, url, args.loads, args.moves)
                 print(summary("browser: navigation → ranking shown", first_view))

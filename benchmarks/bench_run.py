@@ -1,6 +1,7 @@
 """How much does running the reports as notebooks cost? ``danvan-eval run`` against the bare report code.
 
-Times, in one run of this script, for the demo year (11 districts, the departments, the province master):
+Times, in one run of this script, for the demo year (11 districts, the departments, the province master and,
+when that notebook exists, the methodology audit):
   * ``run``: the command ``danvan-eval run --year Y`` in a new process (imports, validation, scoring, every
     notebook executed with papermill on warm kernels, HTML export, the atomic move into place);
   * ``in-process``: the same scoring and the same report code (the notebooks' code cells, their displayed
@@ -26,6 +27,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = Path(sys.executable).with_name("danvan-eval")
+UNIT, PROVINCE, AUDIT = "unit_report.ipynb", "province_master.ipynb", "methodology_audit.ipynb"
 
 
 def time_cli(year: int, jobs: int, out: Path) -> tuple[float, dict]:
@@ -61,16 +63,14 @@ def time_in_process(year: int, folder: Path) -> float:
     (folder / str(year)).mkdir(parents=True, exist_ok=True)
     write_tables(scored, folder / str(year))
     common = {"year": year, "lang": "vi", "outputs_dir": str(folder), "run_file": str(run.path)}
-    unit_code = [src.replace("from IPython.display import display\n", "") for src in code_of(
-        ROOT / "notebooks" / "unit_report.ipynb")]
-    province_code = [src.replace("from IPython.display import display\n", "") for src in code_of(
-        ROOT / "notebooks" / "province_master.ipynb")]
-    jobs = [({**common, "unit_code": c}, unit_code) for c in scored.tables["scores"]["unit_code"]]
-    jobs.append((common, province_code))
+    code = {name: [src.replace("from IPython.display import display\n", "") for src in code_of(ROOT / "notebooks" / name)]
+            for name in (UNIT, PROVINCE, AUDIT) if (ROOT / "notebooks" / name).exists()}
+    jobs = [({**common, "unit_code": c}, code[UNIT]) for c in scored.tables["scores"]["unit_code"]]
+    jobs += [(common, code[name]) for name in (PROVINCE, AUDIT) if name in code]
     for params, cells in jobs:
         namespace = {**params, "display": display}
         for src in cells:
-            exec(compile(src, "<report>", "exec"), namespace)
+            exec(compile(src, "<report>", "exec"), namespace)  # noqa: S102 - the notebooks' own code
     return time.perf_counter() - start
 
 
@@ -97,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    of which notebooks + HTML (manifest)     : {notebooks_s:6.2f} s   ({per_nb:.2f} s a notebook, median)")
     print(f"  same code in-process, no kernel (1 process): {bare_s:6.2f} s   (runs: {', '.join(f'{b:.2f}' for b in bare)})")
     print(f"  ratio run / in-process                     : {run_s / bare_s:6.2f}   (goal < 2; run goal < 10 s)")
+    timings = manifests[-1]["timings"]
+    print("  last run, manifest timings (s): " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(timings.items())))
+    slowest = sorted(manifests[-1]["notebooks"].items(), key=lambda kv: -kv[1]["seconds"])[:3]
+    print("  slowest notebooks (s): " + ", ".join(f"{k} {v['seconds']:.2f}" for k, v in slowest))
     return 0
 
 

@@ -252,7 +252,7 @@ def area_bars(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi",
             ax.text(2, yi, tr("label.insufficient_data", lang), va="center", fontsize=8)
         else:
             ax.barh(yi, unit[a], color=UNIT_COLOUR)
-            ax.text(unit[a] - 1, yi, number(unit[a], lang), va="center", ha="right", color="white", fontsize=8)
+            ax.text(2, yi, number(unit[a], lang), va="center", color="white", fontsize=8)  # clear of the marker
     ax.plot(median.to_numpy(float), y, "D", color="black", markersize=5,
             label=tr("plot.peer_median", lang, group=_kind(unit, lang)))
     ax.set_yticks(y, [_area_label(framework, a, lang) for a in areas], fontsize=8)

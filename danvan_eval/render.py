@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import nbformat
 import papermill
@@ -90,7 +90,7 @@ def render(job: Job) -> Rendered:
     except papermill.PapermillExecutionError as err:
         kernels.close()  # whatever the failed notebook left in its kernel must not reach the next one
         return _failed(job, start, f"{err.ename}: {err.evalue}", err.exec_count)
-    except Exception as err:  # a dead kernel, a bad notebook: still a result of this job alone
+    except Exception as err:  # noqa: BLE001 - a dead kernel, a bad notebook: still a result of this job alone
         kernels.close()
         return _failed(job, start, f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=3)}", None)
     export_html(nb, job.html, job.title)
@@ -139,7 +139,7 @@ class Renderer:
         self._pool: ProcessPoolExecutor | None = None
         self._client = None
 
-    def __enter__(self) -> Renderer:
+    def __enter__(self) -> Self:
         if self.scheduler:
             from distributed import Client
 

@@ -43,7 +43,7 @@ def write_manifest(scored: ScoredYear, folder: Path, timings: dict, **extra) -> 
         ev.options.as_dict(),
         scored.run.root,
         framework_sha256=ev.framework.sha256,
-        units_expected=int(len(ev.of_year("units"))),
+        units_expected=len(ev.of_year("units")),
         timings=timings,
         **extra,
     )

@@ -170,16 +170,13 @@ def removal_impact(
         else ~c.not_applicable.reindex(index=rows, columns=inds, fill_value=False).to_numpy(bool)
     )
     agg = unc._aggregate_args(c)
-    w0 = meta["weight"].astype(float).copy()
-    if agg.get("weights"):
-        w0.update(pd.Series(dict(agg["weights"]), dtype=float))
     xs = np.repeat(x[None], len(codes), axis=0)
     aps = np.repeat(app[None], len(codes), axis=0)
     for s, code in enumerate(codes):
         gone = [j for j, k in enumerate(inds) if code in _lineage(meta, k)]
         xs[s][:, gone] = np.nan
         aps[s][:, gone] = False
-    w = np.repeat(w0.reindex(tree.codes).to_numpy(float)[None], len(codes), axis=0)
+    w = np.repeat(unc.code_weights(c, agg).reindex(tree.codes).to_numpy(float)[None], len(codes), axis=0)
     ranks = unc.rank_draws(unc._top_scores(xs, aps, w, tree, agg))
     nominal = unc.rank_draws(c["Aggregated"][c.top].reindex(rows).to_numpy(float))
     out = pd.DataFrame(

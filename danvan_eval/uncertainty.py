@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -61,8 +61,9 @@ class DirichletWeights:
 @dataclass(frozen=True)
 class Alternatives:
     """One of several argument sets of the engine step ``verb`` (``normalise``, ``impute``, ``aggregate``…),
-    drawn with equal probability; ``options`` maps a label to the arguments it changes (merged over the step's
-    own, as ``coin.regen`` does)."""
+    drawn with equal probability; ``options`` maps a label to the step's full arguments, which replace those it
+    was logged with (so an alternative never inherits an argument its method does not take). One factor per
+    step; drawn weights are added to the ``aggregate`` arguments."""
 
     verb: str
     options: Mapping[str, Mapping[str, Any]]
@@ -86,15 +87,21 @@ def row_key(key: Any) -> str:
     return "|".join(str(k) for k in key) if isinstance(key, tuple) else str(key)
 
 
+def code_weights(c: engine.Coin, agg: Mapping[str, Any] | None = None) -> pd.Series:
+    """Weight of every code as ``coin.aggregate`` uses it: ``meta.weight`` with the ``weights`` overrides of the
+    aggregate arguments ``agg`` (default: the coin's own aggregate step)."""
+    agg = _aggregate_args(c) if agg is None else agg
+    w = c.meta["weight"].astype(float).copy()
+    if agg.get("weights"):
+        w.update(pd.Series(dict(agg["weights"]), dtype=float))
+    return w
+
+
 def _nominal_weights(coins: Sequence[engine.Coin]) -> pd.Series:
-    """Weight of every code as the coins aggregate it (meta weights with the aggregate step's overrides)."""
+    """Weight of every code of the coins (the first coin that has a code gives its weight)."""
     out: dict[str, float] = {}
     for c in coins:
-        w = c.meta["weight"].astype(float).copy()
-        agg = [s for s in c.log if s.verb == "aggregate"]
-        if agg and agg[-1].args.get("weights"):
-            w.update(pd.Series(dict(agg[-1].args["weights"]), dtype=float))
-        for code, value in w.items():
+        for code, value in code_weights(c).items():
             out.setdefault(code, float(value))
     return pd.Series(out, dtype=float)
 
@@ -269,7 +276,7 @@ class _Tree:
     codes: list[str]
     leaves: np.ndarray
     top: int
-    levels: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    levels: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]  # (level, parents, children, membership)
 
     @classmethod
     def of(cls, c: engine.Coin) -> _Tree:
@@ -333,6 +340,11 @@ def _aggregate_level(x, app, w, m, method, dat_thresh, weight_thresh):
     return value, _mm(appf, m) > 0
 
 
+def _at(value: Any, level: int) -> Any:
+    """An aggregate argument given per level (a mapping) or for all levels (as ``coin.aggregate`` reads it)."""
+    return value.get(level) if isinstance(value, Mapping) else value
+
+
 def _top_scores(
     x: np.ndarray, app: np.ndarray, w: np.ndarray, tree: _Tree, agg: Mapping[str, Any]
 ) -> np.ndarray:
@@ -355,9 +367,9 @@ def _top_scores(
             ap,
             w[:, kids],
             m,
-            engine._at(agg.get("method", "amean"), level),
-            engine._at(agg.get("dat_thresh"), level),
-            engine._at(agg.get("weight_thresh"), level),
+            _at(agg.get("method", "amean"), level),
+            _at(agg.get("dat_thresh"), level),
+            _at(agg.get("weight_thresh"), level),
         )
         vals[:, :, parents] = value
         apps[:, :, parents] = applicable
@@ -510,10 +522,8 @@ def simulate(
             agg = _aggregate_args(variant)
             for k, label in zip(agg_alt, agg_labels):
                 agg = dict(spec[k].options[label])
-            w0 = variant.meta["weight"].astype(float).copy()
-            if agg.get("weights"):
-                w0.update(pd.Series(dict(agg["weights"]), dtype=float))
-            w = np.repeat(w0.reindex(tree.codes).to_numpy(float)[None], len(sub), axis=0)
+            w0 = code_weights(variant, agg).reindex(tree.codes).to_numpy(float)
+            w = np.repeat(w0[None], len(sub), axis=0)
             for j, code in enumerate(tree.codes):
                 if code in weight_cols:
                     w[:, j] = draws[weight_cols[code]].to_numpy(float)[idx[sub]]

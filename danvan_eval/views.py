@@ -26,13 +26,13 @@ from .runs import default_run_path, load_run
 from .units import load_registry
 
 KINDS = ("district", "department")
-INTERVAL_COLUMNS = ("rank_p05", "rank_median", "rank_p95")
 
 
 @dataclass(frozen=True)
 class ReportData:
-    """One year's tables as the reports read them: ``scores`` carries ``name_en`` and, when computed, the
-    rank interval columns; absent tables are None."""
+    """One year's tables as the reports read them: ``scores`` (with ``name_en``, and the rank interval columns
+    ``rank_p05, rank_median, rank_p95`` when the run computed them), ``indicators``, ``trend``, ``compliance``
+    (None when absent)."""
 
     year: int
     framework: Framework
@@ -56,15 +56,11 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
                               f" run file {run.path} is for {run.year}, not {year}")
     out = read_year(Path(outputs_dir), run.year)
     framework, names = _static_inputs(_stamp(run.framework), _stamp(run.units))
-    scores = out.scores.assign(name_en=lambda d: d["unit_code"].map(names))
-    if out.uncertainty is not None and not set(INTERVAL_COLUMNS) <= set(scores.columns):
-        keep = ["unit_code", *[c for c in INTERVAL_COLUMNS if c in out.uncertainty]]
-        scores = scores.merge(out.uncertainty[keep], on="unit_code", how="left")
     return ReportData(
         year=run.year,
         framework=framework,
         deadline=(run.deadline.month, run.deadline.day) if run.deadline else tuple(framework.deadline),
-        scores=scores,
+        scores=out.scores.assign(name_en=lambda d: d["unit_code"].map(names)),
         indicators=out.indicators,
         trend=None if out.trend is None else out.trend.assign(name_en=lambda d: d["unit_code"].map(names)),
         compliance=out.compliance,

@@ -71,8 +71,10 @@ def page(browser, server):
 
 def table(page: Page) -> dict[str, dict[str, str]]:
     """unit code → {column: text} of the ranking table as the browser shows it, in its order."""
-    return page.eval_on_selector_all(ROWS, """rows => Object.fromEntries(rows.map(r => [r.dataset.unit,
-        Object.fromEntries([...r.querySelectorAll('td')].map(td => [td.dataset.col, td.innerText.trim()]))]))""")
+    # pairs, not a JS object: an object would put numeric keys ("540") in ascending order, not the table's
+    pairs = page.eval_on_selector_all(ROWS, """rows => rows.map(r => [r.dataset.unit,
+        Object.fromEntries([...r.querySelectorAll('td')].map(td => [td.dataset.col, td.innerText.trim()]))])""")
+    return dict(pairs)
 
 
 def file_scores(folder: Path, year: int, kind: str = "district") -> pd.DataFrame:

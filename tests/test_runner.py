@@ -201,9 +201,10 @@ def test_a_failing_unit_does_not_stop_the_others(run, tiny_notebooks, tmp_path, 
     assert (folder / "scores.csv").exists()
 
 
-def test_a_crashed_or_interrupted_run_leaves_the_previous_outputs(run, tiny_notebooks, tmp_path, monkeypatch):
+def test_an_interrupted_run_leaves_the_previous_outputs(year_run, run, tmp_path, monkeypatch):
+    folder, _ = year_run
     out = tmp_path / "outputs"
-    assert runner.run_year(run, out, units=["540"], jobs=1).failed == []
+    shutil.copytree(folder, out / str(YEAR))
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def interrupted(self, jobs, on_done=None):
@@ -213,7 +214,8 @@ def test_a_crashed_or_interrupted_run_leaves_the_previous_outputs(run, tiny_note
     with pytest.raises(KeyboardInterrupt):
         runner.run_year(run, out, units=["540"], jobs=2)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert after == before  # nothing half-written, no temporary folder left
+    assert after == before  # nothing half-written
+    assert sorted(p.name for p in out.iterdir()) == [str(YEAR)]  # no temporary or staging folder left
 
 
 def test_unknown_unit_codes_are_refused_before_anything_runs(run, tmp_path):
@@ -223,15 +225,17 @@ def test_unknown_unit_codes_are_refused_before_anything_runs(run, tmp_path):
 
 
 # ---------------------------------------------------------------- Dask, warm kernels
-def test_reports_on_a_dask_cluster(run, library, tmp_path):
+def test_reports_on_a_dask_cluster(run, tiny_notebooks, tmp_path):
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
-        summary = runner.run_year(run, tmp_path, units=["540"], scheduler=cluster.scheduler_address)
+        summary = runner.run_year(run, tmp_path, units=["540", "542"], scheduler=cluster.scheduler_address)
     assert summary.failed == []
-    assert sorted(r.name for r in summary.rendered) == ["540", "province"]
-    nb = nbformat.read(tmp_path / str(YEAR) / "units" / "540.ipynb", as_version=4)
-    assert number(library.loc["540", "composite"]) in key_figures(nb)
+    assert sorted(r.name for r in summary.rendered) == ["540", "542", "province"]
+    for code in ("540", "542"):
+        nb = nbformat.read(tmp_path / str(YEAR) / "units" / f"{code}.ipynb", as_version=4)
+        assert f"Đơn vị {code}" in outputs_of(nb)
+        assert (tmp_path / str(YEAR) / "units" / f"{code}.html").exists()
 
 
 def test_a_warm_kernel_starts_every_notebook_from_a_clean_namespace(tmp_path):
