@@ -1,6 +1,7 @@
 """Speed of the reviewers' dashboard, measured in Chromium (not a test: it prints figures).
 
-Two outputs folders: the demo province (2022–2024 scored by the library) and a synthetic year of 700 units in one
+For comparison, the floor: a Voila page of one widget, served with the same options. Then two outputs folders:
+the demo province (2022–2024 scored by the library) and a synthetic year of 700 units in one
 peer group. For each: time from navigation to the ranking shown (pages served from the preheated kernel pool),
 and from a weight change to the redrawn table (measured inside the page: key press → table mutation); and, in
 this process, what the kernel spends on one recompute. Goals: first view < 1.5 s; a recompute < 300 ms at
@@ -12,20 +13,28 @@ province scale and < 1 s for 700 units.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import shutil
+import signal
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pandas as pd
 from playwright.sync_api import sync_playwright
 
 from danvan_eval import scoring
 from danvan_eval.dashboard import Dashboard
-from danvan_eval.dashboard_server import background
+from danvan_eval.dashboard_server import background, free_port, voila_argv
 from danvan_eval.framework import load_framework
 from danvan_eval.outputs import write_csv
 from danvan_eval.runner import score_year
@@ -43,6 +52,36 @@ PROBE = """() => {
   new MutationObserver(() => { if (window.__dv.key !== null && window.__dv.changed === null) window.__dv.changed = performance.now(); })
     .observe(document.querySelector('.dv-ranking-table'), {subtree: true, childList: true, characterData: true});
 }"""
+
+
+def floor_notebook(root: Path) -> Path:
+    """One HTML widget shaped like the ranking: what any Voila page costs here, for comparison."""
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import ipywidgets as w\nw.HTML('<table><tr data-unit=\"1\"><td>1</td></tr></table>')"
+        ".add_class('dv-ranking-table')")]
+    path = root / "floor" / "floor.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    return path
+
+
+@contextlib.contextmanager
+def floor_server(notebook: Path) -> Iterator[str]:
+    port = free_port()
+    argv = [sys.executable, "-m", "voila", *voila_argv(port, open_browser=False, notebook=notebook)]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait()
 
 
 def demo_outputs(root: Path) -> Path:
@@ -104,7 +143,7 @@ def browser_figures(browser, url: str, loads: int, moves: int) -> tuple[list[flo
         page.goto(url)
         page.wait_for_selector(ROWS)
         first_view.append(time.perf_counter() - start)
-        if i == loads - 1:
+        if i == loads - 1 and moves:
             page.evaluate(PROBE)
             readout = page.locator(".dv-weight-a2 .widget-readout")
             for m in range(moves):
@@ -133,8 +172,11 @@ def main(argv: list[str] | None = None) -> int:
         folders = {"province (demo, 11 + 8 units)": demo, "synthetic, 700 units": synthetic_outputs(demo, Path(tmp))}
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            print(f"== floor: a one-widget Voila page, same options (load average {os.getloadavg()[0]:.1f})")
+            with floor_server(floor_notebook(Path(tmp))) as url:
+                print(summary("browser: navigation → widget shown", browser_figures(browser, url, args.loads, 0)[0]))
             for name, folder in folders.items():
-                print(f"== {name}")
+                print(f"== {name} (load average {os.getloadavg()[0]:.1f})")
                 print(summary("kernel: recompute + table HTML", in_process_recompute(folder, args.moves)))
                 with background(folder) as url:
                     first_view, recompute = browser_figures(browser, url, args.loads, args.moves)

@@ -120,7 +120,8 @@ class WeightPanel(widgets.VBox):
                            f"{html.escape(tr('dashboard.weights_help', lang))}"
         self.reset.description = tr("dashboard.weights_reset", lang)
         self.grid.children = list(self.sliders.values())
-        self.children = [self.title, self.grid, widgets.HBox([self.reset, self.status])]
+        self.children = [self.title, self.grid,
+                         widgets.HBox([self.reset, self.status], layout=widgets.Layout(align_items="center"))]
         self.describe(lang)
 
     def describe(self, lang: str) -> None:

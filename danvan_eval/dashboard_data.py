@@ -171,7 +171,9 @@ def _arrow(change: object) -> str:
 
 def _interval(row: Mapping) -> str:
     lo, hi = row.get("rank_p05"), row.get("rank_p95")
-    return "—" if pd.isna(lo) or pd.isna(hi) else f"{round(lo)}–{round(hi)}"
+    if pd.isna(lo) or pd.isna(hi):
+        return "—"
+    return str(round(lo)) if round(lo) == round(hi) else f"{round(lo)}–{round(hi)}"
 
 
 def _css_name(code: object) -> str:
@@ -375,5 +377,6 @@ CSS = """<style>
 .dv-band{padding:1px 6px;border-radius:3px}
 .dv-status-missing td{color:#b00020}.dv-status-not_applicable td{color:#777}
 .dv-download{margin-right:1.5em}
+.dv-dashboard a{color:#1f4e9c;text-decoration:underline}
 .dv-notice{color:#8a4b00}
 </style>"""

@@ -100,6 +100,12 @@ def serve(port: int = 8866, outputs: Path | None = None, open_browser: bool = Tr
     """
     if not NOTEBOOK.exists():
         raise DanvanEvalError(f"Không tìm thấy sổ tay bảng điều khiển {NOTEBOOK} / dashboard notebook not found")
+    with socket.socket() as probe:  # Voila would only log it, in English, and exit
+        try:
+            probe.bind(("127.0.0.1", int(port)))
+        except OSError:
+            raise DanvanEvalError(f"Cổng {port} đang được dùng: chọn cổng khác bằng --port / port {port} is in use: "
+                                  f"choose another with --port") from None
     folder = Path(outputs).resolve() if outputs else default_outputs().resolve()
     os.environ[ENV_OUTPUTS] = str(folder)
     app = DashboardApp(outputs=str(folder))

@@ -359,7 +359,6 @@ MESSAGES.update({
         "en": "Days against the deadline (negative: early)",
     },
     "report.timeliness": {"vi": "Đúng hạn / chậm hạn", "en": "On time / late"},
-    "report.section_summary": {"vi": "Kết quả chung", "en": "Summary"},
     "report.section_narrative": {"vi": "Nhận xét", "en": "Comments"},
     "report.section_areas": {"vi": "Điểm theo lĩnh vực", "en": "Scores by area"},
     "report.section_indicators": {"vi": "Chi tiết các chỉ tiêu", "en": "Every indicator"},

@@ -30,7 +30,7 @@ RESET = "get_ipython().reset(new_session=False)\nget_ipython().execution_count =
 KERNEL_ARGS = ["--HistoryManager.enabled=False", "--InteractiveShell.cache_size=0"]
 # Imports a report needs, run once in a new kernel so that the first notebook does not pay for them.
 PRELOAD = "import pandas, matplotlib, danvan_eval.views, danvan_eval.plots"
-RESET_TIMEOUT = 60
+TIMEOUT = 60  # seconds for a kernel to start, or to answer a reset
 
 _local = threading.local()
 
@@ -79,7 +79,7 @@ class WarmKernel:
         run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGS)
         self.kc = self.km.client()
         self.kc.start_channels()
-        run_sync(self.kc.wait_for_ready)(timeout=RESET_TIMEOUT)
+        run_sync(self.kc.wait_for_ready)(timeout=TIMEOUT)
         self.kc.allow_stdin = False
 
     def close(self) -> None:
@@ -109,7 +109,7 @@ async def _shutdown(km) -> None:
 async def _run_silently(kc, code: str) -> None:
     msg_id = kc.execute(code, silent=True, store_history=False)
     while True:
-        reply = await kc.get_shell_msg(timeout=RESET_TIMEOUT)
+        reply = await kc.get_shell_msg(timeout=TIMEOUT)
         if reply["parent_header"].get("msg_id") == msg_id:
             if reply["content"]["status"] != "ok":
                 raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")

@@ -2,10 +2,10 @@
 
 Every function takes the tables of ``outputs.read_year`` (``scores``, ``trend``) and, where areas or bands are
 named, the ``Framework``; it draws on ``ax`` when given, else on a new figure, and returns the ``Figure``.
-Figures are built with ``matplotlib.figure.Figure`` (not pyplot) so that no global state leaks between units of
-a run or views of the dashboard, and nothing is shown twice in a notebook. A missing score (insufficient data)
-is drawn grey and hatched with its label, never as 0. Labels go through ``i18n.tr``; DejaVu Sans, matplotlib's
-default font, has every Vietnamese glyph.
+Figures are ``ReportFigure``s, a ``matplotlib.figure.Figure`` that displays itself as a PNG, built without pyplot
+so that no global state leaks between the units of a run or the views of the dashboard, and nothing is shown
+twice in a notebook. A missing score (insufficient data) is drawn grey and hatched with its label, never as 0.
+Labels go through ``i18n.tr``; DejaVu Sans, matplotlib's default font, has every Vietnamese glyph.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from .errors import DanvanEvalError
 from .i18n import tr
@@ -206,9 +206,7 @@ def area_heatmap(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | N
     return fig
 
 
-def _cell_patch(x: float, y: float):
-    from matplotlib.patches import Rectangle
-
+def _cell_patch(x: float, y: float) -> Rectangle:
     return Rectangle((x - 0.5, y - 0.5), 1, 1, **MISSING_STYLE)
 
 

@@ -80,7 +80,6 @@ def export_html(nb: nbformat.NotebookNode, path: Path, title: str = "") -> Path:
 def render(job: Job) -> Rendered:
     """Execute ``job`` with papermill and export it to HTML; a failure is returned, never raised."""
     start = time.perf_counter()
-    job.output.parent.mkdir(parents=True, exist_ok=True)
     try:
         nb = papermill.execute_notebook(
             str(job.notebook), str(job.output), parameters=job.parameters, engine_name=kernels.ENGINE,

@@ -107,24 +107,26 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
     """
     start = time.perf_counter()
     final = Path(out_root) / str(run.year)
-    with Renderer(jobs, scheduler) as renderer:  # kernels warm up while the year is scored
+    # Nesting order matters: the workers (their kernels warm up while the year is scored) stop before the
+    # temporary folder is swapped in or, on an error or an interruption, removed.
+    with atomic_dir(final) as tmp, Renderer(jobs, scheduler) as renderer:
         scored = score_run(run)
         codes = _select_units(scored, units)
-        with atomic_dir(final) as tmp, _staged(tmp, run.year) as stage:
-            t0 = time.perf_counter()
-            write_tables(scored, tmp)
+        t0 = time.perf_counter()
+        write_tables(scored, tmp)
+        with _staged(tmp, run.year) as stage:
             notebook_jobs = _jobs(run, tmp, stage, codes, lang)
             t1 = time.perf_counter()
             with tqdm(total=len(notebook_jobs), desc=tr("run.progress", lang), unit="nb", disable=None) as bar:
                 rendered = renderer.run(notebook_jobs, on_done=lambda r: bar.update(1))
-            t2 = time.perf_counter()
-            carried, dropped = _carry_over(final, tmp, run, scored, codes) if units else ([], [])
-            rendered.sort(key=lambda r: r.name)
-            timings = {**scored.timings, "tables_s": round(t1 - t0, 4), "notebooks_s": round(t2 - t1, 4),
-                       "total_s": round(time.perf_counter() - start, 4)}
-            write_manifest(scored, tmp, timings, notebooks=_notebook_records(rendered, tmp),
-                           failed=sorted(r.name for r in rendered if not r.ok), carried_over=carried,
-                           lang=lang, jobs=jobs, scheduler=scheduler)
+        t2 = time.perf_counter()
+        carried, dropped = _carry_over(final, tmp, run, scored, codes, lang) if units else ([], [])
+        rendered.sort(key=lambda r: r.name)
+        timings = {**scored.timings, "tables_s": round(t1 - t0, 4), "notebooks_s": round(t2 - t1, 4),
+                   "total_s": round(time.perf_counter() - start, 4)}
+        write_manifest(scored, tmp, timings, notebooks=_notebook_records(rendered, tmp),
+                       failed=sorted(r.name for r in rendered if not r.ok), carried_over=carried,
+                       lang=lang, jobs=jobs, scheduler=scheduler)
     return RunSummary(run.year, final, rendered, carried, dropped, round(time.perf_counter() - start, 2))
 
 
@@ -156,6 +158,7 @@ def _staged(tmp: Path, year: int) -> Iterator[Path]:
 def _jobs(run: RunConfig, folder: Path, stage: Path, codes: list[str], lang: str) -> list[Job]:
     """One job per unit, the province master, and the methodology audit when that notebook exists."""
     common = {"year": run.year, "lang": lang, "outputs_dir": str(stage), "run_file": str(run.path)}
+    (folder / "units").mkdir()
     names = {}
     if codes:
         scores = read_csv(folder / "scores.csv").set_index("unit_code")["name_vi"]
@@ -173,14 +176,15 @@ def _jobs(run: RunConfig, folder: Path, stage: Path, codes: list[str], lang: str
     return sorted(jobs, key=lambda j: j.name not in (PROVINCE, AUDIT))
 
 
-def _carry_over(final: Path, tmp: Path, run: RunConfig, scored: ScoredYear, codes: list[str]):
-    """Copy the previous reports of the units not rendered now, if they came from the same input files."""
+def _carry_over(final: Path, tmp: Path, run: RunConfig, scored: ScoredYear, codes: list[str], lang: str):
+    """Copy the previous reports of the units not rendered now, if they came from the same input files and are
+    in the same language; returns (carried over, dropped)."""
     others = [c for c in scored.tables["scores"]["unit_code"].astype(str) if c not in codes]
     previous = [c for c in others if (final / "units" / f"{c}.ipynb").exists()]
     if not previous:
         return [], []
     old = json.loads((final / "manifest.json").read_text(encoding="utf-8")) if (final / "manifest.json").exists() else {}
-    same = {k: v.get("sha256") for k, v in old.get("inputs", {}).items()} == {
+    same = old.get("lang") == lang and {k: v.get("sha256") for k, v in old.get("inputs", {}).items()} == {
         k: sha256(p) for k, p in run.inputs().items()
     }
     if not same:

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+import socket
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -335,3 +336,12 @@ def test_voila_is_bound_to_localhost_with_preheated_kernels():
     assert argv[0] == str(dashboard_server.NOTEBOOK)
     assert {"--port=8999", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--preheat_kernel=True",
             "--pool_size=2", "--strip_sources=True", "--no-browser"} <= set(argv)
+
+
+def test_a_port_in_use_is_a_clear_error(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(DanvanEvalError, match=f"Cổng {port} đang được dùng.* / port {port} is in use"):
+            dashboard_server.serve(port=port, outputs=tmp_path, open_browser=False)

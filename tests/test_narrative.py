@@ -91,14 +91,22 @@ def test_the_narrative_never_calls_heavily_overlapping_units_different(years):
 
 def test_a_leader_is_named_only_when_its_interval_stands_apart(years):
     tables, fw = years[2024]
-    text = " ".join(narrative.province_narrative(tables["scores"], fw))
-    s = tables["scores"]
-    assert narrative.leaders(s, "district") == ["540"]  # Quy Nhơn: ranks 1–1 in the demo year
-    assert "Khối huyện, thị xã, thành phố: dẫn đầu là Thành phố Quy Nhơn." in text
-    assert "nhóm dẫn đầu gồm Sở Kế hoạch và Đầu tư, Sở Tài nguyên và Môi trường" in text
+    s = tables["scores"].set_index("unit_code")
+    by_rank = {kind: list(s[s["kind"] == kind].sort_values("rank").index) for kind in ("district", "department")}
+    first, second = by_rank["department"][:2]
+    s.loc[by_rank["district"][0], ["rank_p05", "rank_p95"]] = [1, 1]
+    s.loc[by_rank["district"][1:], ["rank_p05", "rank_p95"]] = [2, 11]
+    s.loc[by_rank["department"], ["rank_p05", "rank_p95"]] = [4, 8]
+    s.loc[[first, second], ["rank_p05", "rank_p95"]] = [[1, 2], [1, 3]]
+    s = s.reset_index()
+    names = s.set_index("unit_code")["name_vi"]
+    assert narrative.leaders(s, "district") == [by_rank["district"][0]]
+    assert narrative.leaders(s, "department") == [first, second]
+    text = " ".join(narrative.province_narrative(s, fw))
+    assert f"Khối huyện, thị xã, thành phố: dẫn đầu là {names[by_rank['district'][0]]}." in text
+    assert f"nhóm dẫn đầu gồm {names[first]}, {names[second]} (khoảng thứ hạng chồng lấn nhiều" in text
     wide = s.assign(rank_p05=1.0, rank_p95=float(len(s)))
-    text = " ".join(narrative.province_narrative(wide, fw))
-    assert "chưa thể khẳng định đơn vị dẫn đầu" in text
+    assert "chưa thể khẳng định đơn vị dẫn đầu" in " ".join(narrative.province_narrative(wide, fw))
 
 
 def test_strengths_name_the_best_and_worst_area_against_the_group_median(years):

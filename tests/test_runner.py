@@ -15,9 +15,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from danvan_eval import cli, kernels, render, runner
+from danvan_eval import cli, kernels, narrative, render, runner
 from danvan_eval.errors import RunError
 from danvan_eval.evaluate import score_run
+from danvan_eval.framework import default_framework_path, load_framework
 from danvan_eval.narrative import number
 from danvan_eval.runs import default_run_path, load_run
 
@@ -122,9 +123,11 @@ def test_the_province_report_ranks_each_peer_group(year_run, library):
         assert row["name_vi"] in text, code
     html = (folder / "province.html").read_text(encoding="utf-8")
     for label in ("Xếp hạng khối huyện, thị xã, thành phố", "Xếp hạng khối sở, ban, ngành", "Phân bố xếp loại",
-                  "Độ tin cậy của thứ hạng", "Điểm lĩnh vực của tất cả đơn vị", "Thay đổi so với năm trước",
-                  "dẫn đầu là Thành phố Quy Nhơn"):
+                  "Độ tin cậy của thứ hạng", "Điểm lĩnh vực của tất cả đơn vị", "Thay đổi so với năm trước"):
         assert label in html, label
+    fw = load_framework(default_framework_path())
+    for paragraph in narrative.province_narrative(library.reset_index(), fw):  # the library's own text
+        assert paragraph in outputs_of(nb, "text/markdown")
     assert images(html) == 5  # two rankings, rank intervals, heatmap, bands
 
 
