@@ -44,24 +44,7 @@ def best_of(fn) -> float:
 
 def asem_coin() -> engine.Coin:
     folder = next(p for p in ASEM if (p / "input_ASEM_iData.csv").exists())
-    data = pd.read_csv(folder / "input_ASEM_iData.csv").set_index("uCode")
-    m = pd.read_csv(folder / "input_ASEM_iMeta.csv")
-    m = m[m["Type"].isin(["Indicator", "Aggregate"])]
-    meta = m.rename(
-        columns={
-            "iCode": "code",
-            "Level": "level",
-            "Parent": "parent",
-            "Weight": "weight",
-            "Direction": "direction",
-            "Denominator": "denominator",
-        }
-    ).set_index("code")
-    meta = meta.astype({"level": int})
-    inds = list(meta.index[meta["level"] == 1])
-    c = engine.new_coin(
-        data[inds], meta, groups=data[["EurAsia_group", "Area", "Energy", "GDP", "Population"]]
-    )
+    c = engine.read_coinr(folder / "input_ASEM_iData.csv", folder / "input_ASEM_iMeta.csv")
     c = engine.denominate(c)
     c = engine.impute(c, method="i_mean_grp", by="EurAsia_group")
     c = engine.screen(c, dat_thresh=0.9)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -331,3 +332,22 @@ screen = APPLY["screen"]
 treat = APPLY["treat"]
 normalise = APPLY["normalise"]
 aggregate = APPLY["aggregate"]
+
+
+def read_coinr(idata: str | Path, imeta: str | Path) -> Coin:
+    """A coin from COINr's two input tables (``iData``, ``iMeta``), e.g. to rerun a COINr index here.
+
+    ``iMeta`` rows of type Indicator and Aggregate form the tree; the ``iData`` columns named by rows of type
+    Group or Denominator (and ``Time``) become the coin's ``groups``. Units are indexed by ``uCode``.
+    """
+    data = pd.read_csv(idata).set_index("uCode")
+    table = pd.read_csv(imeta)
+    tree = table[table["Type"].isin(["Indicator", "Aggregate"])]
+    meta = tree.rename(columns={"iCode": "code", "Level": "level", "Parent": "parent", "Weight": "weight",
+                                "Direction": "direction", "Denominator": "denominator", "Target": "target"})
+    meta = meta.set_index("code").astype({"level": int})
+    keep = [c for c in ("parent", "level", "weight", "direction", "denominator", "target") if c in meta.columns]
+    extra = list(table.loc[table["Type"].isin(["Group", "Denominator"]), "iCode"])
+    extra += [c for c in ("Time",) if c in data.columns]
+    groups = data[[c for c in extra if c in data.columns]]
+    return new_coin(data, meta[keep], groups=groups if len(groups.columns) else None)

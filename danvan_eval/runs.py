@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import RunError
+from .errors import DanvanEvalError, RunError
 from .scoring import ScoringOptions
 
 KEYS = {
@@ -113,7 +113,7 @@ def load_run(path: Path) -> RunConfig:
         problems.append(f"observations thiếu năm {year} / observations lack the evaluated year {year}")
     try:
         options = ScoringOptions.from_dict(raw.get("options"))
-    except Exception as err:  # the message is already bilingual
+    except DanvanEvalError as err:  # the message is already bilingual
         problems.append(str(err))
         options = ScoringOptions()
     deadline = raw.get("deadline")

@@ -55,32 +55,18 @@ def rank_desc(s: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------- inputs
 @pytest.fixture(scope="module")
-def meta() -> pd.DataFrame:
-    m = pd.read_csv(FIX / "input_ASEM_iMeta.csv")
-    m = m[m["Type"].isin(["Indicator", "Aggregate"])]  # Group/Denominator rows are not tree nodes
-    m = m.rename(
-        columns={
-            "iCode": "code",
-            "Level": "level",
-            "Parent": "parent",
-            "Weight": "weight",
-            "Direction": "direction",
-            "Denominator": "denominator",
-            "Target": "target",
-        }
-    )
-    return m.set_index("code").astype({"level": int})
+def raw_coin() -> C.Coin:
+    return C.read_coinr(FIX / "input_ASEM_iData.csv", FIX / "input_ASEM_iMeta.csv")
+
+
+@pytest.fixture(scope="module")
+def meta(raw_coin) -> pd.DataFrame:
+    return raw_coin.meta
 
 
 @pytest.fixture(scope="module")
 def idata() -> pd.DataFrame:
     return read("input_ASEM_iData.csv")
-
-
-@pytest.fixture(scope="module")
-def raw_coin(idata, meta) -> C.Coin:
-    inds = list(meta.index[meta["level"] == 1])
-    return C.new_coin(idata[inds], meta, groups=idata[GROUP_COLUMNS])
 
 
 @pytest.fixture(scope="module")

@@ -1,25 +1,16 @@
 """Reporting compliance: timeliness against 25 November and completeness, computed by hand on the tiny case."""
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from danvan_eval import observations
 from danvan_eval.compliance import compliance, deadline, summary
-from danvan_eval.framework import load_framework
 from danvan_eval.scoring import score
-from danvan_eval.units import load_registry
-
-TINY = Path(__file__).parent / "fixtures" / "tiny"
 
 
 @pytest.fixture(scope="module")
-def table():
-    fw = load_framework(TINY / "framework.yaml")
-    reg = load_registry(TINY / "units.yaml")
-    raw = observations.read_observations(TINY / "observations.csv")
-    obs = pd.concat([observations.check(raw[raw["year"].astype(str) == str(y)], fw, reg, y) for y in (2023, 2024)])
+def table(tiny):
+    obs, fw, reg = tiny
     ev = score(obs, fw, reg, 2024)
     subs = pd.DataFrame({
         "year": [2024, 2024, 2024, 2023],

@@ -14,13 +14,10 @@ import pytest
 
 from danvan_eval import templates as tpl
 from danvan_eval.cli import main
-from danvan_eval.framework import load_framework
 from danvan_eval.i18n import MESSAGES
 from danvan_eval.intake import intake, raw_name
 from danvan_eval.intake_values import Unreadable, read_date, read_status, read_value, read_yes_no
 from danvan_eval.outputs import sha256
-from danvan_eval.runs import default_run_path, load_run
-from danvan_eval.units import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "intake_malformed"
@@ -29,21 +26,6 @@ _spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_cor
 make_corpus = sys.modules["make_corpus"] = importlib.util.module_from_spec(_spec)  # dataclasses need it there
 _spec.loader.exec_module(make_corpus)
 EXPECTED = list(csv.DictReader((CORPUS / "expected.csv").open(encoding="utf-8")))
-
-
-@pytest.fixture(scope="module")
-def run():
-    return load_run(default_run_path(YEAR, ROOT))
-
-
-@pytest.fixture(scope="module")
-def fw(run):
-    return load_framework(run.framework)
-
-
-@pytest.fixture(scope="module")
-def reg(run):
-    return load_registry(run.units)
 
 
 def _save(wb, folder: Path, name: str) -> Path:

@@ -4,7 +4,15 @@ import pandas as pd
 import pytest
 
 from danvan_eval.errors import DanvanEvalError
-from danvan_eval.outputs import atomic_dir, available_years, neutralise, read_csv, read_year, safe_child, write_csv
+from danvan_eval.outputs import (
+    atomic_dir,
+    available_years,
+    neutralise,
+    read_csv,
+    read_year,
+    safe_child,
+    write_csv,
+)
 
 
 def test_neutralise_prefixes_formula_like_text_only():
@@ -41,10 +49,9 @@ def test_atomic_dir_keeps_previous_outputs_when_the_run_fails(tmp_path):
     final = tmp_path / "2024"
     with atomic_dir(final) as tmp:
         (tmp / "scores.csv").write_text("old")
-    with pytest.raises(RuntimeError):
-        with atomic_dir(final) as tmp:
-            (tmp / "scores.csv").write_text("new, half written")
-            raise RuntimeError("crash")
+    with pytest.raises(RuntimeError), atomic_dir(final) as tmp:
+        (tmp / "scores.csv").write_text("new, half written")
+        raise RuntimeError("crash")
     assert (final / "scores.csv").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["2024"]  # no temporary folder left behind
     with atomic_dir(final) as tmp:

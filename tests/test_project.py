@@ -40,7 +40,7 @@ def test_notebooks_have_a_parameters_cell_with_literals_only():
 
 
 def test_no_generated_file_is_tracked_under_outputs():
-    tracked = subprocess.run(["git", "ls-files", "outputs"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    tracked = subprocess.run(["git", "ls-files", "outputs"], check=True, cwd=ROOT, capture_output=True, text=True).stdout.split()
     assert set(tracked) <= {"outputs/.gitkeep"}
 
 

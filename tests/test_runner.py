@@ -20,15 +20,9 @@ from danvan_eval.errors import RunError
 from danvan_eval.evaluate import score_run
 from danvan_eval.framework import default_framework_path, load_framework
 from danvan_eval.narrative import number
-from danvan_eval.runs import default_run_path, load_run
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2024
-
-
-@pytest.fixture(scope="module")
-def run():
-    return load_run(default_run_path(YEAR, ROOT))
 
 
 @pytest.fixture(scope="module")

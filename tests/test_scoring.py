@@ -5,28 +5,13 @@ area a2 = y1 (count per commune, 0 â†’ 4) and y2 (count per remote commune, 0 â†
 U1 has 10 communes, 2 remote; U2 5 communes, none remote; U3 4 communes, 1 remote.
 """
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from danvan_eval import observations
 from danvan_eval.errors import DanvanEvalError
-from danvan_eval.framework import load_framework
 from danvan_eval.scoring import ScoringOptions, classify, rank, rebuild, recompose, score
-from danvan_eval.units import load_registry
-
-TINY = Path(__file__).parent / "fixtures" / "tiny"
-
-
-@pytest.fixture(scope="module")
-def tiny():
-    fw = load_framework(TINY / "framework.yaml")
-    reg = load_registry(TINY / "units.yaml")
-    raw = observations.read_observations(TINY / "observations.csv")
-    obs = pd.concat([observations.check(raw[raw["year"].astype(str) == str(y)], fw, reg, y) for y in (2023, 2024)])
-    return obs, fw, reg
 
 
 @pytest.fixture(scope="module")

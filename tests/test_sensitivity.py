@@ -26,21 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def case_b() -> C.Coin:
-    data = pd.read_csv(FIX / "input_ASEM_iData.csv").set_index("uCode")
-    m = pd.read_csv(FIX / "input_ASEM_iMeta.csv")
-    m = m[m["Type"].isin(["Indicator", "Aggregate"])]
-    meta = m.rename(
-        columns={
-            "iCode": "code",
-            "Level": "level",
-            "Parent": "parent",
-            "Weight": "weight",
-            "Direction": "direction",
-        }
-    ).set_index("code")[["parent", "level", "weight", "direction"]]
-    meta = meta.astype({"level": int})
-    inds = list(meta.index[meta["level"] == 1])
-    return C.aggregate(C.normalise(C.new_coin(data[inds], meta), method="minmax"))
+    coin = C.read_coinr(FIX / "input_ASEM_iData.csv", FIX / "input_ASEM_iMeta.csv")
+    return C.aggregate(C.normalise(coin, method="minmax"))
 
 
 # ---------------------------------------------------------------- Sobol indices
@@ -95,18 +82,7 @@ def test_removal_equals_rebuilding_without_the_code(case_b, code):
 def test_coherence_of_case_a_equals_coinr_alpha():
     """COINr's own aggregated data set: Cronbach's alpha of each pillar and indicator–pillar correlations."""
     data = pd.read_csv(FIX / "caseA_default_Aggregated.csv").set_index("uCode")
-    m = pd.read_csv(FIX / "input_ASEM_iMeta.csv")
-    m = m[m["Type"].isin(["Indicator", "Aggregate"])]
-    meta = m.rename(
-        columns={
-            "iCode": "code",
-            "Level": "level",
-            "Parent": "parent",
-            "Weight": "weight",
-            "Direction": "direction",
-        }
-    ).set_index("code")[["parent", "level", "weight", "direction"]]
-    meta = meta.astype({"level": int})
+    meta = C.read_coinr(FIX / "input_ASEM_iData.csv", FIX / "input_ASEM_iMeta.csv").meta
     inds = list(meta.index[meta["level"] == 1])
     c = C.new_coin(data[inds], meta)
     c = c.with_data("Aggregated", data, C.Step("aggregate", "Raw", MappingProxyType({})))

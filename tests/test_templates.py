@@ -10,27 +10,9 @@ from openpyxl.utils import get_column_letter
 from danvan_eval import templates as tpl
 from danvan_eval.cli import main
 from danvan_eval.errors import DanvanEvalError
-from danvan_eval.framework import load_framework
-from danvan_eval.runs import default_run_path, load_run
-from danvan_eval.units import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2024
-
-
-@pytest.fixture(scope="module")
-def run():
-    return load_run(default_run_path(YEAR, ROOT))
-
-
-@pytest.fixture(scope="module")
-def fw(run):
-    return load_framework(run.framework)
-
-
-@pytest.fixture(scope="module")
-def reg(run):
-    return load_registry(run.units)
 
 
 @pytest.fixture(scope="module")

@@ -26,30 +26,14 @@ NOISY = {"weights": unc.UniformWeights({2: 0.25, 3: 0.25})}
 
 # ---------------------------------------------------------------- the ASEM coins of COINr
 @pytest.fixture(scope="module")
-def asem() -> tuple[pd.DataFrame, pd.DataFrame]:
-    data = pd.read_csv(FIX / "input_ASEM_iData.csv").set_index("uCode")
-    m = pd.read_csv(FIX / "input_ASEM_iMeta.csv")
-    m = m[m["Type"].isin(["Indicator", "Aggregate"])]
-    meta = m.rename(
-        columns={
-            "iCode": "code",
-            "Level": "level",
-            "Parent": "parent",
-            "Weight": "weight",
-            "Direction": "direction",
-            "Denominator": "denominator",
-        }
-    ).set_index("code")
-    return data, meta.astype({"level": int})
+def asem() -> C.Coin:
+    return C.read_coinr(FIX / "input_ASEM_iData.csv", FIX / "input_ASEM_iMeta.csv")
 
 
 @pytest.fixture(scope="module")
 def case_a(asem) -> C.Coin:
     """COINr ``build_example_coin()``: Denominate → Impute → Screen → Treat → minmax → amean."""
-    data, meta = asem
-    inds = list(meta.index[meta["level"] == 1])
-    c = C.new_coin(data[inds], meta, groups=data[["EurAsia_group", "Area", "Energy", "GDP", "Population"]])
-    c = C.impute(C.denominate(c), method="i_mean_grp", by="EurAsia_group")
+    c = C.impute(C.denominate(asem), method="i_mean_grp", by="EurAsia_group")
     c = C.treat(C.screen(c, dat_thresh=0.9), method="winsorise")
     return C.aggregate(C.normalise(c, method="minmax"))
 
@@ -57,10 +41,7 @@ def case_a(asem) -> C.Coin:
 @pytest.fixture(scope="module")
 def case_b(asem) -> C.Coin:
     """Raw data with its missing cells → minmax → amean."""
-    data, meta = asem
-    inds = list(meta.index[meta["level"] == 1])
-    c = C.new_coin(data[inds], meta.drop(columns="denominator"))
-    return C.aggregate(C.normalise(c, method="minmax"))
+    return C.aggregate(C.normalise(asem, method="minmax"))
 
 
 def coinr_rank(scores: pd.Series) -> np.ndarray:
