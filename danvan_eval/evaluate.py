@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import compliance as compliance_mod
@@ -84,11 +85,10 @@ def score_run(run: RunConfig) -> ScoredYear:
         evaluation = replace(evaluation, framework=framework)
     comp = compliance_mod.compliance(evaluation, submissions)
     t2 = time.perf_counter()
-    # ---- uncertainty (issue 6): rank intervals, every draw's parameters and Sobol indices when the run file
-    # asks for draws; seeded by the run, so the tables are identical between reruns
+    # rank intervals, every draw's parameters and Sobol indices when the run file asks for draws; seeded by the
+    # run, so the tables are identical between reruns
     audit = audit_tables(evaluation, run.uncertainty)
     t3 = time.perf_counter()
-    # ---- end of uncertainty (issue 6)
     return ScoredYear(
         run=run,
         evaluation=evaluation,
@@ -123,14 +123,16 @@ def tables(
         "trend": _ordered(evaluation.units[trend_cols], ["year", "kind", "unit_code"]),
         "compliance": _ordered(comp, ["kind", "unit_code"]),
     }
-    # ---- uncertainty (issue 6): rank interval and band shares wherever a rank is shown
-    if audit:
+    if audit:  # rank interval and band shares wherever a rank is shown
         unc = audit["uncertainty"]
-        shown = ["rank_median", "rank_p05", "rank_p95", *[c for c in unc.columns if c.startswith("p_") and c != "p_ranked"]]
-        out["scores"] = out["scores"].merge(unc[["year", "unit_code", *shown]], on=["year", "unit_code"], how="left")
+        bands = [c for c in unc.columns if c.startswith("p_") and c != "p_ranked"]
+        interval = ["rank_median", "rank_p05", "rank_p95"]
+        merged = out["scores"].merge(unc[["year", "unit_code", *interval, *bands]], on=["year", "unit_code"], how="left")
+        # a unit without an official rank gets no interval: only draws that impute its gaps ever rank it
+        merged.loc[merged["rank"].isna(), interval] = np.nan
+        out["scores"] = merged
         out["uncertainty"] = _ordered(unc, ["kind", "unit_code"])
         out.update({k: v for k, v in audit.items() if k != "uncertainty"})
-    # ---- end of uncertainty (issue 6)
     return out
 
 

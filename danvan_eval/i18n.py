@@ -321,7 +321,7 @@ def tr(key: str, /, lang: str = "vi", **fields: object) -> str:
     return text.format(**fields)
 
 
-# ==================================================================== block of plots / narrative / runner (issue 3)
+# ==================================================================== plots / narrative / runner
 # Appended by the yearly-run work; topics plot.*, report.*, narrative.*, run.*.
 MESSAGES.update({
     # ---------------------------------------------------------------- figures
@@ -488,7 +488,7 @@ MESSAGES.update({
 })
 
 
-# ==================================================================== block of the dashboard (issue 4)
+# ==================================================================== the dashboard
 # Appended by the dashboard work (danvan_eval/dashboard.py); topic dashboard.*.
 MESSAGES.update({
     "dashboard.title": {
@@ -565,7 +565,7 @@ MESSAGES.update({
 })
 
 
-# ==================================================================== intake and templates (issue 5) — appended block
+# ==================================================================== intake and templates
 # Keys of ``templates``, ``intake``, ``intake_values`` and ``intake_report``: template texts (Vietnamese; the
 # English is for readers of the code and a future English template), the intake's problems and its report.
 MESSAGES.update({
@@ -860,7 +860,7 @@ MESSAGES.update({
 })
 # ==================================================================== end of the intake and templates block
 
-# ==================================================================== uncertainty and sensitivity block (issue 6)
+# ==================================================================== uncertainty and sensitivity block
 MESSAGES.update({
     # ---------------------------------------------------------------- the evaluator's choices (factors)
     "uncertainty.factor.indicator_weights": {"vi": "Trọng số chỉ tiêu", "en": "Indicator weights"},
