@@ -131,3 +131,14 @@ def test_demo_year_scores_every_expected_unit():
     trend = scored.tables["trend"]
     tp = trend[(trend["unit_code"] == "550") & (trend["year"] == 2023)].iloc[0]
     assert np.isnan(tp["a5"]) and np.isnan(tp["composite"])  # the planted whole-area gap
+
+
+def test_an_unranked_unit_gets_no_rank_interval():
+    from danvan_eval.evaluate import score_run
+    from danvan_eval.runs import default_run_path, load_run
+
+    s = score_run(load_run(default_run_path(2023))).tables["scores"].set_index("unit_code")
+    assert pd.isna(s.loc["550", "rank"])  # the planted whole-area gap of 2023
+    assert s.loc["550", ["rank_median", "rank_p05", "rank_p95"]].isna().all()
+    ranked = s[s["rank"].notna()]
+    assert (ranked["rank_p05"] <= ranked["rank_median"]).all() and (ranked["rank_median"] <= ranked["rank_p95"]).all()
