@@ -20,6 +20,7 @@ from .framework import Framework
 from .units import Registry
 
 KINDS = ("district", "department")
+STATUSES = ("reported", "imputed", "missing", "not_applicable")
 INDEX = "index"
 DENOMINATORS = {  # denominator name in the framework → how it is computed from a unit's attributes
     "population_10k": lambda u: u["population"] / 10_000,
@@ -131,8 +132,8 @@ def score(
     options : ``ScoringOptions`` or a mapping of them.
     """
     opts = options if isinstance(options, ScoringOptions) else ScoringOptions.from_dict(options)
-    obs = observations[observations["year"] <= year]
-    years = sorted(set(obs["year"].astype(int)) | {year})
+    obs = observations[observations["year"].to_numpy(int) <= year]
+    years = sorted({*np.unique(obs["year"].to_numpy(int)).tolist(), year})
     active = _expected_units(registry, years)
     coins, unit_rows, area_rows, ind_rows = {}, [], [], []
     for kind in KINDS:
@@ -260,27 +261,24 @@ def _tables(c: engine.Coin, fw: Framework, expected: pd.DataFrame):
     return units, area_long, ind
 
 
-def _long(index: pd.MultiIndex, columns: list[str], name: str, **tables: pd.DataFrame) -> pd.DataFrame:
-    """Long table (year, unit_code, ``name``, one column per table) from same-shaped wide tables."""
+def _long(index: pd.MultiIndex, columns: list[str], name: str, **tables) -> pd.DataFrame:
+    """Long table (year, unit_code, ``name``, one column per table) from same-shaped wide tables (or values
+    already in that row-by-row order)."""
     out = pd.DataFrame({
         "year": np.repeat(index.get_level_values("year").to_numpy(), len(columns)),
         "unit_code": np.repeat(index.get_level_values("unit_code").to_numpy(), len(columns)),
         name: np.tile(np.asarray(columns, dtype=object), len(index)),
     })
     for key, table in tables.items():
-        out[key] = table[columns].to_numpy().ravel()
+        out[key] = table[columns].to_numpy().ravel() if isinstance(table, pd.DataFrame) else table
     return out
 
 
-def _status(c: engine.Coin) -> pd.DataFrame:
-    """Per cell: reported, imputed, missing or not_applicable (as the evaluation treated it)."""
+def _status(c: engine.Coin) -> pd.Categorical:
+    """Per cell, row by row: reported, imputed, missing or not_applicable (as the evaluation treated it)."""
     raw, imputed = c["Raw"][c.indicators].to_numpy(), c["Imputed"][c.indicators].to_numpy()
-    status = np.select(
-        [c.not_applicable.to_numpy(), ~np.isnan(raw), ~np.isnan(imputed)],
-        ["not_applicable", "reported", "imputed"],
-        "missing",
-    ).astype(object)
-    return pd.DataFrame(status, index=c["Raw"].index, columns=c.indicators)
+    codes = np.select([c.not_applicable.to_numpy(), ~np.isnan(raw), ~np.isnan(imputed)], [3, 0, 1], 2)
+    return pd.Categorical.from_codes(codes.ravel(), STATUSES)
 
 
 # ---------------------------------------------------------------- bands, ranks, changes
