@@ -1,7 +1,8 @@
 """Figures and labelled tables of the methodology audit (``notebooks/methodology_audit.ipynb``).
 
-Each figure takes the audit's tables (``sensitivity.AuditData``) and draws on ``ax`` when given, else on a new
-``plots.ReportFigure`` (no pyplot state); each ``*_section`` returns what a notebook cell displays, in order.
+Each figure takes the audit's tables (``sensitivity.AuditData``, read back from ``outputs/<Y>/``) and draws on
+``ax`` when given, else on a new ``plots.ReportFigure`` (no pyplot state); each ``*_section`` returns what a
+notebook cell displays, in order.
 Labels go through ``i18n.tr``, Vietnamese first.
 """
 
@@ -219,7 +220,7 @@ def sobol_table(sens: pd.DataFrame, kind: str, lang: str = "vi") -> pd.DataFrame
 
 def coherence_table(data: AuditData, kind: str, lang: str = "vi") -> pd.DataFrame:
     """Per area: Cronbach's alpha, correlation with the composite, indicators correlating negatively."""
-    fw = data.evaluation.framework
+    fw = data.framework
     rows = data.coherence_areas[
         (data.coherence_areas["kind"] == kind) & (data.coherence_areas["year"] == data.year)
     ]
@@ -235,7 +236,7 @@ def coherence_table(data: AuditData, kind: str, lang: str = "vi") -> pd.DataFram
 
 def flagged_table(data: AuditData, lang: str = "vi") -> pd.DataFrame:
     """Indicators that correlate negatively with their own area, in either peer group."""
-    fw = data.evaluation.framework
+    fw = data.framework
     rows = data.coherence_indicators[data.coherence_indicators["negative"]]
     return pd.DataFrame(
         {
@@ -251,7 +252,7 @@ def flagged_table(data: AuditData, lang: str = "vi") -> pd.DataFrame:
 
 # ---------------------------------------------------------------- notebook sections
 def _kinds(data: AuditData) -> list[str]:
-    return [k for k in KINDS if k in data.evaluation.coins]
+    return data.kinds
 
 
 def heading(data: AuditData, lang: str = "vi") -> Markdown:
@@ -272,7 +273,7 @@ def intervals_section(data: AuditData, lang: str = "vi") -> list:
         plots.rank_interval_chart(data.scores, lang),
     ]
     unc = data.uncertainty.join(data.scores.set_index("unit_code")[["name_vi", "name_en"]], on="unit_code")
-    return out + [band_share_chart(unc, data.evaluation.framework, k, lang) for k in _kinds(data)]
+    return out + [band_share_chart(unc, data.framework, k, lang) for k in _kinds(data)]
 
 
 def sobol_section(data: AuditData, lang: str = "vi") -> list:
@@ -287,7 +288,7 @@ def sobol_section(data: AuditData, lang: str = "vi") -> list:
 
 def removal_section(data: AuditData, lang: str = "vi") -> list:
     """Per peer group, the rank shift when one area or indicator is removed."""
-    fw = data.evaluation.framework
+    fw = data.framework
     return [
         Markdown(f"## {tr('audit.section.removal', lang)}"),
         *[removal_chart(data.removal, fw, k, lang) for k in _kinds(data)],
@@ -296,7 +297,7 @@ def removal_section(data: AuditData, lang: str = "vi") -> list:
 
 def coherence_section(data: AuditData, lang: str = "vi") -> list:
     """Per peer group, the correlation heatmap and the alpha table; then the flagged indicators."""
-    fw = data.evaluation.framework
+    fw = data.framework
     out: list = [Markdown(f"## {tr('audit.section.coherence', lang)}")]
     for k in _kinds(data):
         out += [

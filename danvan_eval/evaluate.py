@@ -103,8 +103,9 @@ def tables(
 ) -> dict[str, pd.DataFrame]:
     """The output tables of a year (see docs/ARCHITECTURE.md), sorted so that their bytes are stable.
 
-    ``audit`` holds the uncertainty tables (``sensitivity.audit_tables``): their rank intervals and band shares
-    are added to ``scores``, and they are written beside it.
+    ``audit`` holds the audit tables (``sensitivity.audit_tables``), written beside ``scores``: the removal
+    impact, coherence and correlations, sorted by peer group then in the framework's order; and, when the run
+    drew, the uncertainty tables, whose rank intervals and band shares are added to ``scores``.
     """
     fw = evaluation.framework
     bands = fw.bands.set_index("code")["label_vi"]
@@ -123,7 +124,18 @@ def tables(
         "trend": _ordered(evaluation.units[trend_cols], ["year", "kind", "unit_code"]),
         "compliance": _ordered(comp, ["kind", "unit_code"]),
     }
-    if audit:  # rank interval and band shares wherever a rank is shown
+    audit = dict(audit or {})
+    codes = {c: i for i, c in enumerate([*fw.indicators.index, *fw.areas.index])}  # the index after them
+    structure = {
+        "removal": (["kind", "removed", "unit_code"], {"removed": codes}),
+        "coherence_areas": (["kind", "year", "area"], {"area": codes}),
+        "coherence_indicators": (["kind", "year", "indicator"], {"indicator": codes}),
+        "correlations": (["kind", "row", "column"], {"row": codes, "column": codes}),
+    }
+    for name, (by, order) in structure.items():
+        if name in audit:
+            out[name] = _ordered(audit.pop(name), by, order)
+    if "uncertainty" in audit:  # rank interval and band shares wherever a rank is shown
         unc = audit["uncertainty"]
         bands = [c for c in unc.columns if c.startswith("p_") and c != "p_ranked"]
         interval = ["rank_median", "rank_p05", "rank_p95"]
@@ -136,12 +148,15 @@ def tables(
     return out
 
 
-def _ordered(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Stable row order: districts before departments (the plan's order), then by code."""
-    key = {"kind": lambda s: s.map({k: i for i, k in enumerate(KINDS)})}
-    return df.sort_values(by, kind="stable", key=lambda s: key[s.name](s) if s.name in key else s).reset_index(
-        drop=True
-    )
+def _ordered(df: pd.DataFrame, by: list[str], order: Mapping[str, Mapping] | None = None) -> pd.DataFrame:
+    """Stable row order: districts before departments (the plan's order), then by code; ``order`` gives the
+    position of each value of some columns (codes in the framework's order; a value it lacks comes last)."""
+    key = {"kind": {k: i for i, k in enumerate(KINDS)}, **(order or {})}
+
+    def position(s: pd.Series) -> pd.Series:
+        return s.map(key[s.name]).fillna(len(key[s.name])) if s.name in key else s
+
+    return df.sort_values(by, kind="stable", key=position).reset_index(drop=True)
 
 
 def write_tables(scored: ScoredYear, folder: Path) -> list[Path]:

@@ -925,8 +925,16 @@ MESSAGES.update({
     "audit.section.removal": {"vi": "3. Bỏ một chỉ tiêu hoặc lĩnh vực", "en": "3. Removing one indicator or area"},
     "audit.section.coherence": {"vi": "4. Tính nhất quán thống kê", "en": "4. Statistical coherence"},
     # ---------------------------------------------------------------- errors
-    "audit.error.year": {"vi": "Tệp tham số {file} là của năm {run_year}, không phải {year}",
-                         "en": "Run file {file} is for {run_year}, not {year}"},
+    "audit.error.outputs": {
+        "vi": "Kết quả năm {year} trong {folder} thiếu {missing} (tạo bởi phiên bản cũ): chạy lại "
+              "`danvan-eval score --year {year}`",
+        "en": "The {year} outputs in {folder} lack {missing} (written by an older version): run "
+              "`danvan-eval score --year {year}` again",
+    },
+    "audit.error.framework": {
+        "vi": "Không tìm thấy khung chỉ tiêu {file} mà kết quả trong {folder} đã dùng",
+        "en": "Framework {file} used by the outputs in {folder} not found",
+    },
     "uncertainty.error.no_level": {"vi": "Không có mã nào ở cấp {level} để thay đổi trọng số",
                                    "en": "No code at level {level} to perturb weights of"},
     "uncertainty.error.noise": {"vi": "Biên độ nhiễu trọng số phải trong [0, 1), nhận được {noise}",

@@ -30,7 +30,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PACKAGES = ("danvan-eval", "pandas", "numpy", "scipy", "matplotlib", "papermill", "nbconvert", "ipywidgets",
             "voila", "openpyxl", "python-docx", "pyyaml", "dask")
-TABLES = ("scores", "indicators", "trend", "compliance", "uncertainty")
+# the tables ``read_year`` reads back (``uncertainty_draws.csv``, one row per draw, is left to who needs it)
+TABLES = ("scores", "indicators", "trend", "compliance", "uncertainty", "sensitivity", "removal", "coherence_areas",
+          "coherence_indicators", "correlations")
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
@@ -141,7 +143,8 @@ def _relative(path: Path, root: Path) -> str:
 
 @dataclass(frozen=True)
 class YearOutputs:
-    """The scored tables of one year, read back from ``outputs/<Y>/`` (absent tables are None)."""
+    """The scored tables of one year, read back from ``outputs/<Y>/`` (absent tables are None): those of the
+    reports, then the methodology audit's (``sensitivity.audit_tables``)."""
 
     year: int
     folder: Path
@@ -151,6 +154,11 @@ class YearOutputs:
     compliance: pd.DataFrame | None
     uncertainty: pd.DataFrame | None
     manifest: dict[str, Any]
+    sensitivity: pd.DataFrame | None = None
+    removal: pd.DataFrame | None = None
+    coherence_areas: pd.DataFrame | None = None
+    coherence_indicators: pd.DataFrame | None = None
+    correlations: pd.DataFrame | None = None
 
 
 def read_year(outputs_dir: Path, year: int) -> YearOutputs:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from .narrative import number
 from .outputs import atomic_dir, manifest, read_csv, safe_child, sha256, write_json
 from .render import Job, Rendered, Renderer
 from .runs import RunConfig
+from .uncertainty import UncertaintySettings
 
 
 def score_year(run: RunConfig, out_root: Path) -> Path:
@@ -34,7 +36,8 @@ def score_year(run: RunConfig, out_root: Path) -> Path:
 
 
 def write_manifest(scored: ScoredYear, folder: Path, timings: dict, **extra) -> Path:
-    """The run's manifest: input hashes, framework version, options, package versions, timings."""
+    """The run's manifest: input hashes, framework version, options, uncertainty settings, package versions,
+    timings."""
     ev = scored.evaluation
     data = manifest(
         scored.run.year,
@@ -43,6 +46,7 @@ def write_manifest(scored: ScoredYear, folder: Path, timings: dict, **extra) -> 
         ev.options.as_dict(),
         scored.run.root,
         framework_sha256=ev.framework.sha256,
+        uncertainty=dataclasses.asdict(UncertaintySettings.from_mapping(scored.run.uncertainty)),
         units_expected=len(ev.of_year("units")),
         timings=timings,
         **extra,
@@ -114,6 +118,9 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
         codes = _select_units(scored, units)
         t0 = time.perf_counter()
         write_tables(scored, tmp)
+        # the notebooks read the tables with the manifest of the scoring (the methodology audit: the framework
+        # and the uncertainty settings); it is written again, complete, once they are done
+        write_manifest(scored, tmp, scored.timings)
         with _staged(tmp, run.year) as stage:
             notebook_jobs = _jobs(run, tmp, stage, codes, lang)
             t1 = time.perf_counter()

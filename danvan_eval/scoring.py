@@ -38,7 +38,8 @@ class ScoringOptions:
     pooled : for data-driven normalisations, pool statistics over all years (True) or per year (False).
     aggregation : ``amean``, ``gmean`` or ``hmean``, for areas and the composite.
     imputation : ``none`` (missing stays missing) or ``previous`` (the unit's latest earlier value).
-    area_weights : area id → weight, overriding the framework's.
+    area_weights : code → weight overriding the framework's: area ids (the usual case) or indicator ids (used by the
+        uncertainty analysis to perturb indicator weights).
     coverage_threshold : share of an area's applicable weight that must be present; None = framework's.
     """
 

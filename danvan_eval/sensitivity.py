@@ -7,6 +7,8 @@
 - ``removal_impact``: ranks with one code made not applicable (its siblings' weights renormalised).
 - ``coherence``: correlations of indicators with their area and the index, Cronbach's alpha, negative flags
   (``analysis``), per area; per year and peer group for an evaluation.
+- ``audit_tables``: all of it for a scored year, as the tidy tables the run writes to ``outputs/<Y>/``;
+  ``audit_data`` reads them back for the methodology audit notebook (no scoring there: score once, render many).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -302,23 +305,73 @@ def evaluation_coherence(evaluation, years: list[int] | None = None) -> tuple[pd
 
 
 # ---------------------------------------------------------------- the yearly run
+STRUCTURE_TABLES = ("removal", "coherence_areas", "coherence_indicators", "correlations")
+
+
+def evaluation_correlations(evaluation) -> pd.DataFrame:
+    """``correlation_matrix`` of every peer group on the evaluated year, long: ``kind, row, column, r`` (row an
+    indicator, column an area or the index; every cell, r NaN where the correlation is undefined)."""
+    parts = []
+    for kind, c in evaluation.coins.items():
+        matrix = correlation_matrix(c, unc._year_rows(c, evaluation.year))
+        long = matrix.rename_axis(index="row", columns="column").reset_index()
+        long = long.melt(id_vars="row", var_name="column", value_name="r")
+        long.insert(0, "kind", kind)
+        parts.append(long)
+    return pd.concat(parts, ignore_index=True)
+
+
+def correlation_matrices(long: pd.DataFrame, framework=None) -> dict[str, pd.DataFrame]:
+    """Peer group → the matrix of ``correlation_matrix`` rebuilt from its long form (``evaluation_correlations``,
+    ``correlations.csv``): rows and columns in the framework's order when ``framework`` is given (the index
+    last), else in the order of the table."""
+    order = {}
+    if framework is not None:
+        codes = [*framework.indicators.index, *framework.areas.index]
+        order = {code: i for i, code in enumerate(codes)}
+    out = {}
+    for kind, part in long.groupby("kind", sort=False):
+        rows = sorted(dict.fromkeys(part["row"]), key=lambda k: order.get(k, len(order)))
+        cols = sorted(dict.fromkeys(part["column"]), key=lambda k: order.get(k, len(order)))
+        matrix = part.pivot(index="row", columns="column", values="r").reindex(index=rows, columns=cols)
+        out[str(kind)] = matrix.rename_axis(index="var2", columns="var1").astype(float)
+    return out
+
+
+def structure_tables(evaluation) -> dict[str, pd.DataFrame]:
+    """What the index's structure does to the evaluated year, whatever the Monte Carlo settings:
+    ``removal`` (``evaluation_removal``), ``coherence_areas`` and ``coherence_indicators``
+    (``evaluation_coherence``), ``correlations`` (``evaluation_correlations``). Rows in the order computed;
+    ``evaluate.tables`` sorts them for the files."""
+    areas, indicators = evaluation_coherence(evaluation)
+    removal = evaluation_removal(evaluation)
+    return {
+        "removal": removal[["kind", "year", "unit_code", "removed", "level", "rank", "rank_without", "shift"]],
+        "coherence_areas": areas,
+        "coherence_indicators": indicators,
+        "correlations": evaluation_correlations(evaluation),
+    }
+
+
 def audit_tables(
     evaluation, settings: Mapping[str, Any] | unc.UncertaintySettings | None
 ) -> dict[str, pd.DataFrame]:
-    """The uncertainty tables of a scored year (``outputs/<Y>/``), or none when ``draws`` is 0:
-    ``uncertainty`` (per unit), ``uncertainty_draws`` (every draw's parameters), ``sensitivity`` (Sobol)."""
+    """The audit tables of a scored year (``outputs/<Y>/``): always the ``structure_tables`` (removal impact,
+    coherence, correlations); when ``draws`` > 0 also ``uncertainty`` (per unit), ``uncertainty_draws`` (every
+    draw's parameters) and, when ``sensitivity_draws`` > 0, ``sensitivity`` (Sobol)."""
     s = (
         settings
         if isinstance(settings, unc.UncertaintySettings)
         else unc.UncertaintySettings.from_mapping(settings)
     )
+    tables = structure_tables(evaluation)
     if s.draws == 0:
-        return {}
+        return tables
     spec = unc.evaluation_spec(
         evaluation, s.weight_noise, s.normalisation, s.aggregation, s.imputation, s.survey
     )
     ua = unc.rank_intervals(evaluation, s.draws, s.seed, spec=spec)
-    tables = {"uncertainty": ua.summary, "uncertainty_draws": ua.draws}
+    tables.update({"uncertainty": ua.summary, "uncertainty_draws": ua.draws})
     if s.sensitivity_draws:
         tables["sensitivity"] = evaluation_sensitivity(
             evaluation, s.sensitivity_draws, s.seed, spec=spec, n_boot=s.bootstrap
@@ -329,12 +382,12 @@ def audit_tables(
 # ---------------------------------------------------------------- the methodology audit of a year
 @dataclass(frozen=True)
 class AuditData:
-    """What the methodology audit shows for one year: the evaluation rescored from the run file, the tables
-    the run wrote (``uncertainty`` and ``sensitivity`` are None when it drew nothing), the removal impact and
-    the coherence tables computed here."""
+    """What the methodology audit shows for one year, read back from ``outputs/<Y>/``: the framework (labels),
+    the uncertainty settings the run used (manifest), the tables the run wrote (``uncertainty`` and
+    ``sensitivity`` are None when it drew nothing) and the correlation matrix of each peer group."""
 
     year: int
-    evaluation: Any
+    framework: Any
     settings: unc.UncertaintySettings
     scores: pd.DataFrame
     uncertainty: pd.DataFrame | None
@@ -344,34 +397,69 @@ class AuditData:
     coherence_indicators: pd.DataFrame
     correlations: Mapping[str, pd.DataFrame]
 
+    @property
+    def kinds(self) -> list[str]:
+        """The peer groups of the year, in the plan's order."""
+        from .scoring import KINDS
+
+        present = set(self.scores["kind"])
+        return [k for k in KINDS if k in present]
+
 
 def audit_data(year: int, outputs_dir, run_file=None) -> AuditData:
-    """Read ``outputs_dir/<year>/`` and rescore the year from its run file (default ``parameters/runs/<year>.yaml``)
-    for what the outputs do not keep (the coins)."""
-    from .evaluate import load_inputs
-    from .outputs import read_year
-    from .runs import default_run_path, load_run
-    from .scoring import score
+    """Read what the run wrote to ``outputs_dir/<year>/`` (``outputs.read_year``) and the framework it pinned
+    (manifest) for the labels. Nothing is scored and no observation file is read.
 
-    run = load_run(run_file or default_run_path(year))
-    if run.year != int(year):
-        raise unc._error("audit.error.year", file=run.path, run_year=run.year, year=year)
-    framework, registry, observations, _ = load_inputs(run)
-    ev = score(observations, framework, registry, run.year, run.options)
+    ``run_file`` is accepted for compatibility (the runner passes it to every notebook) and is not read: only
+    its project root is tried first for the manifest's relative input paths (then the package's root, then the
+    shipped framework of the manifest's version)."""
+    from .framework import DEFAULT_VERSION, default_framework_path, load_framework
+    from .outputs import read_year
+    from .units import load_registry
+
     yo = read_year(outputs_dir, year)
-    names = registry.units.drop_duplicates("code", keep="last").set_index("code")["name_en"]
-    scores = yo.scores.assign(name_en=lambda d: d["unit_code"].map(names))
-    sens_path = yo.folder / "sensitivity.csv"
-    areas, inds = evaluation_coherence(ev)
+    missing = [f"{t}.csv" for t in STRUCTURE_TABLES if getattr(yo, t) is None]
+    if "uncertainty" not in yo.manifest:
+        missing.append("manifest.json: uncertainty")
+    if missing:
+        raise unc._error("audit.error.outputs", folder=yo.folder, missing=", ".join(missing), year=year)
+    framework_file = _pinned_input(yo.manifest, "framework", run_file) or default_framework_path(
+        yo.manifest.get("framework_version", DEFAULT_VERSION)
+    )
+    if not Path(framework_file).exists():
+        raise unc._error("audit.error.framework", file=framework_file, folder=yo.folder)
+    framework = load_framework(framework_file)
+    scores = yo.scores
+    registry_file = _pinned_input(yo.manifest, "units", run_file)
+    if registry_file is not None:  # English unit names; without the registry the reports show the Vietnamese
+        names = load_registry(registry_file).units.drop_duplicates("code", keep="last").set_index("code")["name_en"]
+        scores = scores.assign(name_en=lambda d: d["unit_code"].map(names))
     return AuditData(
-        year=year,
-        evaluation=ev,
-        settings=unc.UncertaintySettings.from_mapping(run.uncertainty),
+        year=int(year),
+        framework=framework,
+        settings=unc.UncertaintySettings.from_mapping(yo.manifest["uncertainty"]),
         scores=scores,
         uncertainty=yo.uncertainty,
-        sensitivity=pd.read_csv(sens_path, encoding="utf-8-sig") if sens_path.exists() else None,
-        removal=evaluation_removal(ev),
-        coherence_areas=areas,
-        coherence_indicators=inds,
-        correlations={k: correlation_matrix(c, unc._year_rows(c, year)) for k, c in ev.coins.items()},
+        sensitivity=yo.sensitivity,
+        removal=yo.removal,
+        coherence_areas=yo.coherence_areas,
+        coherence_indicators=yo.coherence_indicators,
+        correlations=correlation_matrices(yo.correlations, framework),
     )
+
+
+def _pinned_input(manifest: Mapping[str, Any], name: str, run_file=None) -> Path | None:
+    """The input file ``name`` that the manifest records (path relative to the run's project root, sha256):
+    under the run file's project root, else the package's; one with the recorded hash first. None if absent."""
+    from .outputs import sha256
+    from .runs import project_root
+
+    entry = (manifest.get("inputs") or {}).get(name) or {}
+    if not entry.get("path"):
+        return None
+    path = Path(entry["path"])
+    roots = [project_root(Path(run_file))] if run_file else []
+    roots.append(Path(__file__).resolve().parent.parent)
+    found = [p for p in dict.fromkeys([path] if path.is_absolute() else [r / path for r in roots]) if p.is_file()]
+    same = [p for p in found if sha256(p) == entry.get("sha256")]
+    return (same or found or [None])[0]

@@ -67,6 +67,9 @@ def test_every_report_is_executed_and_exported(year_run, library):
         assert (folder / "units" / f"{code}.ipynb").exists() and (folder / "units" / f"{code}.html").exists()
     assert (folder / "province.ipynb").exists() and (folder / "province.html").exists()
     assert (folder / "methodology_audit.ipynb").exists() and (folder / "methodology_audit.html").exists()
+    # scored once: the audit's tables are written by the run, the audit notebook only reads them
+    for table in ("removal", "coherence_areas", "coherence_indicators", "correlations", "uncertainty"):
+        assert (folder / f"{table}.csv").exists(), table
     assert not list(folder.parent.glob(f".{YEAR}.*"))  # no temporary folder left behind
     for path in [*folder.glob("units/*.ipynb"), folder / "province.ipynb", folder / "methodology_audit.ipynb"]:
         nb = nbformat.read(path, as_version=4)
@@ -83,6 +86,7 @@ def test_the_manifest_records_every_notebook_and_its_timing(year_run, library):
     assert man["notebooks"]["540"]["files"] == ["units/540.ipynb", "units/540.html"]
     assert man["failed"] == []
     assert {"notebooks_s", "score_s", "total_s"} <= set(man["timings"])
+    assert man["uncertainty"]["draws"] == 1000 and man["uncertainty"]["seed"] == 20241125  # what the audit shows
 
 
 def test_unit_reports_show_the_library_scores(year_run, library):

@@ -1,9 +1,11 @@
 """Which choice drives the ranks: Sobol estimators on a model with a known answer, removal of one code against
-the slow path, coherence against COINr, the yearly tables and the audit notebook."""
+the slow path, coherence against COINr, the yearly tables, and the audit notebook reading them back without
+scoring."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -15,6 +17,7 @@ import pytest
 from danvan_eval import coin as C
 from danvan_eval import compliance, sensitivity
 from danvan_eval import uncertainty as unc
+from danvan_eval.errors import DanvanEvalError
 from danvan_eval.evaluate import load_inputs, tables
 from danvan_eval.outputs import write_csv
 from danvan_eval.runs import default_run_path, load_run
@@ -132,6 +135,7 @@ def test_yearly_tables_carry_rank_intervals_and_rerun_byte_identical(demo, tmp_p
         "uncertainty",
         "uncertainty_draws",
         "sensitivity",
+        *sensitivity.STRUCTURE_TABLES,
     }
     scores = out["scores"]
     plain = tables(ev, comp)["scores"]
@@ -148,29 +152,132 @@ def test_yearly_tables_carry_rank_intervals_and_rerun_byte_identical(demo, tmp_p
     ]
     pd.testing.assert_frame_equal(scores[plain.columns], plain)
     assert len(out["uncertainty_draws"]) == 100
-    assert sensitivity.audit_tables(ev, {"draws": 0}) == {}
+    # without draws: no uncertainty tables, but the structure tables all the same (they draw nothing)
+    assert set(sensitivity.audit_tables(ev, {"draws": 0})) == set(sensitivity.STRUCTURE_TABLES)
+    no_draws = tables(ev, comp, sensitivity.audit_tables(ev, {"draws": 0}))
+    pd.testing.assert_frame_equal(no_draws["scores"], plain)
+    for name in sensitivity.STRUCTURE_TABLES:
+        pd.testing.assert_frame_equal(no_draws[name], out[name])
+
+
+def test_structure_tables_equal_the_evaluation_functions(demo):
+    """removal.csv, coherence_*.csv and correlations.csv hold what ``evaluation_removal``,
+    ``evaluation_coherence`` and ``correlation_matrix`` compute, rows sorted by group then framework order."""
+    ev, comp = demo
+    out = tables(ev, comp, sensitivity.audit_tables(ev, {"draws": 0}))
+    keys = ["kind", "year", "unit_code", "removed"]
+    pd.testing.assert_frame_equal(
+        out["removal"].set_index(keys).sort_index(),
+        sensitivity.evaluation_removal(ev).set_index(keys).sort_index()[out["removal"].columns[4:]],
+    )
+    areas, inds = sensitivity.evaluation_coherence(ev)
+    for name, old, key in (("coherence_areas", areas, "area"), ("coherence_indicators", inds, "indicator")):
+        keys = ["kind", "year", key]
+        pd.testing.assert_frame_equal(
+            out[name].set_index(keys).sort_index(), old.set_index(keys).sort_index()[out[name].columns[3:]]
+        )
+    matrices = sensitivity.correlation_matrices(out["correlations"], ev.framework)
+    assert list(matrices) == list(ev.coins)
+    for kind, c in ev.coins.items():
+        pd.testing.assert_frame_equal(matrices[kind], sensitivity.correlation_matrix(c, unc._year_rows(c, 2024)))
+    # sorted: peer groups in the plan's order, codes in the framework's (indicators of an area before it)
+    assert out["removal"]["kind"].tolist() == sorted(out["removal"]["kind"], key=["district", "department"].index)
+    order = [*ev.framework.indicators.index, *ev.framework.areas.index]
+    first = out["removal"].drop_duplicates(["kind", "removed"])
+    assert first.loc[first["kind"] == "district", "removed"].tolist() == [
+        k for k in order if k in ev.coins["district"].meta.index
+    ]
 
 
 # ---------------------------------------------------------------- the methodology audit notebook
-@pytest.mark.slow
-def test_methodology_audit_notebook_runs_in_both_languages(tmp_path):
-    import papermill
-
+@pytest.fixture(scope="module")
+def scored_twice(tmp_path_factory):
+    """``runner.score_year`` of the demo year run twice, into two output folders."""
     from danvan_eval.runner import score_year
 
-    score_year(load_run(default_run_path(2024)), tmp_path / "outputs")
+    base = tmp_path_factory.mktemp("scored")
+    run = load_run(default_run_path(2024))
+    return [score_year(run, base / name) for name in ("one", "two")]
+
+
+@pytest.fixture()
+def outputs_only(scored_twice, tmp_path):
+    """A copy of the year's outputs and a run file whose input files do not exist: what the audit may read."""
+    shutil.copytree(scored_twice[0], tmp_path / "outputs" / "2024")
+    run_file = tmp_path / "parameters" / "runs" / "2024.yaml"
+    run_file.parent.mkdir(parents=True)
+    run_file.write_text(
+        "year: 2024\nframework: parameters/framework/nowhere.yaml\nunits: parameters/units/nowhere.yaml\n"
+        "observations: {2024: data/nowhere/observations_2024.csv}\n",
+        encoding="utf-8",
+    )
+    return tmp_path / "outputs", run_file
+
+
+def test_the_audit_tables_rerun_byte_identical(scored_twice):
+    one, two = scored_twice
+    for name in ("scores", *sensitivity.STRUCTURE_TABLES, "uncertainty", "uncertainty_draws", "sensitivity"):
+        assert (one / f"{name}.csv").read_bytes() == (two / f"{name}.csv").read_bytes(), name
+
+
+def test_audit_data_reads_the_outputs_and_scores_nothing(demo, outputs_only, monkeypatch):
+    from danvan_eval import evaluate, observations, runs, scoring
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the audit must not read the inputs or score")
+
+    for module, name in ((evaluate, "load_inputs"), (scoring, "score"), (sensitivity, "evaluation_removal"),
+                         (sensitivity, "evaluation_coherence"), (observations, "read_observations"),
+                         (runs, "load_run")):
+        monkeypatch.setattr(module, name, forbidden)
+    outputs_dir, run_file = outputs_only
+    data = sensitivity.audit_data(2024, outputs_dir, run_file)
+    monkeypatch.undo()
+
+    ev, _ = demo  # a fresh scoring, the old path
+    assert not hasattr(data, "evaluation")
+    assert data.framework.version == ev.framework.version and data.kinds == list(ev.coins)
+    assert data.settings == unc.UncertaintySettings.from_mapping(load_run(default_run_path(2024)).uncertainty)
+    keys = ["kind", "year", "unit_code", "removed"]
+    removal = sensitivity.evaluation_removal(ev).set_index(keys).sort_index()
+    pd.testing.assert_frame_equal(
+        data.removal.set_index(keys).sort_index(), removal[data.removal.columns[4:]], check_dtype=False
+    )
+    areas, inds = sensitivity.evaluation_coherence(ev)
+    for mine, old, key in ((data.coherence_areas, areas, "area"), (data.coherence_indicators, inds, "indicator")):
+        keys = ["kind", "year", key]
+        pd.testing.assert_frame_equal(
+            mine.set_index(keys).sort_index(), old.set_index(keys).sort_index()[mine.columns[3:]],
+            check_dtype=False, rtol=1e-10,
+        )
+    for kind, c in ev.coins.items():
+        pd.testing.assert_frame_equal(
+            data.correlations[kind], sensitivity.correlation_matrix(c, unc._year_rows(c, 2024)), rtol=1e-10
+        )
+    assert data.uncertainty is not None and data.sensitivity is not None
+    assert data.scores["name_en"].notna().all()
+
+
+def test_audit_data_explains_outputs_of_an_older_version(outputs_only):
+    outputs_dir, _ = outputs_only
+    (outputs_dir / "2024" / "removal.csv").unlink()
+    with pytest.raises(DanvanEvalError, match="removal.csv"):
+        sensitivity.audit_data(2024, outputs_dir)
+
+
+@pytest.mark.slow
+def test_methodology_audit_notebook_runs_in_both_languages(outputs_only, tmp_path):
+    """On a copy of the outputs, with a run file whose inputs do not exist (loading it would fail)."""
+    import papermill
+
+    outputs_dir, run_file = outputs_only
     for lang, title in (("vi", "Kiểm định phương pháp đánh giá năm 2024"), ("en", "Methodology audit 2024")):
         out = tmp_path / f"audit_{lang}.ipynb"
         papermill.execute_notebook(
             str(ROOT / "notebooks" / "methodology_audit.ipynb"),
             str(out),
-            parameters={
-                "year": 2024,
-                "outputs_dir": str(tmp_path / "outputs"),
-                "lang": lang,
-                "run_file": str(default_run_path(2024)),
-            },
-            cwd=str(ROOT / "notebooks"),
+            parameters={"year": 2024, "outputs_dir": str(outputs_dir), "lang": lang, "run_file": str(run_file)},
+            cwd=str(tmp_path),
             progress_bar=False,
             shutdown_kernel="immediate",
         )
