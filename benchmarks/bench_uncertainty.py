@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from danvan_eval import coin as engine
+from danvan_eval import evaluation_uncertainty as evu
 from danvan_eval import uncertainty as unc
 from danvan_eval.evaluate import load_inputs
 from danvan_eval.framework import default_framework_path, load_framework
@@ -84,8 +85,8 @@ def main() -> None:
     framework, registry, observations, _ = load_inputs(run)
     ev = score(observations, framework, registry, run.year, run.options)
     units = len(ev.of_year("units"))
-    factors = ", ".join(unc.evaluation_spec(ev))
-    t = best_of(lambda: unc.rank_intervals(ev, 10_000, seed=1))
+    factors = ", ".join(evu.evaluation_spec(ev))
+    t = best_of(lambda: evu.rank_intervals(ev, 10_000, seed=1))
     print(
         f"Province, {units} units (11 districts + departments), 10,000 draws of {factors}: {t:.3f} s (goal < 2 s)"
     )

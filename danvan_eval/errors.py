@@ -22,6 +22,11 @@ class DanvanEvalError(Exception):
     """Root of every error raised by danvan_eval; the message should be bilingual (Vietnamese / English)."""
 
 
+def tr_error(key: str, **fields: object) -> DanvanEvalError:
+    """A ``DanvanEvalError`` whose message is the i18n ``key`` in Vietnamese / English."""
+    return DanvanEvalError(f"{tr(key, 'vi', **fields)} / {tr(key, 'en', **fields)}")
+
+
 class _ProblemsError(DanvanEvalError, ValueError):
     """An input that failed validation: ``problems`` holds every finding; ``title_key`` names the i18n title."""
 

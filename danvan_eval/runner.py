@@ -16,12 +16,12 @@ from tqdm import tqdm
 
 from .errors import RunError
 from .evaluate import ScoredYear, score_run, write_tables
+from .evaluation_uncertainty import UncertaintySettings
 from .i18n import tr
 from .narrative import number
 from .outputs import atomic_dir, manifest, read_csv, safe_child, sha256, write_json
 from .render import Job, Rendered, Renderer
 from .runs import RunConfig
-from .uncertainty import UncertaintySettings
 
 
 def score_year(run: RunConfig, out_root: Path) -> Path:

@@ -24,8 +24,11 @@ import numpy as np
 import pandas as pd
 
 from . import analysis
+from . import batch_aggregate as batch
 from . import coin as engine
+from . import evaluation_uncertainty as evu
 from . import uncertainty as unc
+from .errors import tr_error
 
 
 # ---------------------------------------------------------------- Sobol indices
@@ -120,7 +123,7 @@ def sensitivity(
     """Sobol indices of the factors of ``spec`` on the mean absolute rank shift of ``rows``."""
     design = saltelli_draws(spec, n, seed, c)
     sim = unc.simulate(c, spec, design, rows)
-    nominal = unc.rank_draws(c["Aggregated"][c.top].reindex(sim.index).to_numpy(float))
+    nominal = batch.rank_draws(c["Aggregated"][c.top].reindex(sim.index).to_numpy(float))
     y = rank_shift(sim.ranks, nominal)
     return SensitivityResult(design, pd.Series(y, name="rank_shift"), _indices(design, y, n_boot, seed))
 
@@ -134,7 +137,7 @@ def evaluation_sensitivity(
     **spec_args: Any,
 ) -> pd.DataFrame:
     """Sobol indices per peer group (``kind, factor, S1 …``) of the evaluated year's rank shift."""
-    spec = unc.evaluation_spec(evaluation, **spec_args) if spec is None else spec
+    spec = evu.evaluation_spec(evaluation, **spec_args) if spec is None else spec
     # a stream of its own, so that the rank intervals drawn with the same seed are not repeated here
     design = saltelli_draws(
         spec,
@@ -144,7 +147,7 @@ def evaluation_sensitivity(
     )
     units = evaluation.of_year("units").set_index(["year", "unit_code"])["rank"].astype(float)
     parts = []
-    for kind, sim in unc.simulate_evaluation(evaluation, spec, design).items():
+    for kind, sim in evu.simulate_evaluation(evaluation, spec, design).items():
         y = rank_shift(sim.ranks, units.reindex(sim.index).to_numpy(float))
         part = _indices(design, y, n_boot, seed)
         part.insert(0, "kind", kind)
@@ -161,27 +164,27 @@ def removal_impact(
     Returns a long table ``removed, level, unit, rank, rank_without, shift`` (shift > 0: the unit moves up
     when the code is removed); ``unit`` is the row key.
     """
-    rows = c["Raw"].index if rows is None else unc._as_index(rows)
-    tree = unc._Tree.of(c)
+    rows = c["Raw"].index if rows is None else batch.as_index(rows)
+    tree = batch.Tree.of(c)
     meta = c.meta
     codes = [k for k in meta.index if k != c.top] if codes is None else list(codes)
     inds = c.indicators
-    x = c[unc._leaf_set(c)][inds].reindex(rows).to_numpy(float)
+    x = c[batch.leaf_set(c)][inds].reindex(rows).to_numpy(float)
     app = (
         np.ones(x.shape, bool)
         if c.not_applicable is None
         else ~c.not_applicable.reindex(index=rows, columns=inds, fill_value=False).to_numpy(bool)
     )
-    agg = unc._aggregate_args(c)
+    agg = batch.aggregate_args(c)
     xs = np.repeat(x[None], len(codes), axis=0)
     aps = np.repeat(app[None], len(codes), axis=0)
     for s, code in enumerate(codes):
         gone = [j for j, k in enumerate(inds) if code in _lineage(meta, k)]
         xs[s][:, gone] = np.nan
         aps[s][:, gone] = False
-    w = np.repeat(unc.code_weights(c, agg).reindex(tree.codes).to_numpy(float)[None], len(codes), axis=0)
-    ranks = unc.rank_draws(unc._top_scores(xs, aps, w, tree, agg))
-    nominal = unc.rank_draws(c["Aggregated"][c.top].reindex(rows).to_numpy(float))
+    w = np.repeat(batch.code_weights(c, agg).reindex(tree.codes).to_numpy(float)[None], len(codes), axis=0)
+    ranks = batch.rank_draws(batch.top_scores(xs, aps, w, tree, agg))
+    nominal = batch.rank_draws(c["Aggregated"][c.top].reindex(rows).to_numpy(float))
     out = pd.DataFrame(
         {
             "removed": np.repeat(codes, len(rows)),
@@ -220,7 +223,7 @@ def evaluation_removal(evaluation) -> pd.DataFrame:
     """``removal_impact`` of every peer group on the evaluated year (columns ``kind, year, unit_code`` added)."""
     parts = []
     for kind, c in evaluation.coins.items():
-        rows = unc._year_rows(c, evaluation.year)
+        rows = evu.year_rows(c, evaluation.year)
         part = removal_impact(c, rows)
         keys = {unc.row_key(k): k for k in rows}
         part.insert(0, "kind", kind)
@@ -245,7 +248,7 @@ def coherence(c: engine.Coin, rows: pd.Index | None = None) -> tuple[pd.DataFram
     indicators : ``indicator, area, r_area, r_index, negative`` (Pearson, pairwise complete; ``negative`` =
         correlates negatively with its own area, a sign that it measures something else).
     """
-    sub = c if rows is None else _restricted(c, unc._as_index(rows))
+    sub = c if rows is None else _restricted(c, batch.as_index(rows))
     meta = c.meta
     top_level = int(meta.at[c.top, "level"])
     pairs = analysis.correlations(sub, "Aggregated", levels=(1, 2), pval=0, withparent=True)
@@ -278,7 +281,7 @@ def coherence(c: engine.Coin, rows: pd.Index | None = None) -> tuple[pd.DataFram
 
 def correlation_matrix(c: engine.Coin, rows: pd.Index | None = None) -> pd.DataFrame:
     """Pearson correlation of every indicator (rows, in tree order) with every area and the index (columns)."""
-    sub = c if rows is None else _restricted(c, unc._as_index(rows))
+    sub = c if rows is None else _restricted(c, batch.as_index(rows))
     meta = c.meta
     top_level = int(meta.at[c.top, "level"])
     long = pd.concat(
@@ -295,7 +298,7 @@ def evaluation_coherence(evaluation, years: list[int] | None = None) -> tuple[pd
     area_parts, ind_parts = [], []
     for kind, c in evaluation.coins.items():
         for year in years:
-            a, i = coherence(c, unc._year_rows(c, year))
+            a, i = coherence(c, evu.year_rows(c, year))
             for part in (a, i):
                 part.insert(0, "year", year)
                 part.insert(0, "kind", kind)
@@ -313,7 +316,7 @@ def evaluation_correlations(evaluation) -> pd.DataFrame:
     indicator, column an area or the index; every cell, r NaN where the correlation is undefined)."""
     parts = []
     for kind, c in evaluation.coins.items():
-        matrix = correlation_matrix(c, unc._year_rows(c, evaluation.year))
+        matrix = correlation_matrix(c, evu.year_rows(c, evaluation.year))
         long = matrix.rename_axis(index="row", columns="column").reset_index()
         long = long.melt(id_vars="row", var_name="column", value_name="r")
         long.insert(0, "kind", kind)
@@ -354,23 +357,23 @@ def structure_tables(evaluation) -> dict[str, pd.DataFrame]:
 
 
 def audit_tables(
-    evaluation, settings: Mapping[str, Any] | unc.UncertaintySettings | None
+    evaluation, settings: Mapping[str, Any] | evu.UncertaintySettings | None
 ) -> dict[str, pd.DataFrame]:
     """The audit tables of a scored year (``outputs/<Y>/``): always the ``structure_tables`` (removal impact,
     coherence, correlations); when ``draws`` > 0 also ``uncertainty`` (per unit), ``uncertainty_draws`` (every
     draw's parameters) and, when ``sensitivity_draws`` > 0, ``sensitivity`` (Sobol)."""
     s = (
         settings
-        if isinstance(settings, unc.UncertaintySettings)
-        else unc.UncertaintySettings.from_mapping(settings)
+        if isinstance(settings, evu.UncertaintySettings)
+        else evu.UncertaintySettings.from_mapping(settings)
     )
     tables = structure_tables(evaluation)
     if s.draws == 0:
         return tables
-    spec = unc.evaluation_spec(
+    spec = evu.evaluation_spec(
         evaluation, s.weight_noise, s.normalisation, s.aggregation, s.imputation, s.survey
     )
-    ua = unc.rank_intervals(evaluation, s.draws, s.seed, spec=spec)
+    ua = evu.rank_intervals(evaluation, s.draws, s.seed, spec=spec)
     tables.update({"uncertainty": ua.summary, "uncertainty_draws": ua.draws})
     if s.sensitivity_draws:
         tables["sensitivity"] = evaluation_sensitivity(
@@ -388,7 +391,7 @@ class AuditData:
 
     year: int
     framework: Any
-    settings: unc.UncertaintySettings
+    settings: evu.UncertaintySettings
     scores: pd.DataFrame
     uncertainty: pd.DataFrame | None
     sensitivity: pd.DataFrame | None
@@ -422,12 +425,12 @@ def audit_data(year: int, outputs_dir, run_file=None) -> AuditData:
     if "uncertainty" not in yo.manifest:
         missing.append("manifest.json: uncertainty")
     if missing:
-        raise unc._error("audit.error.outputs", folder=yo.folder, missing=", ".join(missing), year=year)
+        raise tr_error("audit.error.outputs", folder=yo.folder, missing=", ".join(missing), year=year)
     framework_file = _pinned_input(yo.manifest, "framework", run_file) or default_framework_path(
         yo.manifest.get("framework_version", DEFAULT_VERSION)
     )
     if not Path(framework_file).exists():
-        raise unc._error("audit.error.framework", file=framework_file, folder=yo.folder)
+        raise tr_error("audit.error.framework", file=framework_file, folder=yo.folder)
     framework = load_framework(framework_file)
     scores = yo.scores
     registry_file = _pinned_input(yo.manifest, "units", run_file)
@@ -437,7 +440,7 @@ def audit_data(year: int, outputs_dir, run_file=None) -> AuditData:
     return AuditData(
         year=int(year),
         framework=framework,
-        settings=unc.UncertaintySettings.from_mapping(yo.manifest["uncertainty"]),
+        settings=evu.UncertaintySettings.from_mapping(yo.manifest["uncertainty"]),
         scores=scores,
         uncertainty=yo.uncertainty,
         sensitivity=yo.sensitivity,

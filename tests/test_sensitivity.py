@@ -16,6 +16,7 @@ import pytest
 
 from danvan_eval import coin as C
 from danvan_eval import compliance, sensitivity
+from danvan_eval import evaluation_uncertainty as evu
 from danvan_eval import uncertainty as unc
 from danvan_eval.errors import DanvanEvalError
 from danvan_eval.evaluate import load_inputs, tables
@@ -111,7 +112,7 @@ def demo():
 def test_sobol_per_peer_group_of_the_demo_year(demo):
     ev, _ = demo
     result = sensitivity.evaluation_sensitivity(ev, n=64, seed=1, n_boot=20)
-    factors = list(unc.evaluation_spec(ev))
+    factors = list(evu.evaluation_spec(ev))
     assert result["kind"].tolist() == [k for k in ev.coins for _ in factors]
     assert result["factor"].tolist() == factors * len(ev.coins)
     assert (result["ST"] >= 0).all()
@@ -179,7 +180,7 @@ def test_structure_tables_equal_the_evaluation_functions(demo):
     matrices = sensitivity.correlation_matrices(out["correlations"], ev.framework)
     assert list(matrices) == list(ev.coins)
     for kind, c in ev.coins.items():
-        pd.testing.assert_frame_equal(matrices[kind], sensitivity.correlation_matrix(c, unc._year_rows(c, 2024)))
+        pd.testing.assert_frame_equal(matrices[kind], sensitivity.correlation_matrix(c, evu.year_rows(c, 2024)))
     # sorted: peer groups in the plan's order, codes in the framework's (indicators of an area before it)
     assert out["removal"]["kind"].tolist() == sorted(out["removal"]["kind"], key=["district", "department"].index)
     order = [*ev.framework.indicators.index, *ev.framework.areas.index]
@@ -237,7 +238,7 @@ def test_audit_data_reads_the_outputs_and_scores_nothing(demo, outputs_only, mon
     ev, _ = demo  # a fresh scoring, the old path
     assert not hasattr(data, "evaluation")
     assert data.framework.version == ev.framework.version and data.kinds == list(ev.coins)
-    assert data.settings == unc.UncertaintySettings.from_mapping(load_run(default_run_path(2024)).uncertainty)
+    assert data.settings == evu.UncertaintySettings.from_mapping(load_run(default_run_path(2024)).uncertainty)
     keys = ["kind", "year", "unit_code", "removed"]
     removal = sensitivity.evaluation_removal(ev).set_index(keys).sort_index()
     pd.testing.assert_frame_equal(
@@ -252,7 +253,7 @@ def test_audit_data_reads_the_outputs_and_scores_nothing(demo, outputs_only, mon
         )
     for kind, c in ev.coins.items():
         pd.testing.assert_frame_equal(
-            data.correlations[kind], sensitivity.correlation_matrix(c, unc._year_rows(c, 2024)), rtol=1e-10
+            data.correlations[kind], sensitivity.correlation_matrix(c, evu.year_rows(c, 2024)), rtol=1e-10
         )
     assert data.uncertainty is not None and data.sensitivity is not None
     assert data.scores["name_en"].notna().all()

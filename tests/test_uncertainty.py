@@ -16,9 +16,6 @@ import pytest
 from danvan_eval import coin as C
 from danvan_eval import uncertainty as unc
 from danvan_eval.errors import DanvanEvalError
-from danvan_eval.evaluate import load_inputs
-from danvan_eval.runs import default_run_path, load_run
-from danvan_eval.scoring import score
 
 FIX = Path(__file__).parent / "fixtures" / "coinr_asem"
 NOISY = {"weights": unc.UniformWeights({2: 0.25, 3: 0.25})}
@@ -158,88 +155,7 @@ def test_same_seed_same_tables_other_seed_other_draws(case_b):
     assert not other.draws.equals(one.draws)
 
 
-def test_ranks_share_the_best_place_on_ties_and_skip_missing():
-    got = unc.rank_draws(np.array([[3.0, 5.0, 5.0, np.nan, 1.0], [1.0, 1.0, 1.0, 1.0, 2.0]]))
-    np.testing.assert_array_equal(got, [[3, 1, 1, np.nan, 4], [2, 2, 2, 2, 1]])
-
-
-# ---------------------------------------------------------------- the Directive 33 evaluation (demo 2024)
-@pytest.fixture(scope="module")
-def demo():
-    run = load_run(default_run_path(2024))
-    framework, registry, observations, _ = load_inputs(run)
-    return score(observations, framework, registry, 2024, run.options)
-
-
-def test_every_choice_of_the_demo_year_equals_scoring_rebuild(demo):
-    """The fast path on the coins, draw by draw, against ``scoring.rebuild`` of the same options, weights and
-    survey values: one draw of every combination of normalisation, imputation and aggregation."""
-    spec = unc.evaluation_spec(demo)
-    assert list(spec) == [
-        "indicator_weights",
-        "area_weights",
-        "normalisation",
-        "imputation",
-        "aggregation",
-        "survey",
-    ]
-    result = unc.rank_intervals(demo, 64, seed=4)
-    firsts = result.draws.groupby(["normalisation", "imputation", "aggregation"])["draw"].first()
-    assert len(firsts) == 8
-    for i in firsts:
-        slow = unc.replicate_evaluation(demo, spec, result.draws, i).of_year("units")
-        keys = [unc.row_key((y, u)) for y, u in zip(slow["year"], slow["unit_code"])]
-        np.testing.assert_allclose(
-            result.scores.loc[i, keys].to_numpy(float), slow["composite"].to_numpy(float), atol=1e-9
-        )
-        np.testing.assert_array_equal(result.ranks.loc[i, keys].to_numpy(float), slow["rank"].to_numpy(float))
-
-
-def test_survey_shares_are_drawn_from_their_binomial_given_n(demo):
-    spec = {"survey": unc.survey_sizes(demo).pipe(unc.SurveyShares)}
-    draws = unc.sample_draws(spec, 300, seed=2, coins=list(demo.coins.values()))
-    obs = demo.observations
-    reported = obs[(obs["indicator_id"] == "i4_satisfaction_pct") & (obs["status"] == "reported")]
-    assert draws.shape[1] - 1 == len(reported)
-    for r in reported.itertuples():
-        col = draws[f"survey:i4_satisfaction_pct@{r.year}|{r.unit_code}"]
-        counts = col * r.n / 100
-        np.testing.assert_allclose(counts, np.round(counts), atol=1e-9)
-        assert counts.between(0, r.n).all()
-        assert abs(col.mean() - r.value) < 4 * np.sqrt(r.value * (100 - r.value) / r.n / 300) + 1e-9
-
-
-def test_summary_has_intervals_and_band_shares_per_unit(demo):
-    s = unc.rank_intervals(demo, 200, seed=8).summary
-    units = demo.of_year("units")
-    assert len(s) == len(units) and set(s["unit_code"]) == set(units["unit_code"])
-    assert (s["rank_p05"] <= s["rank_median"]).all() and (s["rank_median"] <= s["rank_p95"]).all()
-    shares = s[[c for c in s.columns if c.startswith("p_") and c != "p_ranked"]]
-    assert list(shares.columns) == [
-        "p_xuat_sac",
-        "p_tot",
-        "p_hoan_thanh",
-        "p_khong_hoan_thanh",
-        "p_insufficient",
-    ]
-    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
-
-
-def test_a_normalisation_off_the_0_100_scale_is_refused(demo):
-    with pytest.raises(DanvanEvalError, match="zscore.*/.*zscore"):
-        unc.evaluation_spec(demo, normalisation=("goalposts", "zscore"))
-
-
-# ---------------------------------------------------------------- settings and bad input
-def test_settings_from_a_run_file_block():
-    s = unc.UncertaintySettings.from_mapping({"draws": 10, "seed": 3, "aggregation": ["amean"]})
-    assert (s.draws, s.seed, s.aggregation, s.normalisation) == (10, 3, ("amean",), ("goalposts", "minmax"))
-    with pytest.raises(DanvanEvalError, match="draw.*/.*Unknown keys"):
-        unc.UncertaintySettings.from_mapping({"draw": 10})
-    with pytest.raises(DanvanEvalError, match=r"\['draws', 'aggregation'\]"):
-        unc.UncertaintySettings.from_mapping({"draws": -1, "aggregation": ["mean"]})
-
-
+# ---------------------------------------------------------------- bad input
 def test_bad_choices_are_named(case_b):
     with pytest.raises(DanvanEvalError, match=r"1\.5 / Weight noise"):
         unc.sample_draws({"w": unc.UniformWeights({2: 1.5})}, 3, 0, case_b)
@@ -250,37 +166,3 @@ def test_bad_choices_are_named(case_b):
     two = {"n1": unc.Alternatives("normalise", {"a": {}}), "n2": unc.Alternatives("normalise", {"b": {}})}
     with pytest.raises(DanvanEvalError, match="normalise"):
         unc.sample_draws(two, 3, 0, case_b)
-
-
-# ---------------------------------------------------------------- distinguishable
-INTERVALS = pd.DataFrame(
-    {
-        "unit_code": ["A", "B", "C", "D", "E", "F"],
-        "kind": ["district"] * 5 + ["department"],
-        "rank_p05": [1, 5, 2, 4, np.nan, 1],
-        "rank_p95": [2, 8, 4, 4, np.nan, 3],
-    }
-)
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "overlap", "expected"),
-    [
-        ("A", "B", 0.5, True),  # disjoint
-        ("C", "D", 0.5, False),  # D's single place lies inside C: all of the shorter interval is shared
-        ("A", "C", 0.5, False),  # one place of two shared: heavy overlap at 0.5
-        ("A", "C", 0.6, True),
-        ("A", "C", 0.0, False),  # overlap 0: only disjoint intervals
-        ("B", "D", 0.0, True),
-        ("A", "E", 0.5, False),  # E has no interval
-    ],
-)
-def test_distinguishable(a, b, overlap, expected):
-    assert unc.distinguishable(INTERVALS, a, b, overlap=overlap) is expected
-
-
-def test_distinguishable_refuses_other_peer_groups_and_unknown_units():
-    with pytest.raises(DanvanEvalError, match="F"):
-        unc.distinguishable(INTERVALS, "A", "F")
-    with pytest.raises(DanvanEvalError, match="Z"):
-        unc.distinguishable(INTERVALS, "A", "Z")
