@@ -12,11 +12,11 @@ import math
 import pandas as pd
 
 from .errors import DanvanEvalError
+from .evaluation_uncertainty import distinguishable
 from .i18n import tr
 
 # Two rank intervals "overlap heavily" when their common ranks cover more than this share of the shorter one
 # (ranks 1–2 and 2–8 share one of two ranks: not heavily; 1–3 and 2–5 share two of three: heavily).
-HEAVY_OVERLAP = 0.5
 INTERVAL = ("rank_p05", "rank_p95")
 
 
@@ -34,16 +34,9 @@ def has_intervals(scores: pd.DataFrame) -> bool:
     return all(c in scores.columns for c in INTERVAL) and scores[list(INTERVAL)].notna().any().all()
 
 
-def overlap_share(a: pd.Series, b: pd.Series) -> float:
-    """Share of the shorter of two rank intervals (inclusive, in whole ranks) that the other one covers."""
-    lo, hi = max(a["rank_p05"], b["rank_p05"]), min(a["rank_p95"], b["rank_p95"])
-    common = max(0.0, hi - lo + 1)
-    shorter = min(a["rank_p95"] - a["rank_p05"] + 1, b["rank_p95"] - b["rank_p05"] + 1)
-    return float(common / shorter)
-
-
 def indistinct_from(scores: pd.DataFrame, unit_code: str) -> list[str]:
-    """Codes of the peers (same kind) whose rank interval overlaps heavily with the unit's; [] without intervals."""
+    """Codes of the peers (same kind) whose rank interval overlaps heavily with the unit's (at least half of the
+    shorter interval: ``evaluation_uncertainty.distinguishable``); [] without intervals."""
     if not has_intervals(scores):
         return []
     unit = _row(scores, unit_code)
@@ -52,7 +45,7 @@ def indistinct_from(scores: pd.DataFrame, unit_code: str) -> list[str]:
     # only ranked peers: a unit without a composite has no rank to be confused with
     peers = scores[(scores["kind"] == unit["kind"]) & (scores["unit_code"] != unit["unit_code"])]
     peers = peers.dropna(subset=[*INTERVAL, "rank"])
-    return [p["unit_code"] for _, p in peers.iterrows() if overlap_share(unit, p) > HEAVY_OVERLAP]
+    return [p for p in peers["unit_code"] if not distinguishable(scores, unit["unit_code"], p)]
 
 
 def _row(scores: pd.DataFrame, unit_code: str) -> pd.Series:

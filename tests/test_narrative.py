@@ -41,12 +41,13 @@ def test_numbers_read_the_vietnamese_way():
     assert narrative.number(float("nan")) == "—"
 
 
-@pytest.mark.parametrize(("a", "b", "share"), [((1, 3), (2, 5), 2 / 3), ((1, 2), (2, 8), 0.5), ((1, 2), (4, 6), 0.0),
-                                               ((3, 3), (1, 5), 1.0)])
-def test_overlap_is_the_share_of_the_shorter_interval(a, b, share):
+@pytest.mark.parametrize(("a", "b", "heavy"), [((1, 3), (2, 5), True), ((1, 2), (2, 8), True),
+                                               ((1, 4), (4, 8), False), ((1, 2), (4, 6), False),
+                                               ((3, 3), (1, 5), True)])
+def test_heavy_overlap_is_half_the_shorter_interval_or_more(a, b, heavy):
     s = peers({"A": a, "B": b})
-    assert narrative.overlap_share(s.iloc[0], s.iloc[1]) == pytest.approx(share)
-    assert narrative.overlap_share(s.iloc[1], s.iloc[0]) == pytest.approx(share)
+    assert (narrative.indistinct_from(s, "A") == ["B"]) is heavy
+    assert (narrative.indistinct_from(s, "B") == ["A"]) is heavy
 
 
 def test_indistinct_units_are_those_whose_intervals_overlap_heavily():
