@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .evaluate import SUBMISSION_COLUMNS
 from .framework import Framework, default_framework_path, load_framework
 from .observations import COLUMNS as OBS_COLUMNS
 from .scoring import DENOMINATORS
+from .submissions import COLUMNS as SUBMISSION_COLUMNS
 from .units import Registry, default_registry_path, load_registry
 
 YEARS = (2022, 2023, 2024)

@@ -19,13 +19,12 @@ from . import observations as obs_mod
 from .errors import ValidationError
 from .framework import Framework, load_framework
 from .outputs import write_csv
-from .problems import Problem
 from .runs import RunConfig
 from .scoring import KINDS, Evaluation, score
 from .sensitivity import audit_tables
+from .submissions import COLUMNS as SUBMISSION_COLUMNS
+from .submissions import read_submissions
 from .units import Registry, load_registry
-
-SUBMISSION_COLUMNS = ["year", "unit_code", "received", "source", "correction"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ def load_inputs(run: RunConfig) -> tuple[Framework, Registry, pd.DataFrame, pd.D
     """
     framework = load_framework(run.framework)
     registry = load_registry(run.units)
-    frames, problems = [], []
+    frames, subs, problems = [], [], []
     for year, path in run.observations.items():
         raw = obs_mod.read_observations(path)
         found = obs_mod.validate(raw, framework, registry, year, file=str(path))
@@ -53,25 +52,15 @@ def load_inputs(run: RunConfig) -> tuple[Framework, Registry, pd.DataFrame, pd.D
             problems.append(found)
         else:
             frames.append(obs_mod.check(raw, framework, registry, year, file=str(path)))
+    for year, path in run.submissions.items():
+        try:
+            subs.append(read_submissions(path, registry, year))
+        except ValidationError as err:
+            problems.append(err.problems)
     if problems:
-        table = pd.concat(problems, ignore_index=True)
-        raise ValidationError(table)
-    submissions = [read_submissions(p) for p in run.submissions.values()]
-    subs = pd.concat(submissions, ignore_index=True) if submissions else pd.DataFrame(columns=SUBMISSION_COLUMNS)
+        raise ValidationError(pd.concat(problems, ignore_index=True))
+    subs = pd.concat(subs, ignore_index=True) if subs else pd.DataFrame(columns=SUBMISSION_COLUMNS)
     return framework, registry, pd.concat(frames, ignore_index=True), subs
-
-
-def read_submissions(path: Path) -> pd.DataFrame:
-    """Arrival dates of the units' reports (``year, unit_code, received, source, correction``)."""
-    df = pd.read_csv(path, encoding="utf-8-sig", dtype={"unit_code": str})
-    missing = [c for c in ("year", "unit_code", "received") if c not in df.columns]
-    if missing:
-        raise ValidationError(
-            [Problem(file=str(path), row=1, code="missing_column", message_vi=f"Thiếu cột '{c}'",
-                     message_en=f"Missing column '{c}'") for c in missing],
-            file=path,
-        )
-    return df
 
 
 def score_run(run: RunConfig) -> ScoredYear:
