@@ -36,7 +36,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         problems = validate(obs, framework, registry, year, file=str(file))
         if len(problems):
             status = 1
-            print(format_problems(problems, args.lang))
+            # Vietnamese first with English under each problem; --lang en for English only
+            print(format_problems(problems, "both" if args.lang == "vi" else "en"))
         else:
             print(f"✔ {file}: hợp lệ ({len(obs)} dòng, năm {year}) / valid ({len(obs)} rows, year {year})")
     return status

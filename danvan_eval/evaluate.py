@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ import pandas as pd
 from . import compliance as compliance_mod
 from . import observations as obs_mod
 from .errors import ValidationError
-from .framework import Framework, load_framework
+from .framework import Framework
 from .outputs import write_csv
 from .runs import RunConfig
 from .scoring import KINDS, Evaluation, score
@@ -42,7 +42,7 @@ def load_inputs(run: RunConfig) -> tuple[Framework, Registry, pd.DataFrame, pd.D
 
     All files are validated before any is scored; every problem of every file is raised at once.
     """
-    framework = load_framework(run.framework)
+    framework = run.load_framework()
     registry = load_registry(run.units)
     frames, subs, problems = [], [], []
     for year, path in run.observations.items():
@@ -69,9 +69,6 @@ def score_run(run: RunConfig) -> ScoredYear:
     framework, registry, observations, submissions = load_inputs(run)
     t1 = time.perf_counter()
     evaluation = score(observations, framework, registry, run.year, run.options)
-    if run.deadline is not None:
-        framework = replace(framework, deadline=(run.deadline.month, run.deadline.day))
-        evaluation = replace(evaluation, framework=framework)
     comp = compliance_mod.compliance(evaluation, submissions)
     t2 = time.perf_counter()
     # rank intervals, every draw's parameters and Sobol indices when the run file asks for draws; seeded by the

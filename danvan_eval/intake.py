@@ -20,7 +20,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import openpyxl
@@ -29,7 +29,7 @@ import pandas as pd
 from . import compliance as compliance_mod
 from . import observations as obs_mod
 from . import templates as tpl
-from .framework import Framework, load_framework
+from .framework import Framework
 from .i18n import tr
 from .intake_report import write_report
 from .intake_values import Unreadable, is_blank, read_date, read_status, read_value, read_yes_no, shown
@@ -123,9 +123,7 @@ def intake(paths: list[Path], run: RunConfig, out_dir: Path) -> IntakeResult:
     run : the year's run file (framework, registry, deadline).
     out_dir : where the tables, the validation report and the raw copies go.
     """
-    framework, registry = load_framework(run.framework), load_registry(run.units)
-    if run.deadline is not None:
-        framework = replace(framework, deadline=(run.deadline.month, run.deadline.day))
+    framework, registry = run.load_framework(), load_registry(run.units)
     out_dir = Path(out_dir)
     found, loose = collect([Path(p) for p in paths], out_dir)
     reads = [read_file(path, label, framework, registry, run.year) for label, path in found]

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import DanvanEvalError, RunError
+from .framework import Framework, load_framework
 from .scoring import ScoringOptions
 
 KEYS = {
@@ -45,6 +46,13 @@ class RunConfig:
     deadline: dt.date | None = None
     uncertainty: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+
+    def load_framework(self) -> Framework:
+        """The run's framework, with the run's reporting deadline when the run file sets one."""
+        framework = load_framework(self.framework)
+        if self.deadline is None:
+            return framework
+        return replace(framework, deadline=(self.deadline.month, self.deadline.day))
 
     def inputs(self) -> dict[str, Path]:
         """Every input file, named, for the manifest."""
@@ -117,8 +125,16 @@ def load_run(path: Path) -> RunConfig:
         problems.append(str(err))
         options = ScoringOptions()
     deadline = raw.get("deadline")
+    if isinstance(deadline, str):  # a quoted date ("2024-11-25") means the same as an unquoted one
+        try:
+            deadline = dt.date.fromisoformat(deadline.strip())
+        except ValueError:
+            pass
     if deadline is not None and not isinstance(deadline, dt.date):
-        problems.append(f"deadline phải là ngày YYYY-MM-DD / deadline must be a date: {deadline!r}")
+        problems.append(f"deadline phải là ngày dạng NĂM-THÁNG-NGÀY, ví dụ 2024-11-25 / deadline must be a date "
+                        f"YEAR-MONTH-DAY, e.g. 2024-11-25: {deadline!r}")
+    elif deadline is not None and isinstance(year, int) and deadline.year != year:
+        problems.append(f"deadline {deadline} không thuộc năm {year} / deadline {deadline} is not in {year}")
     config = RunConfig(
         path=path.resolve(),
         root=root,

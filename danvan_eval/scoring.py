@@ -135,7 +135,7 @@ def score(
     opts = options if isinstance(options, ScoringOptions) else ScoringOptions.from_dict(options)
     obs = observations[observations["year"].to_numpy(int) <= year]
     years = sorted({*np.unique(obs["year"].to_numpy(int)).tolist(), year})
-    active = _expected_units(registry, years)
+    active = _expected_units(registry, years, framework.deadline)
     coins, unit_rows, area_rows, ind_rows = {}, [], [], []
     for kind in KINDS:
         expected = active[active["kind"] == kind]
@@ -170,9 +170,9 @@ def rebuild(evaluation: Evaluation, **option_changes: Any) -> Evaluation:
 
 
 # ---------------------------------------------------------------- building the coin
-def _expected_units(registry: Registry, years: list[int]) -> pd.DataFrame:
-    """One row per (year, unit) expected to report: the units valid in that year."""
-    parts = [registry.active(y).assign(year=y) for y in years]
+def _expected_units(registry: Registry, years: list[int], deadline: tuple[int, int]) -> pd.DataFrame:
+    """One row per (year, unit) expected to report: the units valid on that year's deadline."""
+    parts = [registry.active(y, deadline).assign(year=y) for y in years]
     out = pd.concat(parts, ignore_index=True).rename(columns={"code": "unit_code"})
     return out.sort_values(["year", "unit_code"], kind="stable").reset_index(drop=True)
 

@@ -37,7 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import DanvanEvalError
-from .framework import Framework, load_framework
+from .framework import Framework
 from .i18n import tr
 from .outputs import FORMULA_START, safe_child
 from .runs import RunConfig
@@ -181,9 +181,8 @@ def write_templates(run: RunConfig, out_dir: Path, units: list[str] | None = Non
     out_dir : folder for the ``.xlsx`` files (created).
     units : unit codes; None = every unit active in the year. A code not active in the year is an error.
     """
-    framework, registry = load_framework(run.framework), load_registry(run.units)
-    deadline = (run.deadline.month, run.deadline.day) if run.deadline else framework.deadline
-    active = registry.active(run.year, deadline).set_index("code")
+    framework, registry = run.load_framework(), load_registry(run.units)
+    active = registry.active(run.year, framework.deadline).set_index("code")
     codes = sorted(active.index) if units is None else list(units)
     unknown = [c for c in codes if c not in active.index]
     if unknown:
@@ -194,7 +193,7 @@ def write_templates(run: RunConfig, out_dir: Path, units: list[str] | None = Non
     out = []
     for code in codes:
         path = safe_child(Path(out_dir), template_name(run.year, code), ".xlsx")
-        wb = build_workbook(framework, registry, run.year, code, deadline=run.deadline)
+        wb = build_workbook(framework, registry, run.year, code)
         out.append(save_workbook(wb, path))
     return out
 

@@ -28,8 +28,10 @@ def test_validate_lists_every_problem_with_its_place_and_exits_nonzero(tmp_path,
     out = capsys.readouterr().out
     for place in ("dòng 2", "dòng 3", "dòng 4", "999", "i4_dossiers_on_time_pct", "i2_sessions"):
         assert place in out, place
+    assert "row 2" in out  # English under each Vietnamese line
     assert main(["--lang", "en", "validate", str(bad), "--year", "2024"]) == 1
-    assert "row 2" in capsys.readouterr().out
+    english = capsys.readouterr().out
+    assert "row 2" in english and "dòng 2" not in english
 
 
 def test_validate_asks_for_the_year_when_a_file_mixes_years(tmp_path, capsys):

@@ -1,6 +1,5 @@
 """Reporting compliance: timeliness against 25 November and completeness, computed by hand on the tiny case."""
 
-
 import pandas as pd
 import pytest
 
@@ -42,3 +41,19 @@ def test_summary_counts_expected_received_on_time_complete(table):
     s = summary(table.reset_index()).set_index("group")
     assert s.loc["province", ["expected", "received", "on_time", "complete"]].tolist() == [3, 3, 1, 2]
     assert s.loc["province", "on_time_pct"] == pytest.approx(33.3)
+
+
+def test_the_run_files_deadline_applies_to_the_whole_year(run, tmp_path):
+    import yaml
+
+    from danvan_eval.evaluate import score_run
+    from danvan_eval.runs import load_run
+
+    raw = yaml.safe_load(run.path.read_text(encoding="utf-8"))
+    raw.update(deadline="2024-12-31", framework=str(run.framework), units=str(run.units), uncertainty={"draws": 0},
+               observations={y: str(p) for y, p in run.observations.items()},
+               submissions={y: str(p) for y, p in run.submissions.items()})
+    path = tmp_path / "2024.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    late = score_run(load_run(path)).tables["compliance"].set_index("unit_code")
+    assert late.loc["546", "days_late"] == -28 and late.loc["546", "on_time"]  # 3 December ≤ 31 December

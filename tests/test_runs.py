@@ -37,6 +37,7 @@ framework: fw.yaml
 units: missing-units.yaml
 observations: {2023: obs.csv, 2025: obs.csv}
 options: {normalisation: nonsense}
+deadline: 2023-11-25
 colour: blue
 """)
     with pytest.raises(RunError) as err:
@@ -52,6 +53,7 @@ colour: blue
     assert "2025" in text
     assert "2024" in text  # the evaluated year has no observations
     assert "nonsense" in text
+    assert "deadline 2023-11-25" in text  # a deadline of another year
 
 
 def test_paths_are_relative_to_the_project_root(tmp_path):
