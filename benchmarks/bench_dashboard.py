@@ -32,13 +32,13 @@ import numpy as np
 import pandas as pd
 from playwright.sync_api import sync_playwright
 
-from danvan_eval import scoring
-from danvan_eval.dashboard import Dashboard
-from danvan_eval.dashboard_server import background, free_port, voila_argv
-from danvan_eval.framework import load_framework
+from danvan_eval.dashboard.server import background, free_port, voila_argv
+from danvan_eval.dashboard.widgets import Dashboard
+from danvan_eval.evaluation import scoring
+from danvan_eval.model.framework import load_framework
+from danvan_eval.model.runs import default_run_path, load_run
 from danvan_eval.outputs import write_csv
-from danvan_eval.runner import score_year
-from danvan_eval.runs import default_run_path, load_run
+from danvan_eval.reports.runner import score_year
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

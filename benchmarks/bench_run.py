@@ -48,8 +48,8 @@ def time_in_process(year: int, folder: Path) -> float:
     """Score the year and run every report's code in this process; what the notebooks cost without Jupyter."""
     from IPython.core.interactiveshell import InteractiveShell
 
-    from danvan_eval.evaluate import score_run, write_tables
-    from danvan_eval.runs import default_run_path, load_run
+    from danvan_eval.evaluation.year import score_run, write_tables
+    from danvan_eval.model.runs import default_run_path, load_run
 
     formatter = InteractiveShell.instance().display_formatter
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from danvan_eval import coin as engine
-from danvan_eval.framework import default_framework_path, load_framework
-from danvan_eval.scoring import classify, rank, score
-from danvan_eval.units import COLUMNS, DATED, Registry
+from danvan_eval.engine import coin as engine
+from danvan_eval.evaluation.scoring import classify, rank, score
+from danvan_eval.model.framework import default_framework_path, load_framework
+from danvan_eval.model.units import COLUMNS, DATED, Registry
 
 HERE = Path(__file__).resolve().parent
 YEARS = (2021, 2022, 2023, 2024, 2025)

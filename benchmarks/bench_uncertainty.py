@@ -20,13 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from danvan_eval import coin as engine
-from danvan_eval import evaluation_uncertainty as evu
-from danvan_eval import uncertainty as unc
-from danvan_eval.evaluate import load_inputs
-from danvan_eval.framework import default_framework_path, load_framework
-from danvan_eval.runs import default_run_path, load_run
-from danvan_eval.scoring import score
+from danvan_eval.engine import coin as engine
+from danvan_eval.engine import uncertainty as unc
+from danvan_eval.evaluation import uncertainty as evu
+from danvan_eval.evaluation.scoring import score
+from danvan_eval.evaluation.year import load_inputs
+from danvan_eval.model.framework import default_framework_path, load_framework
+from danvan_eval.model.runs import default_run_path, load_run
 
 ROOT = Path(__file__).resolve().parent.parent
 ASEM = [ROOT / "tests" / "fixtures" / "coinr_asem", Path("/work/shared/reference/coinr_asem")]

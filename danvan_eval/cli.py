@@ -10,22 +10,21 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import DanvanEvalError
-
-ROOT = Path(__file__).resolve().parent.parent
+from .errors import USER_ERRORS, DanvanEvalError
+from .paths import PROJECT_ROOT
 
 
 def _run_config(args: argparse.Namespace):
-    from .runs import default_run_path, load_run
+    from .model.runs import default_run_path, load_run
 
-    return load_run(Path(args.run) if args.run else default_run_path(args.year, ROOT))
+    return load_run(Path(args.run) if args.run else default_run_path(args.year, PROJECT_ROOT))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .framework import default_framework_path, load_framework
-    from .observations import read_observations, validate
+    from .model.framework import default_framework_path, load_framework
+    from .model.observations import read_observations, validate
+    from .model.units import default_registry_path, load_registry
     from .problems import format_problems
-    from .units import default_registry_path, load_registry
 
     framework = load_framework(Path(args.framework) if args.framework else default_framework_path())
     registry = load_registry(Path(args.units) if args.units else default_registry_path())
@@ -53,7 +52,7 @@ def _single_year(obs, file) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from .runner import score_year
+    from .reports.runner import score_year
 
     folder = score_year(_run_config(args), Path(args.out))
     print(f"✔ Đã chấm điểm năm {args.year}: {folder / 'scores.csv'} / scored {args.year}")
@@ -61,7 +60,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .runner import run_year
+    from .reports.runner import run_year
 
     units = args.units.split(",") if args.units else None
     summary = run_year(
@@ -72,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .templates import write_templates
+    from .intake.templates import write_templates
 
     run = _run_config(args)
     paths = write_templates(run, Path(args.out), units=None if args.all else [args.unit])
@@ -82,7 +81,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
-    from .intake import intake
+    from .intake.read import intake
 
     result = intake([Path(p) for p in args.paths], _run_config(args), Path(args.out))
     print(result.describe(args.lang))
@@ -90,7 +89,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from .reports.annual import write_report
 
     path = write_report(Path(args.outputs), args.year, Path(args.out) if args.out else None)
     print(f"✔ Báo cáo / report: {path}")
@@ -98,7 +97,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    from .dashboard import serve
+    from .dashboard.widgets import serve
 
     return serve(port=args.port, outputs=Path(args.outputs), open_browser=not args.no_browser)
 
@@ -137,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("score", help="chấm điểm một năm / score a year")
     with_year(sp)
-    sp.add_argument("--out", default=str(ROOT / "outputs"))
+    sp.add_argument("--out", default=str(PROJECT_ROOT / "outputs"))
     sp.set_defaults(fn=cmd_score)
 
     sp = add("run", help="chạy đánh giá năm: chấm điểm + báo cáo từng đơn vị / the yearly run")
@@ -145,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--units", help="mã đơn vị, cách nhau bởi dấu phẩy / comma-separated unit codes")
     sp.add_argument("--jobs", type=int, default=2)
     sp.add_argument("--scheduler", help="địa chỉ Dask, ví dụ tcp://host:8786 / Dask scheduler address")
-    sp.add_argument("--out", default=str(ROOT / "outputs"))
+    sp.add_argument("--out", default=str(PROJECT_ROOT / "outputs"))
     sp.set_defaults(fn=cmd_run)
 
     sp = add("template", help="tạo mẫu Excel cho đơn vị / make Excel templates")
@@ -153,31 +152,31 @@ def build_parser() -> argparse.ArgumentParser:
     g = sp.add_mutually_exclusive_group(required=True)
     g.add_argument("--unit")
     g.add_argument("--all", action="store_true")
-    sp.add_argument("--out", default=str(ROOT / "outputs" / "templates"))
+    sp.add_argument("--out", default=str(PROJECT_ROOT / "outputs" / "templates"))
     sp.set_defaults(fn=cmd_template)
 
     sp = add("intake", help="đọc mẫu đã điền / read filled templates")
     sp.add_argument("paths", nargs="+")
     with_year(sp)
     # data, not outputs: the canonical tables and the raw files kept as evidence must survive `make clean-outputs`
-    sp.add_argument("--out", default=str(ROOT / "data" / "intake"),
+    sp.add_argument("--out", default=str(PROJECT_ROOT / "data" / "intake"),
                     help="thư mục số liệu nhận được / folder of the data taken in (mặc định / default data/intake)")
     sp.set_defaults(fn=cmd_intake)
 
     sp = add("report", help="dự thảo báo cáo tổng hợp (.docx) / draft the annual report")
     sp.add_argument("--year", type=int, required=True)
-    sp.add_argument("--outputs", default=str(ROOT / "outputs"))
+    sp.add_argument("--outputs", default=str(PROJECT_ROOT / "outputs"))
     sp.add_argument("--out")
     sp.set_defaults(fn=cmd_report)
 
     sp = add("dashboard", help="mở bảng điều khiển (Voila) / serve the dashboard")
     sp.add_argument("--port", type=int, default=8866)
-    sp.add_argument("--outputs", default=str(ROOT / "outputs"))
+    sp.add_argument("--outputs", default=str(PROJECT_ROOT / "outputs"))
     sp.add_argument("--no-browser", action="store_true")
     sp.set_defaults(fn=cmd_dashboard)
 
     sp = add("demo-data", help="tạo lại dữ liệu mô phỏng / regenerate the synthetic demo data")
-    sp.add_argument("--out", default=str(ROOT / "data" / "demo"))
+    sp.add_argument("--out", default=str(PROJECT_ROOT / "data" / "demo"))
     sp.add_argument("--seed", type=int, default=20221125)
     sp.set_defaults(fn=cmd_demo_data)
     return p
@@ -187,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.fn(args)
-    except DanvanEvalError as err:
+    except USER_ERRORS as err:
         print(f"✘ {err}", file=sys.stderr)
         return 1
 

@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .framework import Framework, default_framework_path, load_framework
-from .observations import COLUMNS as OBS_COLUMNS
-from .scoring import DENOMINATORS
-from .submissions import COLUMNS as SUBMISSION_COLUMNS
-from .units import Registry, default_registry_path, load_registry
+from .evaluation.scoring import DENOMINATORS
+from .model.framework import Framework, default_framework_path, load_framework
+from .model.observations import COLUMNS as OBS_COLUMNS
+from .model.submissions import COLUMNS as SUBMISSION_COLUMNS
+from .model.units import Registry, default_registry_path, load_registry
+from .paths import PROJECT_ROOT
 
 YEARS = (2022, 2023, 2024)
 SEED = 20221125
@@ -355,7 +356,7 @@ def _no_remote(tables: dict[str, pd.DataFrame], fw: Framework, names: pd.Series)
 def main(argv: list[str] | None = None) -> int:
     """``python -m danvan_eval.demo [--out data/demo] [--seed N]``."""
     p = argparse.ArgumentParser(description="tạo dữ liệu mô phỏng / write the synthetic demo data")
-    p.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "data" / "demo"))
+    p.add_argument("--out", default=str(PROJECT_ROOT / "data" / "demo"))
     p.add_argument("--seed", type=int, default=SEED)
     args = p.parse_args(argv)
     for path in write(args.out, seed=args.seed):

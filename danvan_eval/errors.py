@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .i18n import tr
+from .engine.errors import EngineError
+from .messages import CATALOG, tr
 from .problems import Problem, format_problems, problems_frame
 
 # str() lists this many problems; ``.problems`` always holds them all.
@@ -23,12 +24,12 @@ class DanvanEvalError(Exception):
 
 
 def tr_error(key: str, **fields: object) -> DanvanEvalError:
-    """A ``DanvanEvalError`` whose message is the i18n ``key`` in Vietnamese / English."""
-    return DanvanEvalError(f"{tr(key, 'vi', **fields)} / {tr(key, 'en', **fields)}")
+    """A ``DanvanEvalError`` whose message is the catalog ``key`` in Vietnamese / English."""
+    return DanvanEvalError(CATALOG.both(key, **fields))
 
 
 class _ProblemsError(DanvanEvalError, ValueError):
-    """An input that failed validation: ``problems`` holds every finding; ``title_key`` names the i18n title."""
+    """An input that failed validation: ``problems`` holds every finding; ``title_key`` names the catalog title."""
 
     title_key = ""
 
@@ -70,3 +71,7 @@ class ValidationError(_ProblemsError):
 
 class RunError(DanvanEvalError, RuntimeError):
     """A yearly run (scoring, rendering, writing outputs) failed."""
+
+
+# What the command line answers with a message instead of a traceback: the package's errors and the engine's.
+USER_ERRORS = (DanvanEvalError, EngineError)

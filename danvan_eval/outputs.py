@@ -144,7 +144,7 @@ def _relative(path: Path, root: Path) -> str:
 @dataclass(frozen=True)
 class YearOutputs:
     """The scored tables of one year, read back from ``outputs/<Y>/`` (absent tables are None): those of the
-    reports, then the methodology audit's (``sensitivity.audit_tables``)."""
+    reports, then the methodology audit's (``evaluation.audit.audit_tables``)."""
 
     year: int
     folder: Path

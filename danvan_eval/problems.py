@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .i18n import LANGS, tr
+from .messages import LANGS, tr
 
 PROBLEM_COLUMNS = ["file", "row", "cell", "unit", "indicator", "code", "message_vi", "message_en"]
 
@@ -49,11 +49,11 @@ def problem(
     message_en: str | None = None,
     **fields: object,
 ) -> Problem:
-    """A ``Problem`` whose messages are the i18n key ``problem.<code>`` filled with ``fields``.
+    """A ``Problem`` whose messages are the catalog key ``problem.<code>`` filled with ``fields``.
 
     ``file``, ``row``, ``unit`` and ``indicator`` are also available to the message. A field given as ``{"vi": ..., "en": ...}``
     is filled per language (e.g. a kind of unit named in the message). Explicit ``message_vi`` and
-    ``message_en`` replace the i18n text, for a one-off problem of a caller without its own key.
+    ``message_en`` replace the catalog text, for a one-off problem of a caller without its own key.
     """
     fields = {"file": file, "row": row, "unit": unit, "indicator": indicator, **fields}
 

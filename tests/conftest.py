@@ -5,10 +5,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from danvan_eval import observations
-from danvan_eval.framework import load_framework
-from danvan_eval.runs import default_run_path, load_run
-from danvan_eval.units import load_registry
+from danvan_eval.model import observations
+from danvan_eval.model.framework import load_framework
+from danvan_eval.model.runs import default_run_path, load_run
+from danvan_eval.model.units import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = Path(__file__).parent / "fixtures" / "tiny"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from danvan_eval import batch_aggregate as batch
+from danvan_eval.engine import batch_aggregate as batch
 
 
 def test_ranks_share_the_best_place_on_ties_and_skip_missing():

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from danvan_eval import coin as C
-from danvan_eval import methods as M
-from danvan_eval.errors import DanvanEvalError
+from danvan_eval.engine import coin as C
+from danvan_eval.engine import methods as M
+from danvan_eval.engine.errors import EngineError
 
 NAN = np.nan
 
@@ -57,20 +57,20 @@ def built(raw, meta, **agg) -> C.Coin:
 
 # ---------------------------------------------------------------- structure
 def test_new_coin_rejects_bad_structure(raw, meta):
-    with pytest.raises(DanvanEvalError):
+    with pytest.raises(EngineError):
         C.new_coin(raw, meta.drop(columns="weight"))
-    with pytest.raises(DanvanEvalError):
+    with pytest.raises(EngineError):
         C.new_coin(raw, meta.assign(parent=meta["parent"].fillna("nowhere")))
-    with pytest.raises(DanvanEvalError):
+    with pytest.raises(EngineError):
         C.new_coin(raw.drop(columns="i3"), meta)
     two_roots = meta.copy()
     two_roots.loc["B", "parent"] = None
-    with pytest.raises(DanvanEvalError):
+    with pytest.raises(EngineError):
         C.new_coin(raw, two_roots)
 
 
 def test_unknown_data_set_is_a_named_error(raw, meta):
-    with pytest.raises(DanvanEvalError, match="Treated"):
+    with pytest.raises(EngineError, match="Treated"):
         C.new_coin(raw, meta)["Treated"]
 
 
@@ -108,7 +108,7 @@ def test_regen_with_one_change_equals_building_with_it(raw, meta):
 
 
 def test_regen_refuses_a_step_not_in_the_log(raw, meta):
-    with pytest.raises(DanvanEvalError):
+    with pytest.raises(EngineError):
         C.regen(built(raw, meta), treat={"method": "winsorise"})
 
 
@@ -125,7 +125,7 @@ def test_denominate_divides_and_a_zero_denominator_gives_missing(raw, meta, grou
 
 def test_denominate_without_the_group_column_is_an_error(raw, meta):
     c = C.new_coin(raw, meta.assign(denominator=[None, None, "pop", None, None, None]))
-    with pytest.raises(DanvanEvalError, match="pop"):
+    with pytest.raises(EngineError, match="pop"):
         C.denominate(c)
 
 
@@ -351,5 +351,5 @@ def test_treat_verb_uses_the_registry(raw, meta):
     c = C.treat(C.new_coin(raw, meta), method="winsorise")
     assert c["Treated"].equals(C.new_coin(raw, meta)["Raw"])  # nothing to treat here
     assert set(M.TREAT) >= {"none", "winsorise", "log"}
-    with pytest.raises(DanvanEvalError):
+    with pytest.raises(EngineError):
         M.treat_details(pd.DataFrame({"a": np.r_[np.arange(20.0), 1000]}), f1="boxcox")

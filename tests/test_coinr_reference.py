@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from danvan_eval import analysis, methods
-from danvan_eval import coin as C
+from danvan_eval.engine import analysis, methods
+from danvan_eval.engine import coin as C
 
 FIX = Path(__file__).parent / "fixtures" / "coinr_asem"
 TOL = 1e-9

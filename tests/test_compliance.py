@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from danvan_eval.compliance import compliance, deadline, summary
-from danvan_eval.scoring import score
+from danvan_eval.evaluation.compliance import compliance, deadline, summary
+from danvan_eval.evaluation.scoring import score
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +46,8 @@ def test_summary_counts_expected_received_on_time_complete(table):
 def test_the_run_files_deadline_applies_to_the_whole_year(run, tmp_path):
     import yaml
 
-    from danvan_eval.evaluate import score_run
-    from danvan_eval.runs import load_run
+    from danvan_eval.evaluation.year import score_run
+    from danvan_eval.model.runs import load_run
 
     raw = yaml.safe_load(run.path.read_text(encoding="utf-8"))
     raw.update(deadline="2024-12-31", framework=str(run.framework), units=str(run.units), uncertainty={"draws": 0},

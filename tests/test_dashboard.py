@@ -16,13 +16,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from danvan_eval import dashboard_server, scoring
-from danvan_eval.dashboard import Dashboard, ranking
-from danvan_eval.dashboard_data import DashboardData, export_file, load_year
+from danvan_eval.dashboard import server as dashboard_server
+from danvan_eval.dashboard.data import DashboardData, export_file, load_year
+from danvan_eval.dashboard.widgets import Dashboard, ranking
 from danvan_eval.errors import DanvanEvalError
+from danvan_eval.evaluation import scoring
+from danvan_eval.model.runs import default_run_path, load_run
 from danvan_eval.outputs import read_csv
-from danvan_eval.runner import score_year
-from danvan_eval.runs import default_run_path, load_run
+from danvan_eval.reports.runner import score_year
 
 DEMO_YEARS = (2022, 2023, 2024)
 AREAS = ["a1", "a2", "a3", "a4", "a5", "a6"]

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from danvan_eval import scoring
-from danvan_eval.dashboard_server import background
+from danvan_eval.dashboard.server import background
+from danvan_eval.evaluation import scoring
+from danvan_eval.model.runs import default_run_path, load_run
 from danvan_eval.outputs import read_csv
-from danvan_eval.runner import score_year
-from danvan_eval.runs import default_run_path, load_run
+from danvan_eval.reports.runner import score_year
 
 pytestmark = pytest.mark.browser
 

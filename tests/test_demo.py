@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from danvan_eval import demo
-from danvan_eval.framework import default_framework_path, load_framework
-from danvan_eval.observations import check, read_observations, validate
-from danvan_eval.units import default_registry_path, load_registry
+from danvan_eval.model.framework import default_framework_path, load_framework
+from danvan_eval.model.observations import check, read_observations, validate
+from danvan_eval.model.units import default_registry_path, load_registry
 
 COMMITTED = Path(__file__).resolve().parent.parent / "data" / "demo"
 

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from danvan_eval import evaluation_uncertainty as evu
-from danvan_eval import uncertainty as unc
+from danvan_eval.engine import uncertainty as unc
 from danvan_eval.errors import DanvanEvalError
-from danvan_eval.evaluate import load_inputs
-from danvan_eval.runs import default_run_path, load_run
-from danvan_eval.scoring import score
+from danvan_eval.evaluation import uncertainty as evu
+from danvan_eval.evaluation.scoring import score
+from danvan_eval.evaluation.year import load_inputs
+from danvan_eval.model.runs import default_run_path, load_run
 
 
 # ---------------------------------------------------------------- the Directive 33 evaluation (demo 2024)

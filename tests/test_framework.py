@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from danvan_eval.errors import FrameworkError
-from danvan_eval.framework import default_framework_path, load_framework
+from danvan_eval.model.framework import default_framework_path, load_framework
 
 CATALOGUE = [  # ids exactly as in framework/INDICATORS.md, in its order
     "i1_plan_issued",

@@ -12,11 +12,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from danvan_eval import templates as tpl
 from danvan_eval.cli import main
-from danvan_eval.i18n import MESSAGES
-from danvan_eval.intake import intake, raw_name
-from danvan_eval.intake_values import Unreadable, read_date, read_status, read_value, read_yes_no
+from danvan_eval.intake import templates as tpl
+from danvan_eval.intake.read import intake, raw_name
+from danvan_eval.intake.values import Unreadable, read_date, read_status, read_value, read_yes_no
+from danvan_eval.messages import CATALOG
 from danvan_eval.outputs import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,8 +189,10 @@ def test_a_formula_counts_by_the_value_saved_with_it(run, fw, reg, tmp_path):
 def test_rewording_the_template_texts_later_does_not_refuse_templates_already_sent(run, fw, reg, tmp_path,
                                                                                    monkeypatch):
     path = _save(make_corpus.filled_template(fw, reg, unit="540"), tmp_path, "mau-bao-cao_2024_540.xlsx")
-    monkeypatch.setitem(MESSAGES, "template.col.measure", {"vi": "Nội dung chỉ tiêu", "en": "Measure"})
-    monkeypatch.setitem(MESSAGES, "template.cover.contact", {"vi": "Số điện thoại", "en": "Phone"})
+    monkeypatch.setitem(CATALOG.texts["vi"], "template.col.measure", "Nội dung chỉ tiêu")
+    monkeypatch.setitem(CATALOG.texts["en"], "template.col.measure", "Measure")
+    monkeypatch.setitem(CATALOG.texts["vi"], "template.cover.contact", "Số điện thoại")
+    monkeypatch.setitem(CATALOG.texts["en"], "template.cover.contact", "Phone")
     assert intake([path], run, tmp_path / "out").ok
 
 
@@ -304,7 +306,7 @@ def test_cli_intake_exit_code_and_bilingual_summary(run, fw, reg, tmp_path, caps
 
 def test_every_problem_code_of_the_intake_has_a_message():
     package = ROOT / "danvan_eval"
-    sources = "".join((package / f).read_text(encoding="utf-8") for f in ("intake.py", "intake_values.py"))
+    sources = "".join((package / f).read_text(encoding="utf-8") for f in ("intake/read.py", "intake/values.py"))
     codes = set(re.findall(r'(?:\.add|Unreadable|_loose)\(\s*"([a-z0-9_]+)"', sources))
     assert len(codes) >= 25
-    assert not sorted(c for c in codes if f"problem.{c}" not in MESSAGES)
+    assert not sorted(c for c in codes if f"problem.{c}" not in CATALOG)

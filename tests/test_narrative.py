@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from danvan_eval import narrative
 from danvan_eval.errors import DanvanEvalError
-from danvan_eval.evaluate import score_run
-from danvan_eval.runs import default_run_path, load_run
+from danvan_eval.evaluation import narrative
+from danvan_eval.evaluation.year import score_run
+from danvan_eval.model.runs import default_run_path, load_run
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 from danvan_eval.errors import ValidationError
-from danvan_eval.framework import load_framework
-from danvan_eval.observations import COLUMNS, check, read_observations, validate
+from danvan_eval.model.framework import load_framework
+from danvan_eval.model.observations import COLUMNS, check, read_observations, validate
+from danvan_eval.model.units import load_registry
 from danvan_eval.problems import PROBLEM_COLUMNS
-from danvan_eval.units import load_registry
 
 VALUE = {"bool": "1", "pct": "80", "count": "3", "days": "5"}
 

@@ -10,10 +10,10 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from danvan_eval import plots
 from danvan_eval.errors import DanvanEvalError
-from danvan_eval.evaluate import score_run
-from danvan_eval.runs import default_run_path, load_run
+from danvan_eval.evaluation.year import score_run
+from danvan_eval.model.runs import default_run_path, load_run
+from danvan_eval.reports import plots
 
 ROOT = Path(__file__).resolve().parent.parent
 AREAS = [f"a{i}" for i in range(1, 7)]

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from danvan_eval import coin as C
+from danvan_eval.engine import coin as C
 
 FAST = settings(max_examples=60, deadline=None)
 

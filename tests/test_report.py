@@ -14,13 +14,14 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from danvan_eval import cli
-from danvan_eval import compliance as compliance_mod
 from danvan_eval.errors import DanvanEvalError
+from danvan_eval.evaluation import compliance as compliance_mod
+from danvan_eval.formatting import number as vn_number
+from danvan_eval.formatting import percent
+from danvan_eval.model.runs import default_run_path, load_run
 from danvan_eval.outputs import read_csv, write_csv
-from danvan_eval.report import write_report
-from danvan_eval.report_docx import vn_number
-from danvan_eval.runner import score_year
-from danvan_eval.runs import default_run_path, load_run
+from danvan_eval.reports.annual import write_report
+from danvan_eval.reports.runner import score_year
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2024
@@ -198,7 +199,7 @@ def test_every_number_of_the_unit_tables_equals_the_scores(doc, scores):
             assert found == pytest.approx(expected, abs=1e-9), name
             assert composite == vn_number(unit["composite"])
             assert band == unit["band_vi"]
-            assert interval == f"{vn_number(unit['rank_p05'], 0)}–{vn_number(unit['rank_p95'], 0)}"
+            assert interval == f"{vn_number(unit['rank_p05'], digits=0)}–{vn_number(unit['rank_p95'], digits=0)}"
         assert len(kinds) == 1
         assert [int(r[5]) for r in rows] == sorted(int(r[5]) for r in rows)  # best rank first
     assert sorted(seen) == sorted(scores["unit_code"])
@@ -227,7 +228,7 @@ def test_compliance_table_equals_the_summary(doc, outputs):
                          ("Toàn tỉnh", "province")):
         s = summary.loc[group]
         assert rows[label] == [str(int(s["expected"]))] + [
-            f"{int(s[k])} ({vn_number(s[f'{k}_pct'])}%)" for k in ("received", "on_time", "complete")
+            f"{int(s[k])} ({percent(s[f'{k}_pct'])})" for k in ("received", "on_time", "complete")
         ]
 
 
@@ -278,16 +279,6 @@ def test_charts_are_pngs_printed_at_150_to_200_dpi(doc):
         assert shape.width <= Mm(165)
 
 
-def test_vn_number():
-    assert vn_number(85.34) == "85,3"
-    assert vn_number(1234.5) == "1.234,5"
-    assert vn_number(-1.64) == "−1,6"
-    assert vn_number(2.06, sign=True) == "+2,1"
-    assert vn_number(-0.04, sign=True) == "0,0"
-    assert vn_number(3.0, 0) == "3"
-    assert vn_number(float("nan")) == "—"
-
-
 # ---------------------------------------------------------------- variants
 @pytest.fixture
 def variant(outputs, tmp_path) -> Path:
@@ -304,7 +295,7 @@ def test_rank_intervals_come_from_uncertainty_csv_else_the_rank_stands_alone(var
     doc = Document(str(write_report(variant, YEAR, variant / "r.docx")))
     row = tables_with_header(doc, [*UNIT_HEADER, INTERVAL])[0].rows[1]
     unit = s[s["name_vi"] == row.cells[1].text].iloc[0]
-    assert row.cells[6].text == f"{vn_number(unit['rank_p05'], 0)}–{vn_number(unit['rank_p95'], 0)}"
+    assert row.cells[6].text == f"{vn_number(unit['rank_p05'], digits=0)}–{vn_number(unit['rank_p95'], digits=0)}"
 
     (folder / "uncertainty.csv").unlink()
     doc = Document(str(write_report(variant, YEAR, variant / "r.docx")))

@@ -15,11 +15,13 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from danvan_eval import cli, kernels, narrative, render, runner
+from danvan_eval import cli
 from danvan_eval.errors import RunError
-from danvan_eval.evaluate import score_run
-from danvan_eval.framework import default_framework_path, load_framework
-from danvan_eval.narrative import number
+from danvan_eval.evaluation import narrative
+from danvan_eval.evaluation.year import score_run
+from danvan_eval.formatting import number
+from danvan_eval.model.framework import default_framework_path, load_framework
+from danvan_eval.reports import kernels, render, runner
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2024

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from danvan_eval.errors import RunError
-from danvan_eval.runs import default_run_path, load_run
+from danvan_eval.model.runs import default_run_path, load_run
 
 ROOT = Path(__file__).resolve().parent.parent
 

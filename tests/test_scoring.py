@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from danvan_eval.errors import DanvanEvalError
-from danvan_eval.scoring import ScoringOptions, classify, rank, rebuild, recompose, score
+from danvan_eval.evaluation.scoring import ScoringOptions, classify, rank, rebuild, recompose, score
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +120,8 @@ def test_classify_and_rank_ties():
 
 
 def test_demo_year_scores_every_expected_unit():
-    from danvan_eval.evaluate import score_run
-    from danvan_eval.runs import default_run_path, load_run
+    from danvan_eval.evaluation.year import score_run
+    from danvan_eval.model.runs import default_run_path, load_run
 
     scored = score_run(load_run(default_run_path(2024)))
     s = scored.tables["scores"]
@@ -134,8 +134,8 @@ def test_demo_year_scores_every_expected_unit():
 
 
 def test_an_unranked_unit_gets_no_rank_interval():
-    from danvan_eval.evaluate import score_run
-    from danvan_eval.runs import default_run_path, load_run
+    from danvan_eval.evaluation.year import score_run
+    from danvan_eval.model.runs import default_run_path, load_run
 
     s = score_run(load_run(default_run_path(2023))).tables["scores"].set_index("unit_code")
     assert pd.isna(s.loc["550", "rank"])  # the planted whole-area gap of 2023

@@ -14,15 +14,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from danvan_eval import coin as C
-from danvan_eval import compliance, sensitivity
-from danvan_eval import evaluation_uncertainty as evu
-from danvan_eval import uncertainty as unc
+from danvan_eval.engine import coin as C
+from danvan_eval.engine import sensitivity
+from danvan_eval.engine import uncertainty as unc
 from danvan_eval.errors import DanvanEvalError
-from danvan_eval.evaluate import load_inputs, tables
+from danvan_eval.evaluation import audit, compliance
+from danvan_eval.evaluation import uncertainty as evu
+from danvan_eval.evaluation.scoring import score
+from danvan_eval.evaluation.year import load_inputs, tables
+from danvan_eval.model.runs import default_run_path, load_run
 from danvan_eval.outputs import write_csv
-from danvan_eval.runs import default_run_path, load_run
-from danvan_eval.scoring import score
 
 FIX = Path(__file__).parent / "fixtures" / "coinr_asem"
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +112,7 @@ def demo():
 
 def test_sobol_per_peer_group_of_the_demo_year(demo):
     ev, _ = demo
-    result = sensitivity.evaluation_sensitivity(ev, n=64, seed=1, n_boot=20)
+    result = audit.evaluation_sensitivity(ev, n=64, seed=1, n_boot=20)
     factors = list(evu.evaluation_spec(ev))
     assert result["kind"].tolist() == [k for k in ev.coins for _ in factors]
     assert result["factor"].tolist() == factors * len(ev.coins)
@@ -123,7 +124,7 @@ def test_yearly_tables_carry_rank_intervals_and_rerun_byte_identical(demo, tmp_p
     settings = {"draws": 100, "seed": 11, "sensitivity_draws": 20, "bootstrap": 10}
     written = []
     for run in ("one", "two"):
-        out = tables(ev, comp, sensitivity.audit_tables(ev, settings))
+        out = tables(ev, comp, audit.audit_tables(ev, settings))
         written.append(
             {name: write_csv(df, tmp_path / run / f"{name}.csv").read_bytes() for name, df in out.items()}
         )
@@ -136,7 +137,7 @@ def test_yearly_tables_carry_rank_intervals_and_rerun_byte_identical(demo, tmp_p
         "uncertainty",
         "uncertainty_draws",
         "sensitivity",
-        *sensitivity.STRUCTURE_TABLES,
+        *audit.STRUCTURE_TABLES,
     }
     scores = out["scores"]
     plain = tables(ev, comp)["scores"]
@@ -154,10 +155,10 @@ def test_yearly_tables_carry_rank_intervals_and_rerun_byte_identical(demo, tmp_p
     pd.testing.assert_frame_equal(scores[plain.columns], plain)
     assert len(out["uncertainty_draws"]) == 100
     # without draws: no uncertainty tables, but the structure tables all the same (they draw nothing)
-    assert set(sensitivity.audit_tables(ev, {"draws": 0})) == set(sensitivity.STRUCTURE_TABLES)
-    no_draws = tables(ev, comp, sensitivity.audit_tables(ev, {"draws": 0}))
+    assert set(audit.audit_tables(ev, {"draws": 0})) == set(audit.STRUCTURE_TABLES)
+    no_draws = tables(ev, comp, audit.audit_tables(ev, {"draws": 0}))
     pd.testing.assert_frame_equal(no_draws["scores"], plain)
-    for name in sensitivity.STRUCTURE_TABLES:
+    for name in audit.STRUCTURE_TABLES:
         pd.testing.assert_frame_equal(no_draws[name], out[name])
 
 
@@ -165,19 +166,19 @@ def test_structure_tables_equal_the_evaluation_functions(demo):
     """removal.csv, coherence_*.csv and correlations.csv hold what ``evaluation_removal``,
     ``evaluation_coherence`` and ``correlation_matrix`` compute, rows sorted by group then framework order."""
     ev, comp = demo
-    out = tables(ev, comp, sensitivity.audit_tables(ev, {"draws": 0}))
+    out = tables(ev, comp, audit.audit_tables(ev, {"draws": 0}))
     keys = ["kind", "year", "unit_code", "removed"]
     pd.testing.assert_frame_equal(
         out["removal"].set_index(keys).sort_index(),
-        sensitivity.evaluation_removal(ev).set_index(keys).sort_index()[out["removal"].columns[4:]],
+        audit.evaluation_removal(ev).set_index(keys).sort_index()[out["removal"].columns[4:]],
     )
-    areas, inds = sensitivity.evaluation_coherence(ev)
+    areas, inds = audit.evaluation_coherence(ev)
     for name, old, key in (("coherence_areas", areas, "area"), ("coherence_indicators", inds, "indicator")):
         keys = ["kind", "year", key]
         pd.testing.assert_frame_equal(
             out[name].set_index(keys).sort_index(), old.set_index(keys).sort_index()[out[name].columns[3:]]
         )
-    matrices = sensitivity.correlation_matrices(out["correlations"], ev.framework)
+    matrices = audit.correlation_matrices(out["correlations"], ev.framework)
     assert list(matrices) == list(ev.coins)
     for kind, c in ev.coins.items():
         pd.testing.assert_frame_equal(matrices[kind], sensitivity.correlation_matrix(c, evu.year_rows(c, 2024)))
@@ -194,7 +195,7 @@ def test_structure_tables_equal_the_evaluation_functions(demo):
 @pytest.fixture(scope="module")
 def scored_twice(tmp_path_factory):
     """``runner.score_year`` of the demo year run twice, into two output folders."""
-    from danvan_eval.runner import score_year
+    from danvan_eval.reports.runner import score_year
 
     base = tmp_path_factory.mktemp("scored")
     run = load_run(default_run_path(2024))
@@ -217,22 +218,23 @@ def outputs_only(scored_twice, tmp_path):
 
 def test_the_audit_tables_rerun_byte_identical(scored_twice):
     one, two = scored_twice
-    for name in ("scores", *sensitivity.STRUCTURE_TABLES, "uncertainty", "uncertainty_draws", "sensitivity"):
+    for name in ("scores", *audit.STRUCTURE_TABLES, "uncertainty", "uncertainty_draws", "sensitivity"):
         assert (one / f"{name}.csv").read_bytes() == (two / f"{name}.csv").read_bytes(), name
 
 
 def test_audit_data_reads_the_outputs_and_scores_nothing(demo, outputs_only, monkeypatch):
-    from danvan_eval import evaluate, observations, runs, scoring
-
+    from danvan_eval.evaluation import scoring
+    from danvan_eval.evaluation import year as evaluate
+    from danvan_eval.model import observations, runs
     def forbidden(*args, **kwargs):
         raise AssertionError("the audit must not read the inputs or score")
 
-    for module, name in ((evaluate, "load_inputs"), (scoring, "score"), (sensitivity, "evaluation_removal"),
-                         (sensitivity, "evaluation_coherence"), (observations, "read_observations"),
+    for module, name in ((evaluate, "load_inputs"), (scoring, "score"), (audit, "evaluation_removal"),
+                         (audit, "evaluation_coherence"), (observations, "read_observations"),
                          (runs, "load_run")):
         monkeypatch.setattr(module, name, forbidden)
     outputs_dir, run_file = outputs_only
-    data = sensitivity.audit_data(2024, outputs_dir, run_file)
+    data = audit.audit_data(2024, outputs_dir, run_file)
     monkeypatch.undo()
 
     ev, _ = demo  # a fresh scoring, the old path
@@ -240,11 +242,11 @@ def test_audit_data_reads_the_outputs_and_scores_nothing(demo, outputs_only, mon
     assert data.framework.version == ev.framework.version and data.kinds == list(ev.coins)
     assert data.settings == evu.UncertaintySettings.from_mapping(load_run(default_run_path(2024)).uncertainty)
     keys = ["kind", "year", "unit_code", "removed"]
-    removal = sensitivity.evaluation_removal(ev).set_index(keys).sort_index()
+    removal = audit.evaluation_removal(ev).set_index(keys).sort_index()
     pd.testing.assert_frame_equal(
         data.removal.set_index(keys).sort_index(), removal[data.removal.columns[4:]], check_dtype=False
     )
-    areas, inds = sensitivity.evaluation_coherence(ev)
+    areas, inds = audit.evaluation_coherence(ev)
     for mine, old, key in ((data.coherence_areas, areas, "area"), (data.coherence_indicators, inds, "indicator")):
         keys = ["kind", "year", key]
         pd.testing.assert_frame_equal(
@@ -263,7 +265,7 @@ def test_audit_data_explains_outputs_of_an_older_version(outputs_only):
     outputs_dir, _ = outputs_only
     (outputs_dir / "2024" / "removal.csv").unlink()
     with pytest.raises(DanvanEvalError, match="removal.csv"):
-        sensitivity.audit_data(2024, outputs_dir)
+        audit.audit_data(2024, outputs_dir)
 
 
 @pytest.mark.slow

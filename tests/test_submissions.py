@@ -3,7 +3,7 @@
 import pytest
 
 from danvan_eval.errors import ValidationError
-from danvan_eval.submissions import read_submissions
+from danvan_eval.model.submissions import read_submissions
 
 
 def test_the_demo_submissions_read_typed(run, reg):

@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from danvan_eval import templates as tpl
 from danvan_eval.cli import main
 from danvan_eval.errors import DanvanEvalError
+from danvan_eval.intake import templates as tpl
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2024

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from danvan_eval import coin as C
-from danvan_eval import uncertainty as unc
-from danvan_eval.errors import DanvanEvalError
+from danvan_eval.engine import coin as C
+from danvan_eval.engine import uncertainty as unc
+from danvan_eval.engine.errors import EngineError
 
 FIX = Path(__file__).parent / "fixtures" / "coinr_asem"
 NOISY = {"weights": unc.UniformWeights({2: 0.25, 3: 0.25})}
@@ -157,12 +157,12 @@ def test_same_seed_same_tables_other_seed_other_draws(case_b):
 
 # ---------------------------------------------------------------- bad input
 def test_bad_choices_are_named(case_b):
-    with pytest.raises(DanvanEvalError, match=r"1\.5 / Weight noise"):
+    with pytest.raises(EngineError, match=r"1\.5 / Weight noise"):
         unc.sample_draws({"w": unc.UniformWeights({2: 1.5})}, 3, 0, case_b)
-    with pytest.raises(DanvanEvalError, match="a:b"):
+    with pytest.raises(EngineError, match="a:b"):
         unc.sample_draws({"a:b": unc.UniformWeights({2: 0.1})}, 3, 0, case_b)
-    with pytest.raises(DanvanEvalError, match="cấp 7.*/.*level 7"):
+    with pytest.raises(EngineError, match="cấp 7.*/.*level 7"):
         unc.sample_draws({"w": unc.UniformWeights({7: 0.1})}, 3, 0, case_b)
     two = {"n1": unc.Alternatives("normalise", {"a": {}}), "n2": unc.Alternatives("normalise", {"b": {}})}
-    with pytest.raises(DanvanEvalError, match="normalise"):
+    with pytest.raises(EngineError, match="normalise"):
         unc.sample_draws(two, 3, 0, case_b)

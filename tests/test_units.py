@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from danvan_eval.errors import RegistryError
-from danvan_eval.units import COLUMNS, default_registry_path, load_registry
+from danvan_eval.model.units import COLUMNS, default_registry_path, load_registry
 
 DISTRICTS = ["540", "542", "543", "544", "545", "546", "547", "548", "549", "550", "551"]
 

@@ -1,0 +1,227 @@
+"""The generated text of the reports: pure functions of a year's tables, in Vietnamese or English.
+
+Each function returns sentences built from catalog templates; nothing is computed that the tables do not hold.
+When rank intervals exist (``rank_p05``, ``rank_p95``), two units whose intervals overlap heavily are never
+called different: the text names them as not distinguishable instead.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import DanvanEvalError
+from ..formatting import number
+from ..messages import tr
+from .uncertainty import distinguishable
+
+# Two rank intervals "overlap heavily" when their common ranks cover more than this share of the shorter one
+# (ranks 1–2 and 2–8 share one of two ranks: not heavily; 1–3 and 2–5 share two of three: heavily).
+INTERVAL = ("rank_p05", "rank_p95")
+
+
+def has_intervals(scores: pd.DataFrame) -> bool:
+    """True when ``scores`` carries rank intervals with at least one value."""
+    return all(c in scores.columns for c in INTERVAL) and scores[list(INTERVAL)].notna().any().all()
+
+
+def indistinct_from(scores: pd.DataFrame, unit_code: str) -> list[str]:
+    """Codes of the peers (same kind) whose rank interval overlaps heavily with the unit's (at least half of the
+    shorter interval: ``evaluation_uncertainty.distinguishable``); [] without intervals."""
+    if not has_intervals(scores):
+        return []
+    unit = _row(scores, unit_code)
+    if pd.isna(unit["rank_p05"]) or pd.isna(unit["rank"]):
+        return []
+    # only ranked peers: a unit without a composite has no rank to be confused with
+    peers = scores[(scores["kind"] == unit["kind"]) & (scores["unit_code"] != unit["unit_code"])]
+    peers = peers.dropna(subset=[*INTERVAL, "rank"])
+    return [p for p in peers["unit_code"] if not distinguishable(scores, unit["unit_code"], p)]
+
+
+def _row(scores: pd.DataFrame, unit_code: str) -> pd.Series:
+    rows = scores[scores["unit_code"].astype(str) == str(unit_code)]
+    if rows.empty:
+        raise DanvanEvalError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} / "
+                       f"{tr('error.unknown_unit_code', 'en', unit=unit_code)}")
+    return rows.iloc[0]
+
+
+def _name(row: pd.Series, lang: str) -> str:
+    """The unit's name in ``lang`` (``name_en`` when present, else the Vietnamese name)."""
+    if lang == "en" and pd.notna(row.get("name_en")):
+        return str(row["name_en"])
+    return str(row["name_vi"])
+
+
+def _names(scores: pd.DataFrame, codes: list[str], lang: str) -> str:
+    rows = scores.set_index("unit_code")
+    return ", ".join(_name(rows.loc[c], lang) for c in codes)
+
+
+def group_name(kind: str, lang: str, mid_sentence: bool = True) -> str:
+    """The peer group's name, lower-cased where it stands inside a sentence ("khối huyện, thị xã…")."""
+    text = tr(f"kind.{kind}", lang)
+    return text[0].lower() + text[1:] if mid_sentence else text
+
+
+def _band_label(framework, band: object, lang: str) -> str:
+    bands = framework.bands.set_index("code")
+    return str(bands.at[band, f"label_{lang}"]) if band in bands.index else str(band)
+
+
+def _area_label(framework, area: str, lang: str) -> str:
+    return str(framework.areas.at[area, f"short_{lang}"])
+
+
+def position(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") -> str:
+    """Score, band and rank among the peers; with rank intervals, the interval and the indistinguishable peers."""
+    u = _row(scores, unit_code)
+    group = group_name(u["kind"], lang)
+    if pd.isna(u["composite"]):
+        return tr("narrative.no_composite", lang, name=_name(u, lang), coverage=number(100 * u["coverage"], lang, 0))
+    text = tr("narrative.position", lang, name=_name(u, lang), score=number(u["composite"], lang),
+              band=_band_label(framework, u["band"], lang), rank=int(u["rank"]), n=int(u["n_ranked"]), group=group)
+    if not has_intervals(scores) or pd.isna(u["rank_p05"]):
+        return text
+    text += " " + tr("narrative.interval", lang, lo=int(u["rank_p05"]), hi=int(u["rank_p95"]))
+    close = indistinct_from(scores, unit_code)
+    key = "narrative.indistinct" if close else "narrative.distinct"
+    return text + " " + tr(key, lang, names=_names(scores, close, lang))
+
+
+def strengths(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") -> str:
+    """Strongest and weakest area, each against the median of the peer group."""
+    u = _row(scores, unit_code)
+    areas = list(framework.areas.index)
+    mine = u[areas].astype(float).dropna()
+    if len(mine) < 2:
+        return tr("narrative.too_few_areas", lang)
+    median = scores.loc[scores["kind"] == u["kind"], areas].median()
+    best, worst = mine.idxmax(), mine.idxmin()
+    return tr("narrative.strengths", lang,
+              best=_area_label(framework, best, lang), best_score=number(mine[best], lang),
+              best_median=number(median[best], lang),
+              worst=_area_label(framework, worst, lang), worst_score=number(mine[worst], lang),
+              worst_median=number(median[worst], lang))
+
+
+def changes(scores: pd.DataFrame, trend: pd.DataFrame | None, unit_code: str, framework, lang: str = "vi") -> str:
+    """Change of the composite, of the rank, and the areas that rose and fell most since the previous year."""
+    u = _row(scores, unit_code)
+    year = int(u["year"])
+    prev = None if trend is None else trend[(trend["unit_code"] == u["unit_code"]) & (trend["year"] == year - 1)]
+    if prev is None or prev.empty:
+        return tr("narrative.no_previous", lang, year=year - 1)
+    parts = []
+    if pd.notna(u["composite_change"]):
+        rank_change = u["rank_change"]
+        parts.append(tr("narrative.composite_change", lang, year=year - 1,
+                        change=number(u["composite_change"], lang, sign=True),
+                        ranks=_rank_move(rank_change, lang)))
+    else:
+        parts.append(tr("narrative.no_composite_change", lang, year=year - 1))
+    areas = list(framework.areas.index)
+    delta = (u[areas].astype(float) - prev.iloc[0][areas].astype(float)).dropna()
+    if len(delta):
+        up, down = delta.idxmax(), delta.idxmin()
+        if delta[up] > 0:
+            parts.append(tr("narrative.area_up", lang, area=_area_label(framework, up, lang),
+                            change=number(delta[up], lang, sign=True)))
+        if delta[down] < 0:
+            parts.append(tr("narrative.area_down", lang, area=_area_label(framework, down, lang),
+                            change=number(delta[down], lang, sign=True)))
+    return " ".join(parts)
+
+
+def _rank_move(change: object, lang: str) -> str:
+    if pd.isna(change):
+        return tr("narrative.rank_new", lang)
+    change = int(change)
+    if change == 0:
+        return tr("narrative.rank_same", lang)
+    return tr("narrative.rank_up" if change > 0 else "narrative.rank_down", lang, n=abs(change))
+
+
+def gaps(scores: pd.DataFrame, indicators: pd.DataFrame | None, unit_code: str, framework,
+         lang: str = "vi") -> str:
+    """What is missing: the report itself or its lateness, missing and imputed indicators, insufficient areas."""
+    u = _row(scores, unit_code)
+    parts = []
+    if "received" in u.index:
+        if pd.isna(u["received"]):
+            parts.append(tr("narrative.not_received", lang))
+        elif pd.notna(u["days_late"]) and int(u["days_late"]) > 0:
+            parts.append(tr("narrative.late", lang, days=int(u["days_late"])))
+    areas = list(framework.areas.index)
+    empty = [a for a in areas if pd.isna(u[a])]
+    if indicators is not None:
+        mine = indicators[indicators["unit_code"] == u["unit_code"]]
+        labels = framework.indicators[f"label_{lang}"]
+        for status in ("missing", "imputed"):
+            ids = list(mine.loc[mine["status"] == status, "indicator_id"])
+            if ids:
+                parts.append(tr(f"narrative.{status}", lang, n=len(ids), list="; ".join(labels[i] for i in ids)))
+        # an area can be empty because all of it is not applicable: only name areas where something is missing
+        lacking = set(mine.loc[mine["status"] == "missing", "area"])
+        empty = [a for a in empty if a in lacking]
+    if empty:
+        parts.append(tr("narrative.empty_areas", lang, list="; ".join(_area_label(framework, a, lang) for a in empty)))
+    return " ".join(parts) if parts else tr("narrative.complete", lang)
+
+
+def unit_narrative(scores: pd.DataFrame, unit_code: str, framework, indicators: pd.DataFrame | None = None,
+                   trend: pd.DataFrame | None = None, lang: str = "vi") -> list[str]:
+    """The unit report's paragraphs: position, strengths, changes since last year, what is missing."""
+    return [
+        position(scores, unit_code, framework, lang),
+        strengths(scores, unit_code, framework, lang),
+        changes(scores, trend, unit_code, framework, lang),
+        gaps(scores, indicators, unit_code, framework, lang),
+    ]
+
+
+def leaders(scores: pd.DataFrame, kind: str) -> list[str]:
+    """Codes of the units that lead a peer group: the first by rank, then those not distinguishable from it
+    (rank intervals overlapping heavily) or tied with it."""
+    ranked = scores[(scores["kind"] == kind) & scores["rank"].notna()].sort_values(["rank", "unit_code"])
+    if ranked.empty:
+        return []
+    first = ranked.iloc[0]["unit_code"]
+    if has_intervals(scores):
+        return [first, *indistinct_from(scores, first)]
+    return list(ranked.loc[ranked["rank"] == ranked.iloc[0]["rank"], "unit_code"])
+
+
+def province_narrative(scores: pd.DataFrame, framework, lang: str = "vi") -> list[str]:
+    """One paragraph per peer group: who leads (as one group when intervals overlap), bands, gaps, lateness."""
+    out = []
+    for kind in ("district", "department"):
+        mine = scores[scores["kind"] == kind]
+        if mine.empty:
+            continue
+        group = group_name(kind, lang, mid_sentence=lang == "vi")  # vi: "Khối huyện…"; en: "Districts…: …"
+        top = leaders(scores, kind)
+        parts = [_leading(scores, top, int(mine["rank"].notna().sum()), group, lang)] if top else []
+        counts = mine["band"].value_counts()
+        bands = [f"{_band_label(framework, b, lang)}: {int(counts[b])}" for b in framework.bands["code"]
+                 if b in counts.index]
+        if mine["band"].isna().any():
+            bands.append(f"{tr('label.insufficient_data', lang)}: {int(mine['band'].isna().sum())}")
+        parts.append(tr("narrative.bands", lang, n=len(mine), list="; ".join(bands)))
+        if "on_time" in mine:
+            late = mine[mine["on_time"].astype("boolean").eq(False).fillna(False) | mine["received"].isna()]
+            if len(late):
+                parts.append(tr("narrative.late_units", lang, n=len(late),
+                                names=_names(scores, list(late["unit_code"]), lang)))
+        out.append(" ".join(parts))
+    return out
+
+
+def _leading(scores: pd.DataFrame, top: list[str], n_ranked: int, group: str, lang: str) -> str:
+    if len(top) == 1:
+        return tr("narrative.leader", lang, group=group, names=_names(scores, top, lang))
+    if not has_intervals(scores):
+        return tr("narrative.leaders_tied", lang, group=group, names=_names(scores, top, lang))
+    if len(top) > n_ranked / 2:  # most of the group cannot be told apart from the first: no leader to name
+        return tr("narrative.no_clear_leader", lang, group=group, name=_names(scores, top[:1], lang), n=len(top) - 1)
+    return tr("narrative.leaders", lang, group=group, names=_names(scores, top, lang))

@@ -1,0 +1,150 @@
+"""Score one year from its run file: read and validate every input, score once, shape the output tables.
+
+``score_run`` is what ``danvan-eval score`` and the yearly run call; ``write_tables`` writes the tables of
+``docs/ARCHITECTURE.md`` into a folder (the caller makes that atomic).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ValidationError
+from ..model import observations as obs_mod
+from ..model.framework import Framework
+from ..model.runs import RunConfig
+from ..model.submissions import COLUMNS as SUBMISSION_COLUMNS
+from ..model.submissions import read_submissions
+from ..model.units import Registry, load_registry
+from ..outputs import write_csv
+from . import compliance as compliance_mod
+from .audit import audit_tables
+from .scoring import KINDS, Evaluation, score
+
+
+@dataclass(frozen=True)
+class ScoredYear:
+    """A scored year: the run file, the evaluation, and the tables a run writes (name → DataFrame)."""
+
+    run: RunConfig
+    evaluation: Evaluation
+    tables: dict[str, pd.DataFrame]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load_inputs(run: RunConfig) -> tuple[Framework, Registry, pd.DataFrame, pd.DataFrame]:
+    """Framework, registry, every year's observations (validated together) and submissions.
+
+    All files are validated before any is scored; every problem of every file is raised at once.
+    """
+    framework = run.load_framework()
+    registry = load_registry(run.units)
+    frames, subs, problems = [], [], []
+    for year, path in run.observations.items():
+        raw = obs_mod.read_observations(path)
+        found = obs_mod.validate(raw, framework, registry, year, file=str(path))
+        if len(found):
+            problems.append(found)
+        else:
+            frames.append(obs_mod.check(raw, framework, registry, year, file=str(path)))
+    for year, path in run.submissions.items():
+        try:
+            subs.append(read_submissions(path, registry, year))
+        except ValidationError as err:
+            problems.append(err.problems)
+    if problems:
+        raise ValidationError(pd.concat(problems, ignore_index=True))
+    subs = pd.concat(subs, ignore_index=True) if subs else pd.DataFrame(columns=SUBMISSION_COLUMNS)
+    return framework, registry, pd.concat(frames, ignore_index=True), subs
+
+
+def score_run(run: RunConfig) -> ScoredYear:
+    """Validate every input of ``run``, score the year once and shape the output tables."""
+    t0 = time.perf_counter()
+    framework, registry, observations, submissions = load_inputs(run)
+    t1 = time.perf_counter()
+    evaluation = score(observations, framework, registry, run.year, run.options)
+    comp = compliance_mod.compliance(evaluation, submissions)
+    t2 = time.perf_counter()
+    # rank intervals, every draw's parameters and Sobol indices when the run file asks for draws; seeded by the
+    # run, so the tables are identical between reruns
+    audit = audit_tables(evaluation, run.uncertainty)
+    t3 = time.perf_counter()
+    return ScoredYear(
+        run=run,
+        evaluation=evaluation,
+        tables=tables(evaluation, comp, audit),
+        timings={"read_validate_s": round(t1 - t0, 4), "score_s": round(t2 - t1, 4),
+                 "uncertainty_s": round(t3 - t2, 4)},
+    )
+
+
+def tables(
+    evaluation: Evaluation, comp: pd.DataFrame, audit: Mapping[str, pd.DataFrame] | None = None
+) -> dict[str, pd.DataFrame]:
+    """The output tables of a year (see docs/ARCHITECTURE.md), sorted so that their bytes are stable.
+
+    ``audit`` holds the audit tables (``evaluation.audit.audit_tables``), written beside ``scores``: the removal
+    impact, coherence and correlations, sorted by peer group then in the framework's order; and, when the run
+    drew, the uncertainty tables, whose rank intervals and band shares are added to ``scores``.
+    """
+    fw = evaluation.framework
+    bands = fw.bands.set_index("code")["label_vi"]
+    scores = evaluation.of_year("units").merge(
+        comp[["unit_code", "received", "days_late", "on_time", "completeness_pct"]], on="unit_code", how="left"
+    )
+    scores.insert(scores.columns.get_loc("band") + 1, "band_vi", scores["band"].map(bands))
+    ind = evaluation.of_year("indicators")
+    ind = ind.merge(scores[["unit_code", "name_vi"]], on="unit_code", how="left")
+    meta = fw.indicators[["label_vi", "clause", "type", "direction"]]
+    ind = ind.join(meta, on="indicator_id")
+    trend_cols = ["year", "unit_code", "name_vi", "kind", "composite", "band", "rank", *fw.areas.index]
+    out = {
+        "scores": _ordered(scores, ["kind", "unit_code"]),
+        "indicators": _ordered(ind, ["unit_code", "indicator_id"]),
+        "trend": _ordered(evaluation.units[trend_cols], ["year", "kind", "unit_code"]),
+        "compliance": _ordered(comp, ["kind", "unit_code"]),
+    }
+    audit = dict(audit or {})
+    codes = {c: i for i, c in enumerate([*fw.indicators.index, *fw.areas.index])}  # the index after them
+    structure = {
+        "removal": (["kind", "removed", "unit_code"], {"removed": codes}),
+        "coherence_areas": (["kind", "year", "area"], {"area": codes}),
+        "coherence_indicators": (["kind", "year", "indicator"], {"indicator": codes}),
+        "correlations": (["kind", "row", "column"], {"row": codes, "column": codes}),
+    }
+    for name, (by, order) in structure.items():
+        if name in audit:
+            out[name] = _ordered(audit.pop(name), by, order)
+    if "uncertainty" in audit:  # rank interval and band shares wherever a rank is shown
+        unc = audit["uncertainty"]
+        bands = [c for c in unc.columns if c.startswith("p_") and c != "p_ranked"]
+        interval = ["rank_median", "rank_p05", "rank_p95"]
+        merged = out["scores"].merge(unc[["year", "unit_code", *interval, *bands]], on=["year", "unit_code"], how="left")
+        # a unit without an official rank gets no interval: only draws that impute its gaps ever rank it
+        merged.loc[merged["rank"].isna(), interval] = np.nan
+        out["scores"] = merged
+        out["uncertainty"] = _ordered(unc, ["kind", "unit_code"])
+        out.update({k: v for k, v in audit.items() if k != "uncertainty"})
+    return out
+
+
+def _ordered(df: pd.DataFrame, by: list[str], order: Mapping[str, Mapping] | None = None) -> pd.DataFrame:
+    """Stable row order: districts before departments (the plan's order), then by code; ``order`` gives the
+    position of each value of some columns (codes in the framework's order; a value it lacks comes last)."""
+    key = {"kind": {k: i for i, k in enumerate(KINDS)}, **(order or {})}
+
+    def position(s: pd.Series) -> pd.Series:
+        return s.map(key[s.name]).fillna(len(key[s.name])) if s.name in key else s
+
+    return df.sort_values(by, kind="stable", key=position).reset_index(drop=True)
+
+
+def write_tables(scored: ScoredYear, folder: Path) -> list[Path]:
+    """Write every table of ``scored`` as ``<name>.csv`` into ``folder``."""
+    return [write_csv(df, Path(folder) / f"{name}.csv") for name, df in scored.tables.items()]

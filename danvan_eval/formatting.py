@@ -1,0 +1,49 @@
+"""Numbers, percentages and dates as a reader of each language writes them, through Babel's CLDR locales.
+
+Vietnamese: ``1.234,5``, ``95,5%``, ``01/12/2026``; English: ``1,234.5``, ``95.5%``, ``1 December 2026``. A
+negative number takes a true minus sign (a line never breaks after it); missing values read ``—``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+MISSING = "—"
+DATE_FORMATS = {"vi": "dd/MM/yyyy", "en": "d MMMM yyyy"}
+
+
+def _missing(x: object) -> bool:
+    return x is None or (not isinstance(x, str) and pd.isna(x))
+
+
+def number(x: object, lang: str = "vi", digits: int = 1, sign: bool = False) -> str:
+    """``85.34 → "85,3"``, ``1234 → "1.234"`` (``digits=0``), ``-1.6 → "−1,6"``; ``sign`` adds ``+`` to a
+    positive value; a value that rounds to zero has no sign (no ``"−0,0"``)."""
+    if _missing(x):
+        return MISSING
+    v = round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    text = format_decimal(abs(v), format=pattern, locale=lang)
+    if v < 0:
+        return "−" + text
+    return ("+" + text) if sign and v > 0 else text
+
+
+def percent(x: object, lang: str = "vi", digits: int = 1) -> str:
+    """A share given in percent (``95.5``) as ``"95,5%"``; trailing zeros dropped (``100 → "100%"``)."""
+    if _missing(x):
+        return MISSING
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "") + "%"
+    return format_percent(round(float(x), digits) / 100 + 0.0, format=pattern, locale=lang)
+
+
+def date(d: object, lang: str = "vi") -> str:
+    """A date as ``01/12/2026`` (Vietnamese) or ``1 December 2026`` (English)."""
+    if _missing(d):
+        return MISSING
+    value = d if isinstance(d, dt.date) else pd.Timestamp(d).date()
+    return format_date(value, DATE_FORMATS[lang], locale=lang)

@@ -1,0 +1,463 @@
+"""The indicator framework: areas, indicators, goalposts, bands, loaded from a validated YAML file.
+
+``load_framework`` checks the whole file and raises one ``FrameworkError`` listing every problem (with its line),
+so that whoever edits the YAML fixes everything in one pass. An unknown key is an error, not a warning: a typo
+such as ``alow_na`` would otherwise silently change how units are scored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import FrameworkError
+from ..messages import LANGS, tr
+from ..paths import PROJECT_ROOT
+from ..problems import YamlProblems, read_yaml
+
+DEFAULT_VERSION = "dv33-2022.1"
+INDEX = "index"
+KINDS = ("district", "department")
+TYPES = ("bool", "pct", "count", "days")
+DENOMINATORS = ("population_10k", "communes", "remote_communes", "dossiers_10k")
+# the values an indicator of each type can take; goalposts must lie inside
+TYPE_RANGE = {"bool": (0, 1), "pct": (0, 100), "count": (0, math.inf), "days": (0, math.inf)}
+
+# keys of each YAML entry: required, then optional; the order is the order of the tables' columns
+_TEXT = ("label_vi", "label_en", "measure_vi", "measure_en", "unit_vi", "unit_en")
+_HELP = ("help_vi", "help_en")
+_TOP = {"version", "title", "deadline", "coverage_threshold", "areas", "indicators", "bands"}
+_TOP_OPTIONAL = {"auxiliary", "compliance", "changelog"}
+_AREA = ("label_vi", "label_en", "short_vi", "short_en", "clause", "weight")
+_INDICATOR = ("area", *_TEXT, *_HELP, "type", "direction", "goalposts", "clause")
+_INDICATOR_OPTIONAL = {"denominator", "weight", "allow_na", "survey", "applies_to", "department"}
+_INDICATOR_COLUMNS = [
+    "area",
+    *_TEXT,
+    *_HELP,
+    "type",
+    "direction",
+    "denominator",
+    "lo",
+    "hi",
+    "weight",
+    "clause",
+    "allow_na",
+    "survey",
+    "applies_to",
+    "dept_denominator",
+    "dept_lo",
+    "dept_hi",
+]
+_DEPARTMENT = {"denominator", "goalposts"}
+_AUXILIARY = (*_TEXT, *_HELP, "type", "feeds")
+_COMPLIANCE = (*_TEXT, "clause", "scored")
+_BAND = ("code", "min", "label_vi", "label_en")
+_CHANGE = {"version", "date", "change"}
+
+
+@dataclass(frozen=True, eq=False)
+class Framework:
+    """A validated indicator framework (see docs/ARCHITECTURE.md for the tables' columns).
+
+    Attributes
+    ----------
+    areas : index ``area_id``.
+    indicators : index ``indicator_id``; ``dept_denominator, dept_lo, dept_hi`` are the values that apply to
+        departments (equal to the district values where the file gives no override).
+    auxiliary : index id; inputs not scored but feeding a denominator (``feeds``).
+    compliance : index id; reporting-compliance measures described beside the index, not scored.
+    bands : ``code, min, label_vi, label_en`` sorted by ``min`` descending.
+    """
+
+    version: str
+    title: dict[str, str]
+    deadline: tuple[int, int]
+    coverage_threshold: float
+    areas: pd.DataFrame
+    indicators: pd.DataFrame
+    auxiliary: pd.DataFrame
+    compliance: pd.DataFrame
+    bands: pd.DataFrame
+    changelog: list[dict]
+    path: Path
+    sha256: str
+
+    def indicator_table(self, kind: str) -> pd.DataFrame:
+        """The indicators that apply to ``kind``, with that kind's denominator and goalposts."""
+        _check_kind(kind)
+        ind = self.indicators[self.indicators["applies_to"].map(lambda kinds: kind in kinds)]
+        if kind == "department":
+            ind = ind.assign(denominator=ind["dept_denominator"], lo=ind["dept_lo"], hi=ind["dept_hi"])
+        return ind.drop(columns=["dept_denominator", "dept_lo", "dept_hi"])
+
+    def indicator_ids(self, kind: str | None = None) -> list[str]:
+        """Ids of the indicators that apply to ``kind`` (all indicators if None), in framework order."""
+        return list(self.indicators.index if kind is None else self.indicator_table(kind).index)
+
+    def meta(self, kind: str) -> pd.DataFrame:
+        """The engine tree of a peer group: indicators (level 1) → areas (level 2) → ``index`` (level 3).
+
+        Index ``code``; columns ``parent, level, weight, direction, lo, hi, denominator`` (areas and the index
+        have direction 1 and no goalposts or denominator).
+        """
+        ind = self.indicator_table(kind)
+        areas = self.areas.loc[self.areas.index.isin(ind["area"])]
+        rows = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "parent": ind["area"],
+                        "level": 1,
+                        "weight": ind["weight"],
+                        "direction": ind["direction"],
+                        "lo": ind["lo"],
+                        "hi": ind["hi"],
+                        "denominator": ind["denominator"],
+                    }
+                ),
+                pd.DataFrame({"parent": INDEX, "level": 2, "weight": areas["weight"], "direction": 1}),
+                pd.DataFrame(
+                    {"parent": [None], "level": [3], "weight": [1.0], "direction": [1]}, index=[INDEX]
+                ),
+            ]
+        )
+        rows.index.name = "code"
+        return rows.astype({"level": int, "weight": float, "direction": int, "lo": float, "hi": float})
+
+
+def default_framework_path(version: str = DEFAULT_VERSION) -> Path:
+    """The framework file of ``version`` shipped in the repository's ``parameters/framework``."""
+    return PROJECT_ROOT / "parameters" / "framework" / f"{version}.yaml"
+
+
+def load_framework(path: str | Path | None = None) -> Framework:
+    """Read and validate a framework YAML file.
+
+    Raises
+    ------
+    FrameworkError
+        With every problem found (``.problems``), each placed at its line and key path.
+    """
+    path = Path(path) if path is not None else default_framework_path()
+    data, found = read_yaml(path)
+    if data is None and found.found:  # a syntax error: nothing to check further
+        raise FrameworkError(found.frame(), file=path)
+    parsed = _parse(data, found)
+    if found.found:
+        raise FrameworkError(found.frame(), file=path)
+    return Framework(**parsed, path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+# ---------------------------------------------------------------- validation
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"loại đơn vị không hợp lệ / unknown kind {kind!r}; use one of {KINDS}")
+
+
+def _number(x: object) -> bool:
+    # YAML's true/false are ints to Python; a weight of "true" is a mistake, not 1
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _texts(found: YamlProblems, entry: dict, path: tuple, keys, **who) -> None:
+    for key in keys:
+        if key in entry and not (isinstance(entry[key], str) and entry[key].strip()):
+            found.add("missing_label", (*path, key), key=key, **who)
+
+
+def _list(found: YamlProblems, data: dict, key: str) -> list | None:
+    """The list under ``key`` ([] if absent), or None after reporting that it is not a list."""
+    value = data.get(key, [])
+    if value is None or isinstance(value, list):
+        return value or []
+    found.add("not_list", (key,))
+    return None
+
+
+def _ids(
+    found: YamlProblems, entries: list, section: str, seen: dict, key: str = "id"
+) -> list[tuple[int, dict]]:
+    """The (position, entry) pairs of a list whose entries carry a unique id; duplicates are reported."""
+    out = []
+    for i, entry in enumerate(entries):
+        if isinstance(entry, dict) and isinstance(entry.get(key), str):
+            found.names[(section, i)] = entry[key]
+            if entry[key] in seen:
+                found.add("duplicate_id", (section, i, key), id=entry[key], first=seen[entry[key]])
+            else:
+                seen[entry[key]] = found.line((section, i))
+        elif isinstance(entry, dict) and key in entry:
+            found.add("missing_label", (section, i, key), key=key)
+        out.append((i, entry))
+    return out
+
+
+def _goalposts(found: YamlProblems, value: object, path: tuple, direction: object, type_: object, ind: str):
+    """``(lo, hi)`` if valid, else None after reporting why."""
+    if not (isinstance(value, list) and len(value) == 2 and all(_number(v) for v in value)):
+        found.add("bad_goalposts", path, indicator=ind, value=value)
+        return None
+    lo, hi = map(float, value)
+    shown = {"lo": f"{lo:g}", "hi": f"{hi:g}"}
+    if lo == hi:
+        found.add("goalposts_equal", path, indicator=ind, **shown)
+        return None
+    if direction in (1, -1) and not isinstance(direction, bool) and (hi - lo) * direction < 0:
+        found.add("goalposts_direction", path, indicator=ind, direction=direction, **shown)
+    low, high = (
+        TYPE_RANGE.get(type_, (-math.inf, math.inf)) if isinstance(type_, str) else (-math.inf, math.inf)
+    )
+    if not (low <= min(lo, hi) and max(lo, hi) <= high):
+        found.add("goalposts_range", path, indicator=ind, type=type_, **shown)
+    return lo, hi
+
+
+def _denominator(found: YamlProblems, value: object, path: tuple, ind: str) -> None:
+    if value is not None and value not in DENOMINATORS:
+        found.add("bad_denominator", path, indicator=ind, value=value, allowed=", ".join(DENOMINATORS))
+
+
+def _kinds(found: YamlProblems, value: object, path: tuple, ind: str) -> tuple[str, ...]:
+    if not (isinstance(value, list) and value and all(k in KINDS for k in value)):
+        found.add("bad_kind", path, indicator=ind, value=value, allowed=", ".join(KINDS))
+        return KINDS
+    return tuple(value)
+
+
+def _bool(found: YamlProblems, entry: dict, key: str, path: tuple, default: bool, **who) -> bool:
+    value = entry.get(key, default)
+    if not isinstance(value, bool):
+        found.add("bad_bool", (*path, key), key=key, value=value, **who)
+        return default
+    return value
+
+
+def _parse(data: object, found: YamlProblems) -> dict | None:
+    top = found.entry(data, (), _TOP, _TOP_OPTIONAL)
+    if top is None:
+        return None
+    version = top.get("version")
+    if not (isinstance(version, str) and version.strip()):
+        found.add("missing_label", ("version",), key="version")
+    title = (found.entry(top["title"], ("title",), {"vi", "en"}) if "title" in top else None) or {}
+    _texts(found, title, ("title",), ("vi", "en"))
+    deadline = _deadline(found, top.get("deadline"))
+    threshold = top.get("coverage_threshold")
+    if "coverage_threshold" in top and not (_number(threshold) and 0 < threshold <= 1):
+        found.add("bad_threshold", ("coverage_threshold",), value=threshold)
+
+    area_list = _list(found, top, "areas")
+    # a broken areas section would make every indicator's area "unknown": check areas only when it is a list
+    areas = _areas(found, area_list) if area_list is not None else None
+    seen: dict[str, int] = {}  # indicator, auxiliary and compliance ids share one name space
+    indicators = _indicators(found, _list(found, top, "indicators") or [], areas, seen)
+    where = {name: path for path, name in found.names.items() if path[0] == "areas"}
+    for kind in KINDS:
+        used = {r["area"] for r in indicators if kind in r["applies_to"]}
+        for area in sorted(set(areas or ()) - used):
+            kind_name = {lang: tr(f"kind.{kind}", lang) for lang in LANGS}
+            found.add("empty_area", where.get(area, ("areas",)), area=area, kind=kind_name)
+    return {
+        "version": version,
+        "title": dict(title),
+        "deadline": deadline,
+        "coverage_threshold": float(threshold) if _number(threshold) else math.nan,
+        "areas": _frame(list((areas or {}).values()), "area_id", list(_AREA)),
+        "indicators": _frame(indicators, "indicator_id", _INDICATOR_COLUMNS),
+        "auxiliary": _auxiliary(found, _list(found, top, "auxiliary") or [], seen),
+        "compliance": _compliance(found, _list(found, top, "compliance") or [], seen),
+        "bands": _bands(found, _list(found, top, "bands") or []),
+        "changelog": _changelog(found, _list(found, top, "changelog") or []),
+    }
+
+
+def _frame(rows: list[dict], index: str, columns: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["id", *columns]).set_index("id")
+    df.index.name = index
+    return df
+
+
+def _deadline(found: YamlProblems, value: object) -> tuple[int, int]:
+    entry = found.entry(value, ("deadline",), {"month", "day"}) if value is not None else None
+    if entry is None:
+        return (11, 25)
+    month, day = entry.get("month"), entry.get("day")
+    try:
+        dt.date(2001, month, day)  # a non-leap year: 29 February is no yearly deadline
+    except (TypeError, ValueError):
+        found.add("bad_deadline", ("deadline",), month=month, day=day)
+        return (11, 25)
+    return (month, day)
+
+
+def _areas(found: YamlProblems, entries: list) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for i, raw in _ids(found, entries, "areas", {}):
+        path = ("areas", i)
+        entry = found.entry(raw, path, {"id", *_AREA})
+        if entry is None or not isinstance(entry.get("id"), str):
+            continue
+        _texts(found, entry, path, ("label_vi", "label_en", "short_vi", "short_en"))
+        if not (isinstance(entry.get("clause"), str) and entry["clause"].strip()):
+            found.add("missing_clause", (*path, "clause"))
+        weight = entry.get("weight", 1)
+        if not (_number(weight) and weight > 0):
+            found.add("bad_weight", (*path, "weight"), value=weight)
+        weight = float(weight) if _number(weight) else math.nan
+        out.setdefault(entry["id"], {"id": entry["id"], **{k: entry.get(k) for k in _AREA}, "weight": weight})
+    return out
+
+
+def _indicators(found: YamlProblems, entries: list, areas: dict | None, seen: dict) -> list[dict]:
+    rows = []
+    for i, raw in _ids(found, entries, "indicators", seen):
+        path = ("indicators", i)
+        ind = raw.get("id") if isinstance(raw, dict) else None
+        entry = found.entry(raw, path, {"id", *_INDICATOR}, _INDICATOR_OPTIONAL, indicator=ind)
+        if entry is None or not isinstance(ind, str):
+            continue
+        _texts(found, entry, path, (*_TEXT, *_HELP), indicator=ind)
+        if (
+            areas is not None
+            and "area" in entry
+            and not (isinstance(entry["area"], str) and entry["area"] in areas)
+        ):
+            found.add("unknown_area", (*path, "area"), indicator=ind, area=entry["area"])
+        type_, direction = entry.get("type"), entry.get("direction")
+        if "type" in entry and type_ not in TYPES:
+            found.add("bad_type", (*path, "type"), indicator=ind, value=type_, allowed=", ".join(TYPES))
+        if "direction" in entry and (isinstance(direction, bool) or direction not in (1, -1)):
+            found.add("bad_direction", (*path, "direction"), indicator=ind, value=direction)
+        _denominator(found, entry.get("denominator"), (*path, "denominator"), ind)
+        goalposts = None
+        if "goalposts" in entry:
+            goalposts = _goalposts(found, entry["goalposts"], (*path, "goalposts"), direction, type_, ind)
+        weight = entry.get("weight", 1)
+        if not (_number(weight) and weight > 0):
+            found.add("bad_weight", (*path, "weight"), indicator=ind, value=weight)
+        if "clause" in entry and not (isinstance(entry["clause"], str) and entry["clause"].strip()):
+            found.add("missing_clause", (*path, "clause"), indicator=ind)
+        survey = _bool(found, entry, "survey", path, False, indicator=ind)
+        if survey and type_ != "pct":
+            found.add("bad_survey", (*path, "survey"), indicator=ind)
+        applies_to = _kinds(found, entry.get("applies_to", list(KINDS)), (*path, "applies_to"), ind)
+        lo, hi = goalposts or (math.nan, math.nan)
+        dept_den, dept_lo, dept_hi = entry.get("denominator"), lo, hi
+        dept = entry.get("department")
+        if dept is not None and found.entry(dept, (*path, "department"), set(), _DEPARTMENT, indicator=ind):
+            if "denominator" in dept:
+                dept_den = dept["denominator"]
+                _denominator(found, dept_den, (*path, "department", "denominator"), ind)
+            if "goalposts" in dept:
+                dept_goal = _goalposts(
+                    found, dept["goalposts"], (*path, "department", "goalposts"), direction, type_, ind
+                )
+                dept_lo, dept_hi = dept_goal or (math.nan, math.nan)
+        rows.append(
+            {
+                "id": ind,
+                **{k: entry.get(k) for k in ("area", *_TEXT, *_HELP, "type", "direction", "clause")},
+                "denominator": entry.get("denominator"),
+                "lo": lo,
+                "hi": hi,
+                "weight": float(weight) if _number(weight) else math.nan,
+                "allow_na": _bool(found, entry, "allow_na", path, False, indicator=ind),
+                "survey": survey,
+                "applies_to": applies_to,
+                "dept_denominator": dept_den,
+                "dept_lo": dept_lo,
+                "dept_hi": dept_hi,
+            }
+        )
+    return rows
+
+
+def _auxiliary(found: YamlProblems, entries: list, seen: dict) -> pd.DataFrame:
+    rows = []
+    for i, raw in _ids(found, entries, "auxiliary", seen):
+        path = ("auxiliary", i)
+        ind = raw.get("id") if isinstance(raw, dict) else None
+        entry = found.entry(raw, path, {"id", *_AUXILIARY}, {"applies_to"}, indicator=ind)
+        if entry is None or not isinstance(ind, str):
+            continue
+        _texts(found, entry, path, (*_TEXT, *_HELP), indicator=ind)
+        if "type" in entry and entry["type"] not in TYPES:
+            found.add(
+                "bad_type", (*path, "type"), indicator=ind, value=entry["type"], allowed=", ".join(TYPES)
+            )
+        if "feeds" in entry and entry["feeds"] not in DENOMINATORS:
+            found.add(
+                "bad_denominator",
+                (*path, "feeds"),
+                indicator=ind,
+                value=entry["feeds"],
+                allowed=", ".join(DENOMINATORS),
+            )
+        applies_to = _kinds(found, entry.get("applies_to", list(KINDS)), (*path, "applies_to"), ind)
+        rows.append({"id": ind, **{k: entry.get(k) for k in _AUXILIARY}, "applies_to": applies_to})
+    return _frame(rows, "id", [*_AUXILIARY, "applies_to"])
+
+
+def _compliance(found: YamlProblems, entries: list, seen: dict) -> pd.DataFrame:
+    rows = []
+    for i, raw in _ids(found, entries, "compliance", seen):
+        path = ("compliance", i)
+        ind = raw.get("id") if isinstance(raw, dict) else None
+        entry = found.entry(raw, path, {"id", *_COMPLIANCE}, indicator=ind)
+        if entry is None or not isinstance(ind, str):
+            continue
+        _texts(found, entry, path, _TEXT, indicator=ind)
+        if not (isinstance(entry.get("clause"), str) and entry["clause"].strip()):
+            found.add("missing_clause", (*path, "clause"), indicator=ind)
+        scored = _bool(found, entry, "scored", path, False, indicator=ind)
+        rows.append({"id": ind, **{k: entry.get(k) for k in _COMPLIANCE}, "scored": scored})
+    return _frame(rows, "id", list(_COMPLIANCE))
+
+
+def _bands(found: YamlProblems, entries: list) -> pd.DataFrame:
+    rows, previous = [], None
+    for i, raw in _ids(found, entries, "bands", {}, key="code"):
+        path = ("bands", i)
+        entry = found.entry(raw, path, set(_BAND))
+        if entry is None:
+            continue
+        _texts(found, entry, path, ("label_vi", "label_en"))
+        low = entry.get("min")
+        if not (_number(low) and 0 <= low <= 100):
+            found.add("bad_band", (*path, "min"), value=low)
+            continue
+        if previous is not None and low >= previous:
+            found.add("bands_not_descending", (*path, "min"), value=low, previous=previous)
+        previous = low
+        rows.append({k: entry.get(k) for k in _BAND} | {"min": float(low)})
+    if rows and previous != 0:
+        found.add("bands_no_floor", ("bands",))
+    bands = pd.DataFrame(rows, columns=["code", "min", "label_vi", "label_en"])
+    return bands.sort_values("min", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _changelog(found: YamlProblems, entries: list) -> list[dict]:
+    out = []
+    for i, raw in enumerate(entries):
+        path = ("changelog", i)
+        entry = found.entry(raw, path, _CHANGE)
+        if entry is None:
+            continue
+        date = entry.get("date")
+        if "date" in entry and not isinstance(date, dt.date):
+            try:
+                date = dt.date.fromisoformat(str(date))
+            except ValueError:
+                found.add("bad_date", (*path, "date"), key="date", value=date)
+        change = (
+            found.entry(entry["change"], (*path, "change"), {"vi", "en"}) if "change" in entry else None
+        ) or {}
+        _texts(found, change, (*path, "change"), ("vi", "en"))
+        out.append({"version": entry.get("version"), "date": str(date), "change": dict(change)})
+    return out

@@ -1,0 +1,505 @@
+"""The Department of Home Affairs' annual synthesis report (.docx, Vietnamese), drafted from a scored year.
+
+Plan, section III.1: every year the Department synthesises and evaluates the results of Directive 33/CT-TTg in
+the province and reports to the Ministry of Home Affairs and the provincial People's Committee. This module
+writes that report as a draft in the form of Decree 30/2020/NĐ-CP: every figure comes from ``outputs/<Y>/`` (so
+it equals the scores), and the parts only a person can write (assessment, proposals) are highlighted
+placeholders. Districts and departments are separate peer groups throughout. Word formatting lives in
+``report_docx``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..evaluation import compliance as compliance_mod
+from ..evaluation.scoring import KINDS
+from ..formatting import number, percent
+from ..messages import tr
+from ..model.framework import Framework, default_framework_path, load_framework
+from ..outputs import read_year, sha256
+from ..paths import PROJECT_ROOT
+from . import plots
+from . import word as dx
+
+DIRECTIVE = "Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ"
+NOTABLE_CHANGE = 10.0  # points: a change of an area score this large is named in the report
+MAX_MISSING_INDICATORS = 5
+RECIPIENTS = ("Bộ Nội vụ (b/c);", "UBND tỉnh (b/c);", "Ban Dân vận Tỉnh ủy;", "Các sở, ban, ngành tỉnh;",
+              "UBND các huyện, thị xã, thành phố;", "Lưu: VT.")
+METHOD_NAMES = {"goalposts": "mốc chuẩn cố định của khung chỉ tiêu", "amean": "bình quân cộng có trọng số",
+                "gmean": "bình quân nhân có trọng số", "hmean": "bình quân điều hòa có trọng số",
+                "none": "không ước tính số liệu thiếu", "previous": "lấy số liệu năm gần nhất của đơn vị"}
+PLACEHOLDER = "[Phần do cán bộ viết: {}]"
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """What the report is drafted from: the year's scored tables read back, the framework, last year's scores."""
+
+    year: int
+    framework: Framework
+    scores: pd.DataFrame
+    previous: pd.DataFrame | None
+    indicators: pd.DataFrame | None
+    compliance: pd.DataFrame | None
+    manifest: dict[str, Any]
+
+    @property
+    def kinds(self) -> list[str]:
+        return [k for k in KINDS if (self.scores["kind"] == k).any()]
+
+    @property
+    def has_interval(self) -> bool:
+        return {"rank_p05", "rank_p95"} <= set(self.scores.columns)
+
+    def of_kind(self, kind: str) -> pd.DataFrame:
+        return self.scores[self.scores["kind"] == kind]
+
+
+def write_report(outputs_dir: Path, year: int, out: Path | None = None) -> Path:
+    """Draft the annual report of ``year`` from ``outputs_dir/<year>/`` and save it (atomically).
+
+    Parameters
+    ----------
+    outputs_dir : the folder holding ``<year>/scores.csv`` and the other tables of a run.
+    year : the evaluated year.
+    out : the .docx to write; default ``outputs_dir/<year>/bao-cao-chi-thi-33-<year>.docx``.
+
+    Returns
+    -------
+    The path written.
+    """
+    data = load_data(Path(outputs_dir), year)
+    out = Path(out) if out else Path(outputs_dir) / str(year) / f"bao-cao-chi-thi-33-{year}.docx"
+    return dx.save_atomic(build_document(data), out)
+
+
+def load_data(outputs_dir: Path, year: int) -> ReportData:
+    """Read the scored year (raises a bilingual error if it was not scored) and the framework it used."""
+    yo = read_year(outputs_dir, year)
+    scores = yo.scores
+    unc = yo.uncertainty
+    extra = [c for c in ("rank_median", "rank_p05", "rank_p95") if unc is not None and c in unc.columns]
+    if extra and "unit_code" in unc.columns and not {"rank_p05", "rank_p95"} <= set(scores.columns):
+        scores = scores.merge(unc[["unit_code", *extra]], on="unit_code", how="left")
+    trend = yo.trend
+    previous = trend[trend["year"] == year - 1] if trend is not None else None
+    return ReportData(
+        year=year,
+        framework=_framework(yo.manifest),
+        scores=scores.reset_index(drop=True),
+        previous=previous if previous is not None and len(previous) else None,
+        indicators=yo.indicators,
+        compliance=yo.compliance,
+        manifest=yo.manifest,
+    )
+
+
+def _framework(manifest: dict[str, Any]) -> Framework:
+    """The framework the run used: the file its manifest names (relative to the project root) when its hash
+    still matches, else the shipped file of the same version, else the default framework."""
+    root = PROJECT_ROOT
+    recorded = manifest.get("inputs", {}).get("framework", {})
+    candidates = [root / recorded["path"]] if recorded.get("path") else []  # an absolute path stays as it is
+    if manifest.get("framework_version"):
+        candidates.append(default_framework_path(manifest["framework_version"]))
+    existing = [p for p in candidates if p.is_file()]
+    same = [p for p in existing if recorded.get("sha256") in (None, sha256(p))]
+    return load_framework(next(iter(same + existing), default_framework_path()))
+
+
+# ---------------------------------------------------------------- the document
+def build_document(data: ReportData):
+    """The whole report as a python-docx ``Document``."""
+    y = data.year
+    # the subject line breaks where an official would break it, not where the margin falls
+    subject = ("Kết quả thực hiện Chỉ thị số 33/CT-TTg ngày 26/11/2021", f"của Thủ tướng Chính phủ năm {y}")
+    doc = dx.new_document(f"Báo cáo kết quả thực hiện {DIRECTIVE} năm {y}", "Sở Nội vụ tỉnh Bình Định", "DỰ THẢO")
+    _header(doc, y)
+    dx.paragraph(doc, [("BÁO CÁO", "b")], align="center", indent=False, before=18, after=0)
+    dx.paragraph(doc, [(subject[0], "b"), ("\n", ""), (subject[1], "b")], align="center", indent=False, after=2)
+    dx.rule(doc, dx.TITLE_RULE_MM, dx.TEXT_WIDTH_MM, after=12)
+    dx.paragraph(doc, f"Thực hiện Kế hoạch của Ủy ban nhân dân tỉnh (tháng 01/2022) triển khai thực hiện {DIRECTIVE}"
+                      " về tiếp tục tăng cường và đổi mới công tác dân vận của cơ quan hành chính nhà nước, chính"
+                      " quyền các cấp trong tình hình mới; trên cơ sở báo cáo của các sở, ban, ngành và Ủy ban nhân"
+                      f" dân các huyện, thị xã, thành phố, Sở Nội vụ tổng hợp, đánh giá kết quả thực hiện năm {y}"
+                      " như sau:")
+    counter = {"table": 0, "figure": 0}
+    _section_reporting(doc, data, counter)
+    _section_results(doc, data, counter)
+    _section_assessment(doc, data)
+    _section_proposals(doc, data)
+    dx.paragraph(doc, f"Trên đây là báo cáo kết quả thực hiện {DIRECTIVE} năm {y} trên địa bàn tỉnh Bình Định,"
+                      " Sở Nội vụ báo cáo Bộ Nội vụ, Ủy ban nhân dân tỉnh theo quy định./.")
+    _recipients_and_signature(doc)
+    _appendix(doc, data, counter)
+    return doc
+
+
+def _header(doc, year: int) -> None:
+    """Issuing body left, national title and motto right, then the number and the place and date (Decree 30)."""
+    left, right = dx.HEADER_COLUMNS_MM
+    table = dx.layout_table(doc, dx.HEADER_COLUMNS_MM)
+    body, nation = table.rows[0].cells
+    dx.cell_line(body, "UBND TỈNH BÌNH ĐỊNH", 13, first=True)
+    dx.cell_line(body, [("SỞ NỘI VỤ", "b")], 13)
+    dx.rule(body, dx.AGENCY_RULE_MM, left)
+    dx.cell_line(nation, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b")], 12, first=True)
+    dx.cell_line(nation, [("Độc lập - Tự do - Hạnh phúc", "b")], 13)
+    dx.rule(nation, dx.MOTTO_RULE_MM, right)
+    number, place = table.add_row().cells
+    dx.cell_line(number, "Số:        /BC-SNV", 13, first=True, before=6)
+    dx.cell_line(place, [(f"Bình Định, ngày       tháng       năm {year}", "i")], 14, first=True, before=6)
+
+
+# ---------------------------------------------------------------- I. reporting
+def _section_reporting(doc, data: ReportData, counter: dict) -> None:
+    dx.heading(doc, "I. TÌNH HÌNH TRIỂN KHAI VÀ CHẤP HÀNH CHẾ ĐỘ BÁO CÁO", 1)
+    dx.heading(doc, "1. Công tác lãnh đạo, chỉ đạo, triển khai thực hiện", 2)
+    dx.placeholder(doc, PLACEHOLDER.format("công tác lãnh đạo, chỉ đạo, quán triệt và ban hành văn bản triển"
+                                           " khai của Ủy ban nhân dân tỉnh, các sở, ban, ngành và địa phương …"))
+    dx.heading(doc, "2. Tình hình báo cáo của các cơ quan, đơn vị", 2)
+    comp = data.compliance
+    if comp is None or comp.empty:
+        dx.paragraph(doc, "Không có số liệu về tình hình gửi báo cáo của các cơ quan, đơn vị trong kết quả đánh giá.")
+        return
+    summary = compliance_mod.summary(comp).set_index("group")
+    p = summary.loc["province"]
+    groups = "; ".join(f"{int(summary.loc[k, 'expected'])} {_kind_label(k)}" for k in data.kinds)
+    dx.paragraph(doc, f"Theo Kế hoạch, các cơ quan, đơn vị báo cáo kết quả thực hiện trước ngày"
+                      f" {_date(_deadline(data))}. Năm {data.year} có {int(p['expected'])} cơ quan, đơn vị phải báo"
+                      f" cáo ({groups}); Sở Nội vụ đã nhận được báo cáo của {int(p['received'])} đơn vị"
+                      f" ({percent(p['received_pct'])}), trong đó {int(p['on_time'])} đơn vị báo cáo đúng hạn"
+                      f" ({percent(p['on_time_pct'])}) và {int(p['complete'])} đơn vị báo cáo đầy đủ số liệu các"
+                      f" chỉ tiêu ({percent(p['complete_pct'])}). Chi tiết tại Bảng {counter['table'] + 1}.",
+                 keep_next=True)
+    rows = []
+    for group in [*data.kinds, "province"]:
+        s = summary.loc[group]
+        label = tr("label.province") if group == "province" else tr(f"kind.{group}")
+        rows.append([label, str(int(s["expected"])), *(f"{int(s[k])} ({percent(s[f'{k}_pct'])})"
+                                                       for k in ("received", "on_time", "complete"))])
+    _table_caption(doc, counter, f"Tình hình báo cáo của các cơ quan, đơn vị năm {data.year}")
+    dx.data_table(doc, ["Khối", "Phải báo cáo", "Đã gửi báo cáo", "Đúng hạn", "Đầy đủ số liệu"], rows,
+                  dx.columns_mm([None, 25, 30, 30, 30]), ["left", "center", "center", "center", "center"])
+    dx.paragraph(doc, "", after=0)
+
+
+def _deadline(data: ReportData) -> dt.date:
+    """The deadline the run used: any arrival date minus its days late; else the framework's."""
+    comp = data.compliance
+    known = comp.dropna(subset=["received", "days_late"]) if comp is not None else pd.DataFrame()
+    if len(known):
+        row = known.iloc[0]
+        return dt.date.fromisoformat(str(row["received"])[:10]) - dt.timedelta(days=int(row["days_late"]))
+    return dt.date(data.year, *data.framework.deadline)
+
+
+# ---------------------------------------------------------------- II. results
+def _section_results(doc, data: ReportData, counter: dict) -> None:
+    y, prev = data.year, data.previous
+    dx.heading(doc, "II. KẾT QUẢ THỰC HIỆN", 1)
+    dx.heading(doc, "1. Kết quả chung", 2)
+    for kind in data.kinds:
+        s = data.of_kind(kind)
+        text = (f"- {_kind_words(kind, capital=True)} ({len(s)} đơn vị): điểm tổng hợp bình quân"
+                f" {_points(s['composite'].mean())}{_change_words(s['composite'].mean(), _prev_mean(prev, kind, 'composite'))};"
+                f" {_best_worst(s, 'composite')}. Kết quả xếp loại: {_band_counts(data, s)}.")
+        dx.paragraph(doc, text + _composite_movers(s))
+    if prev is None:
+        dx.paragraph(doc, f"Chưa có kết quả đánh giá năm {y - 1} để so sánh.")
+    dx.figure(doc, plots.band_distribution(data.scores, data.framework),
+              _figure_caption(counter, f"Số đơn vị theo mức xếp loại năm {y}"))
+
+    dx.heading(doc, "2. Kết quả thực hiện các nội dung của Kế hoạch", 2)
+    dx.paragraph(doc, f"Điểm từng lĩnh vực của các cơ quan, đơn vị tại Hình {counter['figure'] + 1}; kết quả"
+                      " từng lĩnh vực như sau:", keep_next=True)
+    dx.figure(doc, plots.area_heatmap(data.scores, data.framework),
+              _figure_caption(counter, f"Điểm từng lĩnh vực của các cơ quan, đơn vị năm {y}"))
+    letters = "abcdđeghiklmn"
+    for i, (letter, (area, row)) in enumerate(zip(letters, data.framework.areas.iterrows()), start=1):
+        dx.heading(doc, f"{letter}) Lĩnh vực {i}: {row['label_vi']} (mục {row['clause']} của Kế hoạch)", 3)
+        for kind in data.kinds:
+            s = data.of_kind(kind)
+            mean = s[area].mean()
+            text = (f"- {_kind_words(kind, capital=True)}: điểm bình quân {_points(mean)}"
+                    f"{_change_words(mean, _prev_mean(prev, kind, area))}; {_best_worst(s, area)}.")
+            dx.paragraph(doc, text + _indicator_words(data, kind, area))
+        if prev is not None:
+            dx.paragraph(doc, _area_movers(data, area))
+
+    dx.heading(doc, "3. Kết quả đánh giá, xếp loại các cơ quan, đơn vị", 2)
+    dx.paragraph(doc, "Các huyện, thị xã, thành phố và các sở, ban, ngành được đánh giá, xếp hạng trong khối của"
+                      f" mình. Điểm tổng hợp theo thang 100 điểm; xếp loại: {_band_rules(data.framework)}.")
+    for kind in data.kinds:
+        _table_caption(doc, counter, f"Kết quả đánh giá, xếp loại {_kind_words(kind)} năm {y}")
+        header, rows, widths, align = _unit_table(data, kind)
+        dx.data_table(doc, header, rows, widths, align)
+        dx.paragraph(doc, "", after=0)
+    if data.has_interval:
+        note = ("Khoảng xếp hạng: thứ hạng của đơn vị nằm trong khoảng này ở 90% số lần tính lại khi thay đổi"
+                " các lựa chọn về phương pháp (phân tích độ bất định); khoảng càng hẹp thì thứ hạng càng ổn định.")
+        dx.paragraph(doc, [(note, "i")], size=12)
+    dx.figure(doc, plots.ranking_chart(data.scores, framework=data.framework),
+              _figure_caption(counter, f"Điểm tổng hợp và xếp loại các cơ quan, đơn vị năm {y}"))
+    if data.has_interval and "rank_median" in data.scores.columns:
+        dx.figure(doc, plots.rank_interval_chart(data.scores),
+                  _figure_caption(counter, f"Khoảng xếp hạng của các cơ quan, đơn vị năm {y}"))
+
+
+def _unit_table(data: ReportData, kind: str) -> tuple[list[str], list[list[str]], list[float], list[str]]:
+    """Header, rows, widths and alignment of the table of every unit of a peer group, best rank first."""
+    s = data.of_kind(kind).sort_values(["rank", "name_vi"], na_position="last", kind="stable")
+    prev = f"So với năm {data.year - 1}"
+    header = ["TT", "Cơ quan, đơn vị", "Điểm tổng hợp", prev, "Xếp loại", "Xếp hạng"]
+    # wide enough for "Hoàn thành tốt nhiệm vụ" on one line, unless the rank interval needs the room
+    widths = [10, None, 18, 18, 36, 15, 20] if data.has_interval else [10, None, 20, 20, 46, 15]
+    if data.has_interval:
+        header.append("Khoảng xếp hạng")
+    rows = []
+    for i, (_, u) in enumerate(s.iterrows(), start=1):
+        insufficient = pd.isna(u["composite"])
+        row = [str(i), str(u["name_vi"]),
+               tr("label.insufficient_data") if insufficient else number(u["composite"]),
+               number(u["composite_change"], sign=True), _band_label(data, u["band"]),
+               "—" if pd.isna(u["rank"]) else str(int(u["rank"]))]
+        if data.has_interval:
+            row.append("—" if pd.isna(u["rank_p05"]) else f"{number(u['rank_p05'], digits=0)}–{number(u['rank_p95'], digits=0)}")
+        rows.append(row)
+    align = ["center", "left", "center", "center", "left", "center", "center"][: len(header)]
+    return header, rows, dx.columns_mm(widths), align
+
+
+# ---------------------------------------------------------------- III. assessment, IV. proposals
+def _section_assessment(doc, data: ReportData) -> None:
+    dx.heading(doc, "III. ĐÁNH GIÁ CHUNG", 1)
+    dx.heading(doc, "1. Ưu điểm", 2)
+    dx.placeholder(doc, PLACEHOLDER.format("đánh giá chung về ưu điểm, kết quả nổi bật, mô hình “Dân vận khéo”"
+                                           " tiêu biểu …"))
+    dx.heading(doc, "2. Tồn tại, hạn chế, khó khăn, vướng mắc", 2)
+    found = _difficulties(data)
+    dx.paragraph(doc, "Qua tổng hợp số liệu báo cáo của các cơ quan, đơn vị:" if found else
+                 "Các cơ quan, đơn vị đã gửi báo cáo đúng hạn, đầy đủ số liệu các chỉ tiêu.")
+    for line in found:
+        dx.paragraph(doc, f"- {line}")
+    dx.placeholder(doc, PLACEHOLDER.format("những tồn tại, hạn chế khác và nguyên nhân (khách quan, chủ quan) …"))
+
+
+def _section_proposals(doc, data: ReportData) -> None:
+    dx.heading(doc, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ ĐỀ XUẤT, KIẾN NGHỊ", 1)
+    dx.heading(doc, f"1. Phương hướng, nhiệm vụ năm {data.year + 1}", 2)
+    dx.placeholder(doc, PLACEHOLDER.format(f"phương hướng, nhiệm vụ trọng tâm năm {data.year + 1} …"))
+    dx.heading(doc, "2. Đề xuất, kiến nghị", 2)
+    dx.placeholder(doc, PLACEHOLDER.format("đề xuất, kiến nghị với Bộ Nội vụ, Ủy ban nhân dân tỉnh …"))
+
+
+def _difficulties(data: ReportData) -> list[str]:
+    """Sentences on missing and late reports, incomplete data and unscored units, drawn from the tables."""
+    out, comp = [], data.compliance
+    silent: set[str] = set()
+    if comp is not None and not comp.empty:
+        not_received = comp[~comp["reported"].astype(bool)]
+        silent = set(not_received["unit_code"])
+        if len(not_received):
+            out.append(f"{len(not_received)} đơn vị chưa gửi báo cáo: {_names(not_received)}.")
+        late = comp[pd.to_numeric(comp["days_late"], errors="coerce") > 0].sort_values("days_late", ascending=False)
+        if len(late):
+            items = [f"{r['name_vi']} (chậm {int(r['days_late'])} ngày)" for _, r in late.iterrows()]
+            out.append(f"{len(late)} đơn vị gửi báo cáo chậm so với thời hạn: {', '.join(items)}.")
+        partial = comp[(comp["completeness_pct"] < 100) & ~comp["unit_code"].isin(silent)]
+        if len(partial):
+            items = [f"{r['name_vi']} ({percent(r['completeness_pct'])})"
+                     for _, r in partial.sort_values("completeness_pct").iterrows()]
+            out.append(f"{len(partial)} đơn vị báo cáo chưa đầy đủ số liệu các chỉ tiêu (tỷ lệ chỉ tiêu có số"
+                       f" liệu): {', '.join(items)}.")
+    ind = data.indicators
+    if ind is not None and not ind.empty:
+        missing = ind[(ind["status"] == "missing") & ~ind["unit_code"].isin(silent)]
+        counts = missing.groupby("indicator_id").size().sort_values(ascending=False, kind="stable")
+        if len(counts):
+            labels = data.framework.indicators["label_vi"]
+            items = [f"“{labels.get(i, i)}” ({n} đơn vị)" for i, n in counts.head(MAX_MISSING_INDICATORS).items()]
+            out.append(f"Các chỉ tiêu thường thiếu số liệu: {', '.join(items)}.")
+    unscored = data.scores[data.scores["composite"].isna() & ~data.scores["unit_code"].isin(silent)]
+    if len(unscored):
+        areas = list(data.framework.areas.index)
+        items = [f"{u['name_vi']} (thiếu số liệu lĩnh vực "
+                 f"{', '.join(str(areas.index(a) + 1) for a in areas if pd.isna(u[a]))})"
+                 for _, u in unscored.iterrows()]
+        out.append(f"{len(unscored)} đơn vị chưa đủ số liệu để tính điểm tổng hợp và xếp loại: {', '.join(items)}.")
+    return out
+
+
+# ---------------------------------------------------------------- recipients, signature, appendix
+def _recipients_and_signature(doc) -> None:
+    table = dx.layout_table(doc, (80, 85))
+    left, right = table.rows[0].cells
+    dx.cell_line(left, [("Nơi nhận:", "bi")], 12, align="left", first=True, before=12)
+    for item in RECIPIENTS:
+        dx.cell_line(left, f"- {item}", 11, align="left")
+    dx.cell_line(right, [("GIÁM ĐỐC", "b")], 14, first=True, before=12, after=72)
+    dx.cell_line(right, [("[Họ và tên]", "bh")], 14)
+
+
+def _appendix(doc, data: ReportData, counter: dict) -> None:
+    """Every unit's area scores (the figures behind the heat map), and how the scores were computed."""
+    dx.page_break(doc)
+    dx.paragraph(doc, [("Phụ lục", "b")], align="center", indent=False, after=0)
+    dx.paragraph(doc, [(f"ĐIỂM TỪNG LĨNH VỰC CỦA CÁC CƠ QUAN, ĐƠN VỊ NĂM {data.year}", "b")], align="center",
+                 indent=False, after=0)
+    attached = f"(Kèm theo Báo cáo số        /BC-SNV ngày       tháng       năm {data.year} của Sở Nội vụ)"
+    dx.paragraph(doc, [(attached, "i")], align="center", indent=False, after=12)
+    areas = list(data.framework.areas.index)
+    for kind in data.kinds:
+        s = data.of_kind(kind).sort_values("unit_code", kind="stable")
+        rows = [[str(i), str(u["name_vi"]), *(number(u[a]) for a in areas), number(u["composite"])]
+                for i, (_, u) in enumerate(s.iterrows(), start=1)]
+        _table_caption(doc, counter, f"Điểm từng lĩnh vực, {_kind_words(kind)}")
+        dx.data_table(doc, ["TT", "Cơ quan, đơn vị", *(f"LV{i}" for i in range(1, len(areas) + 1)), "Tổng hợp"],
+                      rows, dx.columns_mm([9, None, *([14] * len(areas)), 18]),
+                      ["center", "left", *(["center"] * (len(areas) + 1))], size=11)
+        dx.paragraph(doc, "", after=0)
+    legend = "; ".join(f"LV{i}: {r['short_vi']} (mục {r['clause']})"
+                       for i, (_, r) in enumerate(data.framework.areas.iterrows(), start=1))
+    dx.paragraph(doc, [(f"Ghi chú: {legend}; “—”: {tr('label.insufficient_data', 'vi').lower()}.", "i")], size=12)
+    opts = data.manifest.get("options", {})
+    method = (f"Điểm từng chỉ tiêu được quy đổi về thang 100 điểm theo {_method(opts.get('normalisation', 'goalposts'))};"
+              f" điểm từng lĩnh vực và điểm tổng hợp tính theo {_method(opts.get('aggregation', 'amean'))}; số liệu"
+              f" thiếu: {_method(opts.get('imputation', 'none'))}. Khung chỉ tiêu {data.framework.version}; số liệu"
+              f" từ kết quả chấm điểm năm {data.year} (tệp scores.csv).")
+    dx.paragraph(doc, [(f"Phương pháp: {method}", "i")], size=12)
+
+
+# ---------------------------------------------------------------- words
+def _kind_label(kind: str) -> str:
+    """``huyện, thị xã, thành phố`` / ``sở, ban, ngành``: the peer group's name inside a sentence."""
+    label = tr(f"kind.{kind}")
+    return f"{label[0].lower()}{label[1:]}"
+
+
+def _kind_words(kind: str, capital: bool = False) -> str:
+    return f"{'K' if capital else 'k'}hối {_kind_label(kind)}"
+
+
+def _points(x: float) -> str:
+    return tr("label.insufficient_data").lower() if pd.isna(x) else f"{number(x)} điểm"
+
+
+def _prev_mean(prev: pd.DataFrame | None, kind: str, column: str) -> float:
+    if prev is None or column not in prev.columns:
+        return float("nan")
+    return prev.loc[prev["kind"] == kind, column].mean()
+
+
+def _change_words(now: float, before: float) -> str:
+    if pd.isna(now) or pd.isna(before):
+        return ""
+    delta = round(now - before, 1)
+    if delta == 0:
+        return " (không thay đổi so với năm trước)"
+    return f" ({'tăng' if delta > 0 else 'giảm'} {number(abs(delta))} điểm so với năm trước)"
+
+
+def _best_worst(s: pd.DataFrame, column: str) -> str:
+    scored = s.dropna(subset=[column]).sort_values([column, "unit_code"], ascending=[False, True], kind="stable")
+    if scored.empty:
+        return "chưa có đơn vị nào đủ số liệu"
+    best, worst = scored.iloc[0], scored.iloc[-1]
+    return (f"cao nhất là {best['name_vi']} ({number(best[column])} điểm), thấp nhất là {worst['name_vi']}"
+            f" ({number(worst[column])} điểm)")
+
+
+def _band_counts(data: ReportData, s: pd.DataFrame) -> str:
+    parts = [f"{n} đơn vị “{_band_label(data, code)}”" for code in data.framework.bands["code"]
+             if (n := int((s["band"] == code).sum()))]
+    if n := int(s["band"].isna().sum()):
+        parts.append(f"{n} đơn vị chưa đủ số liệu để xếp loại")
+    return "; ".join(parts)
+
+
+def _band_label(data: ReportData, code: Any) -> str:
+    if pd.isna(code):
+        return tr("label.insufficient_data")
+    return str(data.framework.bands.set_index("code")["label_vi"].get(code, code))
+
+
+def _band_rules(fw: Framework) -> str:
+    """``từ 90 điểm trở lên: “…”; từ 70 đến dưới 90 điểm: “…”; …; dưới 50 điểm: “…”``, from the framework."""
+    bands = fw.bands.sort_values("min", ascending=False).reset_index(drop=True)
+    parts = []
+    for i, b in bands.iterrows():
+        lo, up = number(b["min"], digits=0), number(bands.loc[i - 1, "min"], digits=0) if i else ""
+        rule = (f"từ {lo} điểm trở lên" if not i else f"dưới {up} điểm" if b["min"] <= 0
+                else f"từ {lo} đến dưới {up} điểm")
+        parts.append(f"{rule}: “{b['label_vi']}”")
+    return "; ".join(parts)
+
+
+def _composite_movers(s: pd.DataFrame) -> str:
+    moved = s.dropna(subset=["composite_change"]).sort_values(["composite_change", "unit_code"], kind="stable")
+    if moved.empty:
+        return ""
+    up, down = moved.iloc[-1], moved.iloc[0]
+    parts = []
+    if up["composite_change"] > 0:
+        parts.append(f"tăng nhiều nhất là {up['name_vi']} ({number(up['composite_change'], sign=True)} điểm)")
+    if down["composite_change"] < 0:
+        parts.append(f"giảm nhiều nhất là {down['name_vi']} ({number(down['composite_change'], sign=True)} điểm)")
+    return f" So với năm trước, {'; '.join(parts)}." if parts else ""
+
+
+def _area_movers(data: ReportData, area: str) -> str:
+    prev = data.previous.set_index("unit_code")[area]
+    delta = (data.scores.set_index("unit_code")[area] - prev.reindex(data.scores["unit_code"]).to_numpy()).dropna()
+    notable = delta[delta.abs() >= NOTABLE_CHANGE].sort_values(ascending=False, kind="stable")
+    names = data.scores.set_index("unit_code")["name_vi"]
+    if notable.empty:
+        return (f"- So với năm {data.year - 1}, không có đơn vị nào tăng hoặc giảm từ"
+                f" {number(NOTABLE_CHANGE, digits=0)} điểm trở lên ở lĩnh vực này.")
+    items = [f"{names[c]} {'tăng' if d > 0 else 'giảm'} {number(abs(d))} điểm" for c, d in notable.items()]
+    return f"- Biến động đáng chú ý so với năm {data.year - 1}: {'; '.join(items)}."
+
+
+def _indicator_words(data: ReportData, kind: str, area: str) -> str:
+    ind = data.indicators
+    if ind is None or ind.empty:
+        return ""
+    codes = set(data.of_kind(kind)["unit_code"])
+    mine = ind[(ind["area"] == area) & ind["unit_code"].isin(codes) & ind["score"].notna()]
+    means = mine.groupby("indicator_id")["score"].mean()
+    if len(means) < 2:
+        return ""
+    order = means.sort_values(ascending=False, kind="stable")
+    labels = data.framework.indicators["label_vi"]
+    hi, lo = order.index[0], order.index[-1]
+    return (f" Chỉ tiêu đạt cao nhất: “{labels.get(hi, hi)}” (bình quân {number(order[hi])} điểm); thấp nhất:"
+            f" “{labels.get(lo, lo)}” (bình quân {number(order[lo])} điểm).")
+
+
+def _names(df: pd.DataFrame) -> str:
+    return ", ".join(str(n) for n in df["name_vi"])
+
+
+def _date(d: dt.date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def _method(name: str) -> str:
+    return METHOD_NAMES.get(str(name), str(name))
+
+
+def _table_caption(doc, counter: dict, text: str) -> None:
+    counter["table"] += 1
+    dx.paragraph(doc, [(f"Bảng {counter['table']}. {text}", "b")], align="center", indent=False, size=13,
+                 keep_next=True)
+
+
+def _figure_caption(counter: dict, text: str) -> str:
+    counter["figure"] += 1
+    return f"Hình {counter['figure']}. {text}"

@@ -1,0 +1,308 @@
+"""Figures and labelled tables of the methodology audit (``notebooks/methodology_audit.ipynb``).
+
+Each figure takes the audit's tables (``evaluation.audit.AuditData``, read back from ``outputs/<Y>/``) and draws on
+``ax`` when given, else on a new ``plots.ReportFigure`` (no pyplot state); each ``*_section`` returns what a
+notebook cell displays, in order.
+Labels go through ``messages.tr``, Vietnamese first.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+
+from ..engine.sensitivity import removal_summary
+from ..evaluation.audit import AuditData
+from ..formatting import number
+from ..messages import CATALOG, tr
+from . import plots
+
+KINDS = ("district", "department")
+S1_COLOUR, INTERACTION_COLOUR = "#1f4e9c", "#9ecae1"
+AREA_COLOUR, INDICATOR_COLOUR = S1_COLOUR, INTERACTION_COLOUR
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig = plots.ReportFigure(figsize=size, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _title(ax: Axes, text: str) -> None:
+    ax.set_title(textwrap.fill(text, 70), fontsize=10)
+
+
+def factor_label(name: str, lang: str = "vi") -> str:
+    """The label of a factor of the analysis (its code when it has none)."""
+    key = f"uncertainty.factor.{name}"
+    return tr(key, lang) if key in CATALOG else name
+
+
+def code_label(framework, code: str, lang: str = "vi") -> str:
+    """Short label of an area, label of an indicator, "composite" for the index."""
+    if code in framework.areas.index:
+        return str(framework.areas.at[code, f"short_{lang}"])
+    if code in framework.indicators.index:
+        return str(framework.indicators.at[code, f"label_{lang}"])
+    return tr("label.composite", lang)
+
+
+def _group(kind: str, lang: str) -> str:
+    return tr(f"kind.{kind}", lang)
+
+
+def _names(df: pd.DataFrame, lang: str) -> list[str]:
+    col = "name_en" if lang == "en" and "name_en" in df.columns else "name_vi"
+    return [str(n) for n in df[col].fillna(df["unit_code"])]
+
+
+# ---------------------------------------------------------------- figures
+def sobol_chart(sens: pd.DataFrame, kind: str, lang: str = "vi", ax: Axes | None = None) -> Figure:
+    """Stacked bars per factor: main effect S1 and interactions ST − S1 (negative estimates drawn as 0, as COINr
+    does), with the bootstrap 5–95 % interval of ST."""
+    rows = sens[sens["kind"] == kind].reset_index(drop=True)
+    fig, ax = _axes(ax, (7.5, 0.45 * len(rows) + 1.4))
+    y = np.arange(len(rows))[::-1]
+    s1 = rows["S1"].clip(0, 1).fillna(0).to_numpy()
+    st = rows["ST"].clip(0, 1).fillna(0).to_numpy()
+    ax.barh(y, s1, color=S1_COLOUR, label=tr("uncertainty.s1", lang))
+    ax.barh(
+        y,
+        np.maximum(st - s1, 0),
+        left=s1,
+        color=INTERACTION_COLOUR,
+        label=tr("uncertainty.interactions", lang),
+    )
+    if {"ST_p05", "ST_p95"} <= set(rows.columns):
+        lo = np.clip(rows["ST_p05"].to_numpy(float), 0, 1)
+        hi = np.clip(rows["ST_p95"].to_numpy(float), 0, 1)
+        ax.errorbar(
+            st,
+            y,
+            xerr=[np.maximum(st - lo, 0), np.maximum(hi - st, 0)],
+            fmt="none",
+            ecolor="black",
+            capsize=3,
+            linewidth=0.8,
+            label=tr("uncertainty.st", lang) + " 5–95 %",
+        )
+    ax.set_yticks(y, [factor_label(f, lang) for f in rows["factor"]], fontsize=8)
+    ax.set_xlim(0, 1.05)
+    ax.set_xlabel(tr("uncertainty.sobol_axis", lang))
+    _title(ax, tr("uncertainty.title.sobol", lang, group=_group(kind, lang)))
+    ax.legend(loc="lower right", fontsize=7)
+    return fig
+
+
+def band_share_chart(
+    uncertainty: pd.DataFrame, framework, kind: str, lang: str = "vi", ax: Axes | None = None
+) -> Figure:
+    """Share of the draws in which each unit gets each rating (one stacked bar per unit, best median rank
+    on top)."""
+    rows = uncertainty[uncertainty["kind"] == kind].sort_values(
+        ["rank_median", "unit_code"], ascending=[False, True]
+    )
+    bands = framework.bands.sort_values("min", ascending=False)
+    colours = plots.band_colours(bands)
+    fig, ax = _axes(ax, (8, 0.32 * len(rows) + 1.6))
+    y = np.arange(len(rows))
+    left = np.zeros(len(rows))
+    for code, label in zip(
+        [*bands["code"], "insufficient"], [*bands[f"label_{lang}"], tr("uncertainty.p_insufficient", lang)]
+    ):
+        share = rows[f"p_{code}"].to_numpy(float)
+        style = {"color": colours.get(code, plots.MISSING_STYLE["facecolor"])}
+        if code == "insufficient":
+            style.update(hatch=plots.MISSING_STYLE["hatch"], edgecolor=plots.MISSING_STYLE["edgecolor"])
+        ax.barh(y, share, left=left, label=label, **style)
+        left += share
+    ax.set_yticks(y, _names(rows, lang), fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(tr("uncertainty.share_of_draws", lang))
+    ax.set_title(
+        tr("uncertainty.title.bands", lang, group=_group(kind, lang), year=int(rows["year"].iloc[0]))
+    )
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(rows), 1)), ncol=3, fontsize=7)
+    return fig
+
+
+def removal_chart(
+    removal: pd.DataFrame, framework, kind: str, lang: str = "vi", top: int = 15, ax: Axes | None = None
+) -> Figure:
+    """Mean absolute rank shift when each area or indicator is removed (the ``top`` largest), largest first."""
+    summary = removal_summary(removal[removal["kind"] == kind].drop(columns="kind"))
+    summary = summary.sort_values(["mean_abs_shift", "removed"], ascending=[False, True]).head(top)
+    fig, ax = _axes(ax, (8, 0.32 * len(summary) + 1.4))
+    y = np.arange(len(summary))[::-1]
+    colours = [AREA_COLOUR if level == 2 else INDICATOR_COLOUR for level in summary["level"]]
+    ax.barh(y, summary["mean_abs_shift"], color=colours)
+    labels = [f"{code_label(framework, c, lang)} ({c})" for c in summary["removed"]]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel(tr("uncertainty.mean_abs_shift", lang))
+    ax.legend(
+        handles=[
+            Patch(color=AREA_COLOUR, label=tr("label.area", lang)),
+            Patch(color=INDICATOR_COLOUR, label=tr("label.indicator", lang)),
+        ],
+        fontsize=7,
+        loc="lower right",
+    )
+    _title(ax, tr("uncertainty.title.removal", lang, group=_group(kind, lang)))
+    return fig
+
+
+def correlation_heatmap(
+    matrix: pd.DataFrame, framework, kind: str, year: int, lang: str = "vi", ax: Axes | None = None
+) -> Figure:
+    """Indicators (rows) against the areas and the composite (columns): Pearson correlations, −1 red to +1
+    blue; an indicator's own area is framed; an empty cell means the correlation is undefined (no variation)."""
+    fig, ax = _axes(ax, (0.7 * matrix.shape[1] + 4.5, 0.3 * matrix.shape[0] + 1.6))
+    values = matrix.to_numpy(float)
+    image = ax.imshow(np.ma.masked_invalid(values), cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        if not np.isnan(v):
+            ax.text(
+                j,
+                i,
+                number(v, lang, 2),
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="white" if abs(v) > 0.6 else "black",
+            )
+    own = framework.indicators["area"]
+    for i, code in enumerate(matrix.index):
+        if code in own.index and own[code] in matrix.columns:
+            j = list(matrix.columns).index(own[code])
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=1.2))
+    ax.set_xticks(
+        range(matrix.shape[1]),
+        [code_label(framework, c, lang) for c in matrix.columns],
+        fontsize=7,
+        rotation=30,
+        ha="right",
+    )
+    ax.set_yticks(range(matrix.shape[0]), [code_label(framework, c, lang) for c in matrix.index], fontsize=7)
+    fig.colorbar(image, ax=ax, shrink=0.6, label=tr("uncertainty.correlation", lang))
+    _title(ax, tr("uncertainty.title.correlation", lang, group=_group(kind, lang), year=year))
+    return fig
+
+
+# ---------------------------------------------------------------- labelled tables
+def _number(x: float, lang: str, digits: int = 2) -> str:
+    return number(x, lang, digits)
+
+
+def sobol_table(sens: pd.DataFrame, kind: str, lang: str = "vi") -> pd.DataFrame:
+    """The Sobol indices of one peer group with their bootstrap intervals, one row per factor."""
+    rows = sens[sens["kind"] == kind]
+    out = pd.DataFrame(
+        {
+            tr("uncertainty.s1", lang): [
+                f"{_number(r.S1, lang)} [{_number(r.S1_p05, lang)}; {_number(r.S1_p95, lang)}]"
+                for r in rows.itertuples()
+            ],
+            tr("uncertainty.st", lang): [
+                f"{_number(r.ST, lang)} [{_number(r.ST_p05, lang)}; {_number(r.ST_p95, lang)}]"
+                for r in rows.itertuples()
+            ],
+        },
+        index=pd.Index([factor_label(f, lang) for f in rows["factor"]], name=tr("uncertainty.factor", lang)),
+    )
+    return out
+
+
+def coherence_table(data: AuditData, kind: str, lang: str = "vi") -> pd.DataFrame:
+    """Per area: Cronbach's alpha, correlation with the composite, indicators correlating negatively."""
+    fw = data.framework
+    rows = data.coherence_areas[
+        (data.coherence_areas["kind"] == kind) & (data.coherence_areas["year"] == data.year)
+    ]
+    return pd.DataFrame(
+        {
+            tr("uncertainty.alpha", lang): [_number(v, lang) for v in rows["alpha"]],
+            tr("uncertainty.r_index", lang): [_number(v, lang) for v in rows["r_index"]],
+            tr("uncertainty.negative", lang): [str(int(v)) for v in rows["n_negative"]],
+        },
+        index=pd.Index([code_label(fw, a, lang) for a in rows["area"]], name=tr("label.area", lang)),
+    )
+
+
+def flagged_table(data: AuditData, lang: str = "vi") -> pd.DataFrame:
+    """Indicators that correlate negatively with their own area, in either peer group."""
+    fw = data.framework
+    rows = data.coherence_indicators[data.coherence_indicators["negative"]]
+    return pd.DataFrame(
+        {
+            tr("uncertainty.group", lang): [_group(k, lang) for k in rows["kind"]],
+            tr("label.area", lang): [code_label(fw, a, lang) for a in rows["area"]],
+            tr("uncertainty.r_area", lang): [_number(v, lang) for v in rows["r_area"]],
+        },
+        index=pd.Index(
+            [code_label(fw, c, lang) for c in rows["indicator"]], name=tr("label.indicator", lang)
+        ),
+    )
+
+
+# ---------------------------------------------------------------- notebook sections
+def _kinds(data: AuditData) -> list[str]:
+    return data.kinds
+
+
+def heading(data: AuditData, lang: str = "vi") -> Markdown:
+    """Title and how the analysis was run (draws, seed), or why there are no intervals."""
+    s = data.settings
+    text = f"# {tr('audit.title', lang, year=data.year)}\n\n"
+    if data.uncertainty is None:
+        return Markdown(text + tr("audit.no_uncertainty", lang, year=data.year))
+    return Markdown(text + tr("audit.intro", lang, draws=s.draws, seed=s.seed))
+
+
+def intervals_section(data: AuditData, lang: str = "vi") -> list:
+    """The caterpillar chart of the rank intervals and, per peer group, the shares of draws in each rating."""
+    if data.uncertainty is None:
+        return []
+    out = [
+        Markdown(f"## {tr('audit.section.intervals', lang)}"),
+        plots.rank_interval_chart(data.scores, lang),
+    ]
+    unc = data.uncertainty.join(data.scores.set_index("unit_code")[["name_vi", "name_en"]], on="unit_code")
+    return out + [band_share_chart(unc, data.framework, k, lang) for k in _kinds(data)]
+
+
+def sobol_section(data: AuditData, lang: str = "vi") -> list:
+    """Per peer group, the Sobol chart and table."""
+    if data.sensitivity is None:
+        return []
+    out: list = [Markdown(f"## {tr('audit.section.sobol', lang)}")]
+    for k in _kinds(data):
+        out += [sobol_chart(data.sensitivity, k, lang), sobol_table(data.sensitivity, k, lang)]
+    return out
+
+
+def removal_section(data: AuditData, lang: str = "vi") -> list:
+    """Per peer group, the rank shift when one area or indicator is removed."""
+    fw = data.framework
+    return [
+        Markdown(f"## {tr('audit.section.removal', lang)}"),
+        *[removal_chart(data.removal, fw, k, lang) for k in _kinds(data)],
+    ]
+
+
+def coherence_section(data: AuditData, lang: str = "vi") -> list:
+    """Per peer group, the correlation heatmap and the alpha table; then the flagged indicators."""
+    fw = data.framework
+    out: list = [Markdown(f"## {tr('audit.section.coherence', lang)}")]
+    for k in _kinds(data):
+        out += [
+            correlation_heatmap(data.correlations[k], fw, k, data.year, lang),
+            coherence_table(data, k, lang),
+        ]
+    return out + [flagged_table(data, lang)]

@@ -1,0 +1,319 @@
+"""The matplotlib figures shared by the notebooks, the dashboard and the .docx report.
+
+Every function takes the tables of ``outputs.read_year`` (``scores``, ``trend``) and, where areas or bands are
+named, the ``Framework``; it draws on ``ax`` when given, else on a new figure, and returns the ``Figure``.
+Figures are ``ReportFigure``s, a ``matplotlib.figure.Figure`` that displays itself as a PNG, built without pyplot
+so that no global state leaks between the units of a run or the views of the dashboard, and nothing is shown
+twice in a notebook. A missing score (insufficient data) is drawn grey and hatched with its label, never as 0.
+Labels go through ``messages.tr``; DejaVu Sans, matplotlib's default font, has every Vietnamese glyph.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+
+from ..errors import DanvanEvalError
+from ..evaluation.narrative import group_name
+from ..formatting import number
+from ..messages import tr
+
+KIND_ORDER = ("district", "department")
+# Best band first: green → red, the reading order of a traffic light.
+BAND_PALETTE = ("#1a9850", "#91cf60", "#fdae61", "#d73027")
+MISSING_STYLE = {"facecolor": "#e0e0e0", "edgecolor": "#9e9e9e", "hatch": "///"}
+UNIT_COLOUR, PEER_COLOUR = "#1f4e9c", "#8c8c8c"
+DPI = 90  # sharp enough on screen, small enough for a report of many figures
+
+
+# ---------------------------------------------------------------- helpers
+class ReportFigure(Figure):
+    """A Figure that shows itself as a PNG wherever IPython displays it (notebook, Voila, widget output),
+    without pyplot or ``%matplotlib inline``."""
+
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=DPI)
+        return buf.getvalue()
+
+
+def _axes(ax: Axes | None, size: tuple[float, float], polar: bool = False) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig = ReportFigure(figsize=size, layout="constrained")
+    return fig, fig.add_subplot(projection="polar" if polar else None)
+
+
+def _require(df: pd.DataFrame, columns: tuple[str, ...] | list[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DanvanEvalError(f"Bảng {what} thiếu cột {missing} / the {what} table lacks columns {missing}")
+
+
+def _unit_row(scores: pd.DataFrame, unit_code: str) -> pd.Series:
+    rows = scores[scores["unit_code"].astype(str) == str(unit_code)]
+    if rows.empty:
+        raise DanvanEvalError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} / "
+                              f"{tr('error.unknown_unit_code', 'en', unit=unit_code)}")
+    return rows.iloc[0]
+
+
+def _areas(framework) -> list[str]:
+    return [a for a in framework.areas.index]
+
+
+def _area_label(framework, area: str, lang: str) -> str:
+    row = framework.areas.loc[area]
+    short = row.get(f"short_{lang}")
+    return str(short) if isinstance(short, str) and short else str(row[f"label_{lang}"])
+
+
+def band_colours(bands: pd.DataFrame) -> dict[str, str]:
+    """Band code → colour, best band green to worst red (interpolated when there are not four bands)."""
+    codes = list(bands.sort_values("min", ascending=False)["code"])
+    if len(codes) == len(BAND_PALETTE):
+        return dict(zip(codes, BAND_PALETTE))
+    cmap = LinearSegmentedColormap.from_list("bands", BAND_PALETTE)
+    steps = np.linspace(0, 1, len(codes)) if len(codes) > 1 else [0.0]
+    return {c: cmap(float(s)) for c, s in zip(codes, steps)}
+
+
+def _bands(framework) -> pd.DataFrame:
+    """Bands best first; without a framework, the default one's (the bands of Decree 335 in every version)."""
+    if framework is None:
+        from ..model.framework import default_framework_path, load_framework
+
+        framework = load_framework(default_framework_path())
+    return framework.bands.sort_values("min", ascending=False).reset_index(drop=True)
+
+
+def _kind_sorted(scores: pd.DataFrame, by: str, ascending: bool) -> pd.DataFrame:
+    order = {k: i for i, k in enumerate(KIND_ORDER)}
+    out = scores.assign(_k=scores["kind"].map(order).fillna(len(order)))
+    return out.sort_values(["_k", by, "unit_code"], ascending=[True, ascending, True], na_position="last",
+                           kind="stable").drop(columns="_k")
+
+
+def _names(df: pd.DataFrame, lang: str) -> list[str]:
+    """Unit names in ``lang``: ``name_en`` when asked for English and present, else ``name_vi``."""
+    names = df["name_vi"]
+    if lang == "en" and "name_en" in df.columns:
+        names = df["name_en"].fillna(names)
+    return [str(n) for n in names]
+
+
+def _missing_legend(lang: str) -> Patch:
+    return Patch(label=tr("label.insufficient_data", lang), **MISSING_STYLE)
+
+
+def _peer_median(scores: pd.DataFrame, kind: str, areas: list[str]) -> pd.Series:
+    return scores.loc[scores["kind"] == kind, areas].median(skipna=True)
+
+
+# ---------------------------------------------------------------- figures
+def ranking_chart(scores: pd.DataFrame, lang: str = "vi", ax: Axes | None = None, framework=None) -> Figure:
+    """Horizontal bars of the composite score by unit, best at the top of each peer group, coloured by band.
+
+    A unit without a composite (insufficient data) gets a hatched grey bar spanning the axis and its label.
+    ``framework`` gives the band colours and names; the default framework's when None.
+    """
+    _require(scores, ["unit_code", "name_vi", "kind", "composite", "band"], "scores")
+    data = _kind_sorted(scores, "composite", ascending=False).reset_index(drop=True)
+    bands = _bands(framework)
+    colours = band_colours(bands)
+    fig, ax = _axes(ax, (8, 0.32 * len(data) + 1.4))
+    y = np.arange(len(data))[::-1]
+    for yi, (_, row) in zip(y, data.iterrows()):
+        if pd.isna(row["composite"]):
+            ax.barh(yi, 100, **MISSING_STYLE)
+            ax.text(2, yi, tr("label.insufficient_data", lang), va="center", fontsize=8)
+        else:
+            ax.barh(yi, row["composite"], color=colours.get(row["band"], PEER_COLOUR))
+            ax.text(row["composite"] + 1, yi, number(row["composite"], lang), va="center", fontsize=8)
+    ax.set_yticks(y, _names(data, lang), fontsize=8)
+    if data["kind"].nunique() > 1:  # a line between the peer groups: they are ranked separately
+        cut = int((data["kind"] == data["kind"].iloc[0]).sum())
+        ax.axhline(y[cut - 1] - 0.5, color="black", linewidth=0.8)
+    ax.set_xlim(0, 105)
+    ax.set_xlabel(tr("label.composite", lang))
+    ax.set_title(tr("plot.ranking_title", lang))
+    handles = [Patch(color=colours[c], label=_band_label(b, lang)) for c, (_, b) in
+               zip(bands["code"], bands.iterrows()) if c in set(data["band"].dropna())]
+    if data["composite"].isna().any():
+        handles.append(_missing_legend(lang))
+    ax.legend(handles=handles, loc="lower right", fontsize=7, title=tr("label.band", lang), title_fontsize=7)
+    return fig
+
+
+def _band_label(band: pd.Series, lang: str) -> str:
+    label = band.get(f"label_{lang}")
+    return str(label) if isinstance(label, str) and label else str(band["code"])
+
+
+def rank_interval_chart(scores: pd.DataFrame, lang: str = "vi", ax: Axes | None = None) -> Figure:
+    """Caterpillar plot: median rank of each unit (dot) and its 90 % interval p05–p95 (line), per peer group."""
+    _require(scores, ["unit_code", "name_vi", "kind", "rank_median", "rank_p05", "rank_p95"], "scores")
+    data = _kind_sorted(scores.dropna(subset=["rank_median"]), "rank_median", ascending=True).reset_index(drop=True)
+    fig, ax = _axes(ax, (8, 0.32 * len(data) + 1.4))
+    y = np.arange(len(data))[::-1]
+    ax.hlines(y, data["rank_p05"], data["rank_p95"], color=PEER_COLOUR, linewidth=2.5,
+              label=tr("plot.rank_interval", lang))
+    ax.plot(data["rank_median"], y, "o", color=UNIT_COLOUR, label=tr("plot.rank_median", lang))
+    if "rank" in data:
+        ax.plot(data["rank"], y, "|", color="black", markersize=10, label=tr("label.rank", lang))
+    ax.set_yticks(y, _names(data, lang), fontsize=8)
+    if data["kind"].nunique() > 1:
+        cut = int((data["kind"] == data["kind"].iloc[0]).sum())
+        ax.axhline(y[cut - 1] - 0.5, color="black", linewidth=0.8)
+    ax.set_xlim(0.5, max(1.0, float(data["rank_p95"].max())) + 0.5)
+    ax.invert_xaxis()  # rank 1 on the right: better is further along, as on the ranking chart
+    ax.set_xlabel(tr("label.rank", lang))
+    ax.set_title(tr("plot.rank_interval_title", lang))
+    ax.legend(loc="lower left", fontsize=7)
+    return fig
+
+
+def area_heatmap(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | None = None) -> Figure:
+    """Units × areas, coloured by area score 0–100; a missing area score is a hatched grey cell, never 0."""
+    areas = _areas(framework)
+    _require(scores, ["unit_code", "name_vi", "kind", *areas], "scores")
+    data = _kind_sorted(scores, "unit_code", ascending=True).reset_index(drop=True)
+    values = data[areas].to_numpy(float)
+    fig, ax = _axes(ax, (1.1 * len(areas) + 3.5, 0.32 * len(data) + 1.8))
+    cmap = LinearSegmentedColormap.from_list("score", BAND_PALETTE[::-1])
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=100, aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        if np.isnan(v):
+            ax.add_patch(_cell_patch(j, i))
+        else:
+            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7)
+    ax.set_xticks(range(len(areas)), [_area_label(framework, a, lang) for a in areas], fontsize=7,
+                  rotation=30, ha="right")
+    ax.set_yticks(range(len(data)), _names(data, lang), fontsize=7)
+    if data["kind"].nunique() > 1:
+        cut = int((data["kind"] == data["kind"].iloc[0]).sum())
+        ax.axhline(cut - 0.5, color="black", linewidth=1.2)
+    fig.colorbar(image, ax=ax, label=tr("label.score", lang), shrink=0.8)
+    if np.isnan(values).any():
+        ax.legend(handles=[_missing_legend(lang)], loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=7)
+    ax.set_title(tr("plot.heatmap_title", lang))
+    return fig
+
+
+def _cell_patch(x: float, y: float) -> Rectangle:
+    return Rectangle((x - 0.5, y - 0.5), 1, 1, **MISSING_STYLE)
+
+
+def radar(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax: Axes | None = None) -> Figure:
+    """The unit's six area scores against the median of its peer group; a missing area leaves a gap."""
+    areas = _areas(framework)
+    unit = _unit_row(scores, unit_code)
+    median = _peer_median(scores, unit["kind"], areas)
+    angles = np.linspace(0, 2 * np.pi, len(areas), endpoint=False)
+    closed = np.append(angles, angles[0])
+    fig, ax = _axes(ax, (5.5, 5.5), polar=True)
+    peer = np.append(median.to_numpy(float), median.iloc[0])
+    ax.plot(closed, peer, "--", color=PEER_COLOUR, label=tr("plot.peer_median", lang, group=_kind(unit, lang)))
+    mine = np.append(unit[areas].to_numpy(float), unit[areas].iloc[0])
+    ax.plot(closed, mine, "o-", color=UNIT_COLOUR, label=_names(unit.to_frame().T, lang)[0])  # NaN breaks the line
+    if not np.isnan(mine).any():
+        ax.fill(closed, mine, color=UNIT_COLOUR, alpha=0.15)
+    labels = [_area_label(framework, a, lang) + ("\n" + tr("label.insufficient_data", lang)
+                                                  if pd.isna(unit[a]) else "") for a in areas]
+    ax.set_xticks(angles, labels, fontsize=8)
+    ax.set_ylim(0, 100)
+    ax.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100"], fontsize=7)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=7, ncols=2)
+    return fig
+
+
+def _kind(unit: pd.Series, lang: str) -> str:
+    return group_name(unit["kind"], lang)
+
+
+def area_bars(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax: Axes | None = None) -> Figure:
+    """The unit's area scores as bars, the peer-group median as a marker; a missing score is a hatched bar."""
+    areas = _areas(framework)
+    unit = _unit_row(scores, unit_code)
+    median = _peer_median(scores, unit["kind"], areas)
+    fig, ax = _axes(ax, (7.5, 3.8))
+    y = np.arange(len(areas))[::-1]
+    for yi, a in zip(y, areas):
+        if pd.isna(unit[a]):
+            ax.barh(yi, 100, **MISSING_STYLE)
+            ax.text(2, yi, tr("label.insufficient_data", lang), va="center", fontsize=8)
+        else:
+            ax.barh(yi, unit[a], color=UNIT_COLOUR)
+            ax.text(2, yi, number(unit[a], lang), va="center", color="white", fontsize=8)  # clear of the marker
+    ax.plot(median.to_numpy(float), y, "D", color="black", markersize=5,
+            label=tr("plot.peer_median", lang, group=_kind(unit, lang)))
+    ax.set_yticks(y, [_area_label(framework, a, lang) for a in areas], fontsize=8)
+    ax.set_xlim(0, 110)
+    ax.set_xlabel(tr("label.score", lang))
+    ax.set_title(_names(unit.to_frame().T, lang)[0])
+    ax.legend(loc="lower right", fontsize=7)
+    return fig
+
+
+def trend_chart(trend: pd.DataFrame, unit_code: str, lang: str = "vi", ax: Axes | None = None) -> Figure:
+    """The unit's composite score over the years, with its peer group's median; a missing year is marked."""
+    _require(trend, ["year", "unit_code", "kind", "composite"], "trend")
+    mine = trend[trend["unit_code"].astype(str) == str(unit_code)].sort_values("year")
+    if mine.empty:
+        raise DanvanEvalError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} / "
+                              f"{tr('error.unknown_unit_code', 'en', unit=unit_code)}")
+    kind = mine["kind"].iloc[-1]
+    peers = trend[trend["kind"] == kind].groupby("year")["composite"].median()
+    fig, ax = _axes(ax, (7, 3.5))
+    ax.plot(peers.index, peers.to_numpy(), "--", color=PEER_COLOUR,
+            label=tr("plot.peer_median", lang, group=group_name(kind, lang)))
+    ax.plot(mine["year"], mine["composite"], "o-", color=UNIT_COLOUR,
+            label=_names(mine, lang)[-1] if "name_vi" in mine else str(unit_code))
+    for _, row in mine[mine["composite"].isna()].iterrows():
+        ax.axvspan(row["year"] - 0.3, row["year"] + 0.3, **MISSING_STYLE)
+        ax.text(row["year"], 50, tr("label.insufficient_data", lang), rotation=90, ha="center", va="center",
+                fontsize=7)
+    years = sorted(set(trend["year"].astype(int)))
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel(tr("label.year", lang))
+    ax.set_ylabel(tr("label.composite", lang))
+    ax.set_title(tr("plot.trend_title", lang))
+    ax.legend(loc="lower right", fontsize=7)
+    return fig
+
+
+def band_distribution(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | None = None) -> Figure:
+    """Number of units in each band, per peer group, with "insufficient data" as a category of its own."""
+    _require(scores, ["kind", "band"], "scores")
+    bands = _bands(framework)
+    colours = band_colours(bands)
+    kinds = [k for k in KIND_ORDER if k in set(scores["kind"])]
+    cats = [*bands["code"], None]
+    fig, ax = _axes(ax, (7.5, 3.8))
+    width = 0.8 / max(1, len(kinds))
+    x = np.arange(len(cats))
+    for i, kind in enumerate(kinds):
+        mine = scores[scores["kind"] == kind]["band"]
+        counts = [int((mine == c).sum()) if c is not None else int(mine.isna().sum()) for c in cats]
+        style = {"color": [colours[c] for c in bands["code"]] + [MISSING_STYLE["facecolor"]],
+                 "edgecolor": "black", "hatch": ["", "//"][i % 2]}
+        bars = ax.bar(x + (i - (len(kinds) - 1) / 2) * width, counts, width, **style)
+        ax.bar_label(bars, fontsize=7)
+    labels = [_band_label(b, lang) for _, b in bands.iterrows()] + [tr("label.insufficient_data", lang)]
+    ax.set_xticks(x, [textwrap.fill(label, 16) for label in labels], fontsize=8)
+    ax.set_ylabel(tr("plot.n_units", lang))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(tr("plot.band_distribution_title", lang))
+    # the peer groups differ by hatch, so their legend shows the hatch alone
+    ax.legend(handles=[Patch(facecolor="white", edgecolor="black", hatch=["", "//"][i % 2],
+                             label=tr(f"kind.{k}", lang)) for i, k in enumerate(kinds)], fontsize=7)
+    return fig

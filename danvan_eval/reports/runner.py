@@ -1,0 +1,217 @@
+"""The yearly run: validate → score once → write ``outputs/<Y>/`` atomically (→ notebooks, see ``run_year``)."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ..errors import RunError
+from ..evaluation.uncertainty import UncertaintySettings
+from ..evaluation.year import ScoredYear, score_run, write_tables
+from ..formatting import number
+from ..messages import tr
+from ..model.runs import RunConfig
+from ..outputs import atomic_dir, manifest, read_csv, safe_child, sha256, write_json
+from ..paths import PROJECT_ROOT
+from .render import Job, Rendered, Renderer
+
+
+def score_year(run: RunConfig, out_root: Path) -> Path:
+    """Score ``run.year`` and replace ``out_root/<year>/`` with its tables and manifest; returns that folder."""
+    start = time.perf_counter()
+    scored = score_run(run)
+    final = Path(out_root) / str(run.year)
+    with atomic_dir(final) as tmp:
+        write_tables(scored, tmp)
+        write_manifest(scored, tmp, {**scored.timings, "total_s": round(time.perf_counter() - start, 4)})
+    return final
+
+
+def write_manifest(scored: ScoredYear, folder: Path, timings: dict, **extra) -> Path:
+    """The run's manifest: input hashes, framework version, options, uncertainty settings, package versions,
+    timings."""
+    ev = scored.evaluation
+    data = manifest(
+        scored.run.year,
+        scored.run.inputs(),
+        ev.framework.version,
+        ev.options.as_dict(),
+        scored.run.root,
+        framework_sha256=ev.framework.sha256,
+        uncertainty=dataclasses.asdict(UncertaintySettings.from_mapping(scored.run.uncertainty)),
+        units_expected=len(ev.of_year("units")),
+        timings=timings,
+        **extra,
+    )
+    return write_json(data, Path(folder) / "manifest.json")
+
+
+# ---------------------------------------------------------------- the yearly run with its reports
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+UNIT_NOTEBOOK, PROVINCE_NOTEBOOK, AUDIT_NOTEBOOK = "unit_report.ipynb", "province_master.ipynb", "methodology_audit.ipynb"
+PROVINCE, AUDIT = "province", "methodology_audit"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a yearly run did: its folder, every notebook's result, the failed ones, reports carried over."""
+
+    year: int
+    folder: Path
+    rendered: list[Rendered]
+    carried_over: list[str]
+    dropped: list[str]
+    seconds: float
+
+    @property
+    def failed(self) -> list[str]:
+        """Names of the notebooks that failed: unit codes, ``province``, ``methodology_audit``."""
+        return sorted(r.name for r in self.rendered if not r.ok)
+
+    def describe(self, lang: str = "vi") -> str:
+        """A few lines for the person who ran it: where the reports are, what failed and why."""
+        ok = sum(r.ok for r in self.rendered)
+        lines = [tr("run.done", lang, year=self.year, ok=ok, n=len(self.rendered),
+                    seconds=number(self.seconds, lang), folder=self.folder)]
+        if self.carried_over:
+            lines.append(tr("run.carried_over", lang, n=len(self.carried_over), names=", ".join(self.carried_over)))
+        if self.dropped:
+            lines.append(tr("run.dropped", lang, n=len(self.dropped), names=", ".join(self.dropped)))
+        for r in sorted((r for r in self.rendered if not r.ok), key=lambda r: r.name):
+            where = f"{r.files[0]}" if r.files else ""
+            lines.append(tr("run.failed", lang, name=r.name, error=r.error.splitlines()[0], file=where))
+        return "\n".join(lines)
+
+
+def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, jobs: int = 2,
+             scheduler: str | None = None, lang: str = "vi") -> RunSummary:
+    """The yearly run: validate and score once, write the tables, execute every report notebook, export HTML.
+
+    Everything is written into a temporary folder that replaces ``out_root/<year>`` only when the run is over.
+    A failing notebook does not stop the others: its executed notebook (up to the failing cell) is kept, the
+    manifest and the summary name it, and the other reports land with it (the caller exits non-zero). A crash
+    of the run itself (invalid input, interruption) lands nothing: the previous outputs of the year stay.
+
+    Parameters
+    ----------
+    units : unit codes to report on (default: every unit of the year); the other units' previous reports are
+        kept only if they were made from the same input files (same hashes), else dropped and named.
+    jobs : notebooks executed at a time, each worker with one warm kernel.
+    scheduler : address of a Dask scheduler (``tcp://host:8786``) to execute the notebooks on instead; its
+        workers must see the same file system and have danvan-eval installed.
+    lang : language of the reports, ``vi`` or ``en``.
+    """
+    start = time.perf_counter()
+    final = Path(out_root) / str(run.year)
+    # Nesting order matters: the workers (their kernels warm up while the year is scored) stop before the
+    # temporary folder is swapped in or, on an error or an interruption, removed.
+    with atomic_dir(final) as tmp, Renderer(jobs, scheduler) as renderer:
+        scored = score_run(run)
+        codes = _select_units(scored, units)
+        t0 = time.perf_counter()
+        write_tables(scored, tmp)
+        # the notebooks read the tables with the manifest of the scoring (the methodology audit: the framework
+        # and the uncertainty settings); it is written again, complete, once they are done
+        write_manifest(scored, tmp, scored.timings)
+        with _staged(tmp, run.year) as stage:
+            notebook_jobs = _jobs(run, tmp, stage, codes, lang)
+            t1 = time.perf_counter()
+            with tqdm(total=len(notebook_jobs), desc=tr("run.progress", lang), unit="nb", disable=None) as bar:
+                rendered = renderer.run(notebook_jobs, on_done=lambda r: bar.update(1))
+        t2 = time.perf_counter()
+        carried, dropped = _carry_over(final, tmp, run, scored, codes, lang) if units else ([], [])
+        rendered.sort(key=lambda r: r.name)
+        timings = {**scored.timings, "tables_s": round(t1 - t0, 4), "notebooks_s": round(t2 - t1, 4),
+                   "total_s": round(time.perf_counter() - start, 4)}
+        write_manifest(scored, tmp, timings, notebooks=_notebook_records(rendered, tmp),
+                       failed=sorted(r.name for r in rendered if not r.ok), carried_over=carried,
+                       lang=lang, jobs=jobs, scheduler=scheduler)
+    return RunSummary(run.year, final, rendered, carried, dropped, round(time.perf_counter() - start, 2))
+
+
+def _select_units(scored: ScoredYear, units: list[str] | None) -> list[str]:
+    """The unit codes to report on, checked against the year's units (a bilingual error lists the unknown)."""
+    known = list(scored.tables["scores"]["unit_code"].astype(str))
+    if units is None:
+        return known
+    chosen = [str(u).strip() for u in units if str(u).strip()]
+    unknown = [u for u in chosen if u not in known]
+    if unknown or not chosen:
+        raise RunError(f"{tr('run.unknown_units', 'vi', units=unknown, known=known)} / "
+                       f"{tr('run.unknown_units', 'en', units=unknown, known=known)}")
+    return list(dict.fromkeys(chosen))
+
+
+@contextlib.contextmanager
+def _staged(tmp: Path, year: int) -> Iterator[Path]:
+    """An outputs folder whose ``<year>`` is the run's temporary folder (a link beside it), so that notebooks
+    read the new tables with ``read_year(outputs_dir, year)`` before they are moved into place."""
+    stage = Path(tempfile.mkdtemp(prefix=f".{year}.stage-", dir=tmp.parent))
+    try:
+        (stage / str(year)).symlink_to(Path("..") / tmp.name, target_is_directory=True)
+        yield stage
+    finally:
+        shutil.rmtree(stage)  # removes the link, never what it points to
+
+
+def _jobs(run: RunConfig, folder: Path, stage: Path, codes: list[str], lang: str) -> list[Job]:
+    """One job per unit, the province master, and the methodology audit when that notebook exists."""
+    common = {"year": run.year, "lang": lang, "outputs_dir": str(stage), "run_file": str(run.path)}
+    (folder / "units").mkdir()
+    names = {}
+    if codes:
+        scores = read_csv(folder / "scores.csv").set_index("unit_code")["name_vi"]
+        names = {c: str(scores.get(c, c)) for c in codes}
+    jobs = [
+        Job(code, NOTEBOOKS / UNIT_NOTEBOOK, safe_child(folder / "units", code, ".ipynb"),
+            {**common, "unit_code": code}, f"{names[code]} — {run.year}")
+        for code in codes
+    ]
+    jobs.append(Job(PROVINCE, NOTEBOOKS / PROVINCE_NOTEBOOK, folder / "province.ipynb", common,
+                    f"{tr('label.province', lang)} — {run.year}"))
+    if (NOTEBOOKS / AUDIT_NOTEBOOK).exists():
+        jobs.append(Job(AUDIT, NOTEBOOKS / AUDIT_NOTEBOOK, folder / f"{AUDIT}.ipynb", common, f"{AUDIT} — {run.year}"))
+    # the slowest first, so that no worker is left with it at the end
+    return sorted(jobs, key=lambda j: j.name not in (PROVINCE, AUDIT))
+
+
+def _carry_over(final: Path, tmp: Path, run: RunConfig, scored: ScoredYear, codes: list[str], lang: str):
+    """Copy the previous reports of the units not rendered now, if they came from the same input files and are
+    in the same language; returns (carried over, dropped)."""
+    others = [c for c in scored.tables["scores"]["unit_code"].astype(str) if c not in codes]
+    previous = [c for c in others if (final / "units" / f"{c}.ipynb").exists()]
+    if not previous:
+        return [], []
+    old = json.loads((final / "manifest.json").read_text(encoding="utf-8")) if (final / "manifest.json").exists() else {}
+    same = old.get("lang") == lang and {k: v.get("sha256") for k, v in old.get("inputs", {}).items()} == {
+        k: sha256(p) for k, p in run.inputs().items()
+    }
+    if not same:
+        return [], previous
+    for code in previous:
+        for suffix in (".ipynb", ".html"):
+            source = safe_child(final / "units", code, suffix)
+            if source.exists():
+                shutil.copy2(source, safe_child(tmp / "units", code, suffix))
+    return previous, []
+
+
+def _notebook_records(rendered: list[Rendered], folder: Path) -> dict[str, dict]:
+    """Manifest entries: per notebook, its files (relative to the year folder), status, seconds, error."""
+    out = {}
+    for r in rendered:
+        entry = {"ok": r.ok, "seconds": r.seconds,
+                 "files": [str(Path(f).relative_to(folder)) for f in r.files]}
+        if not r.ok:
+            entry.update(error=r.error, cell=r.cell)
+        out[r.name] = entry
+    return out

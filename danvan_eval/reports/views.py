@@ -1,0 +1,334 @@
+"""What the report notebooks display: a year's tables read back once, shaped into labelled tables and text.
+
+The notebooks stay thin: ``load`` then one call per section. Every function is a pure function of the tables
+written by the run (``scores.csv`` …) and the run's framework and registry; numbers are formatted here, the
+Vietnamese way (decimal comma) unless ``lang="en"``. Tables are DataFrames of display strings, indexed by
+their first column, so that a notebook shows them as they are and tests can read them back.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Markdown
+
+from ..errors import DanvanEvalError
+from ..evaluation import narrative
+from ..evaluation.compliance import deadline as deadline_of
+from ..formatting import number
+from ..messages import tr
+from ..model.framework import Framework, load_framework
+from ..model.runs import default_run_path, load_run
+from ..model.units import load_registry
+from ..outputs import read_year
+from . import plots
+
+KINDS = ("district", "department")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """One year's tables as the reports read them: ``scores`` (with ``name_en``, and the rank interval columns
+    ``rank_p05, rank_median, rank_p95`` when the run computed them), ``indicators``, ``trend``, ``compliance``
+    (None when absent)."""
+
+    year: int
+    framework: Framework
+    deadline: tuple[int, int]
+    scores: pd.DataFrame
+    indicators: pd.DataFrame | None
+    trend: pd.DataFrame | None
+    compliance: pd.DataFrame | None
+
+    @property
+    def has_intervals(self) -> bool:
+        return narrative.has_intervals(self.scores)
+
+
+def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> ReportData:
+    """Read what a run wrote for ``year`` under ``outputs_dir`` (``outputs.read_year``), with the framework and
+    registry that ``run_file`` pins (default: ``parameters/runs/<year>.yaml``)."""
+    run = load_run(Path(run_file) if str(run_file) else default_run_path(int(year)))
+    if run.year != int(year):
+        raise DanvanEvalError(f"Tệp tham số {run.path} là của năm {run.year}, không phải {year} /"
+                              f" run file {run.path} is for {run.year}, not {year}")
+    out = read_year(Path(outputs_dir), run.year)
+    framework, names = _static_inputs(_stamp(run.framework), _stamp(run.units))
+    return ReportData(
+        year=run.year,
+        framework=framework,
+        deadline=(run.deadline.month, run.deadline.day) if run.deadline else tuple(framework.deadline),
+        scores=out.scores.assign(name_en=lambda d: d["unit_code"].map(names)),
+        indicators=out.indicators,
+        trend=None if out.trend is None else out.trend.assign(name_en=lambda d: d["unit_code"].map(names)),
+        compliance=out.compliance,
+    )
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    st = Path(path).stat()
+    return str(Path(path).resolve()), st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _static_inputs(framework: tuple[str, int, int], registry: tuple[str, int, int]) -> tuple[Framework, pd.Series]:
+    """The framework and the English unit names, read once per process while the files are unchanged (path,
+    time, size): every report of a run reads the same files, and a warm kernel keeps this module loaded."""
+    names = load_registry(registry[0]).units.drop_duplicates("code", keep="last").set_index("code")["name_en"]
+    return load_framework(framework[0]), names
+
+
+# ---------------------------------------------------------------- helpers
+def unit(data: ReportData, unit_code: str) -> pd.Series:
+    """The unit's row of ``scores``; a clear error when the code is not among this year's units."""
+    rows = data.scores[data.scores["unit_code"] == str(unit_code)]
+    if rows.empty:
+        raise DanvanEvalError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} ({data.year}) / "
+                              f"{tr('error.unknown_unit_code', 'en', unit=unit_code)} ({data.year})")
+    return rows.iloc[0]
+
+
+def name(row: pd.Series, lang: str) -> str:
+    return str(row["name_en"]) if lang == "en" and pd.notna(row.get("name_en")) else str(row["name_vi"])
+
+
+def band(data: ReportData, code: object, lang: str) -> str:
+    if pd.isna(code):
+        return tr("label.insufficient_data", lang)
+    bands = data.framework.bands.set_index("code")
+    return str(bands.at[code, f"label_{lang}"]) if code in bands.index else str(code)
+
+
+def _int(x: object) -> str:
+    return "—" if pd.isna(x) else str(int(x)).replace("-", "−")
+
+
+def _signed_int(x: object) -> str:
+    if pd.isna(x):
+        return "—"
+    return f"{int(x):+d}".replace("-", "−") if int(x) else "0"
+
+
+def _rank(row: pd.Series) -> str:
+    return "—" if pd.isna(row["rank"]) else f"{int(row['rank'])}/{int(row['n_ranked'])}"
+
+
+def _interval(row: pd.Series) -> str:
+    return "—" if pd.isna(row.get("rank_p05")) else f"{int(row['rank_p05'])}–{int(row['rank_p95'])}"
+
+
+def _area_label(data: ReportData, area: str, lang: str) -> str:
+    return str(data.framework.areas.at[area, f"short_{lang}"])
+
+
+def _bool(x: object, lang: str) -> str:
+    if pd.isna(x):
+        return "—"
+    yes = str(x).lower() in ("true", "1")
+    return tr("compliance.on_time" if yes else "compliance.late", lang)
+
+
+def _raw(x: object, spec: pd.Series, lang: str) -> str:
+    """A reported value as its type reads: yes/no, a whole count, a share in %."""
+    if pd.isna(x):
+        return "—"
+    if spec["type"] == "bool":
+        return tr("report.yes" if float(x) >= 0.5 else "report.no", lang)
+    if spec["type"] == "pct":
+        return f"{number(x, lang)} %"
+    whole = float(x).is_integer()
+    return f"{number(x, lang, 0 if whole else 2)} {spec[f'unit_{lang}']}"
+
+
+def _by_kind(df: pd.DataFrame) -> pd.DataFrame:
+    """Districts first, then departments, each by unit code."""
+    order = df["kind"].map({k: i for i, k in enumerate(KINDS)})
+    return df.assign(_k=order).sort_values(["_k", "unit_code"], kind="stable").drop(columns="_k")
+
+
+def _frame(rows: list[dict], index: str) -> pd.DataFrame:
+    return pd.DataFrame(rows).set_index(index)
+
+
+# ---------------------------------------------------------------- the unit report
+def section(key: str, lang: str = "vi", kind: str | None = None) -> Markdown:
+    """A section heading of a report (``report.section_<key>``), naming the peer group ``kind`` if given."""
+    group = narrative.group_name(kind, lang) if kind else ""
+    return Markdown(f"### {tr(f'report.section_{key}', lang, group=group)}")
+
+
+def unit_heading(data: ReportData, unit_code: str, lang: str = "vi") -> Markdown:
+    """Title of the unit report: year, unit, peer group."""
+    u = unit(data, unit_code)
+    group = tr(f"kind.{u['kind']}", lang)
+    return Markdown(f"# {tr('report.unit_title', lang, year=data.year)}\n\n## {name(u, lang)} ({u['unit_code']}) — {group}")
+
+
+def key_figures(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFrame:
+    """The headline figures of the unit as a two-column table."""
+    u = unit(data, unit_code)
+    rows = [
+        (tr("label.composite", lang), number(u["composite"], lang)),
+        (tr("label.band", lang), band(data, u["band"], lang)),
+        (tr("label.rank", lang), _rank(u)),
+    ]
+    if data.has_intervals:
+        rows.append((tr("report.rank_interval", lang), _interval(u)))
+    rows += [
+        (tr("label.change", lang), number(u["composite_change"], lang, sign=True)),
+        (tr("label.rank_change", lang), _signed_int(u["rank_change"])),
+        (tr("label.coverage", lang), f"{number(100 * u['coverage'], lang, 0)} %"),
+    ]
+    return _frame([{tr("report.measure", lang): k, tr("label.value", lang): v} for k, v in rows],
+                  tr("report.measure", lang))
+
+
+def area_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFrame:
+    """The six area scores of the unit against the median of its peer group."""
+    u = unit(data, unit_code)
+    areas = list(data.framework.areas.index)
+    median = data.scores.loc[data.scores["kind"] == u["kind"], areas].median()
+    area, group = tr("label.area", lang), tr("report.peer_median", lang)
+    rows = [{area: f"{a.upper()}. {_area_label(data, a, lang)}",
+             tr("label.score", lang): number(u[a], lang) if pd.notna(u[a]) else tr("label.insufficient_data", lang),
+             group: number(median[a], lang),
+             tr("report.difference", lang): number(u[a] - median[a], lang, sign=True)} for a in areas]
+    return _frame(rows, area)
+
+
+def indicator_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFrame:
+    """Every indicator of the unit: raw value, denominator, value per denominator, score, status, plan clause."""
+    u = unit(data, unit_code)
+    if data.indicators is None:
+        raise DanvanEvalError("Thiếu bảng indicators.csv / indicators.csv is missing")
+    fw = data.framework
+    mine = data.indicators[data.indicators["unit_code"] == u["unit_code"]]
+    order = {ind: i for i, ind in enumerate(fw.indicators.index)}  # the framework's order, area by area
+    mine = mine.assign(_o=mine["indicator_id"].map(order)).sort_values("_o", kind="stable")
+    table = fw.indicator_table(u["kind"])
+    rows = []
+    for _, r in mine.iterrows():
+        spec = fw.indicators.loc[r["indicator_id"]]
+        den = table.at[r["indicator_id"], "denominator"] if r["indicator_id"] in table.index else None
+        rows.append({
+            tr("label.indicator", lang): f"{spec[f'label_{lang}']} ({r['indicator_id']})",
+            tr("label.area", lang): str(r["area"]).upper(),
+            tr("label.raw", lang): _raw(r["raw"], spec, lang),
+            tr("report.denominator", lang): tr(f"denominator.{den}", lang) if isinstance(den, str) else "—",
+            tr("label.denominated", lang): number(r["denominated"], lang, 2) if isinstance(den, str) else "—",
+            tr("label.score", lang): number(r["score"], lang),
+            tr("label.status", lang): tr(f"status.{r['status']}", lang),
+            tr("label.clause", lang): str(spec["clause"]),
+        })
+    return _frame(rows, tr("label.indicator", lang))
+
+
+def trend_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFrame:
+    """The unit's composite, band and rank in every year of the trend table."""
+    u = unit(data, unit_code)
+    if data.trend is None:
+        raise DanvanEvalError("Thiếu bảng trend.csv / trend.csv is missing")
+    mine = data.trend[data.trend["unit_code"] == u["unit_code"]].sort_values("year")
+    rows = [{tr("label.year", lang): str(int(r["year"])), tr("label.composite", lang): number(r["composite"], lang),
+             tr("label.band", lang): band(data, r["band"], lang), tr("label.rank", lang): _int(r["rank"])}
+            for _, r in mine.iterrows()]
+    return _frame(rows, tr("label.year", lang))
+
+
+def compliance_table(data: ReportData, unit_code: str | None = None, lang: str = "vi") -> pd.DataFrame:
+    """Reporting timeliness (days against the deadline) and completeness, of one unit or of every unit."""
+    rows_in = _by_kind(data.scores) if unit_code is None else unit(data, unit_code).to_frame().T
+    due = deadline_of(data.year, data.deadline)
+    out = []
+    for _, r in rows_in.iterrows():
+        received = pd.notna(r["received"])
+        out.append({
+            tr("label.unit", lang): name(r, lang),
+            tr("report.group", lang): tr(f"kind.{r['kind']}", lang),
+            tr("compliance.deadline", lang): due.strftime("%d/%m/%Y"),
+            tr("compliance.received", lang): (pd.Timestamp(r["received"]).strftime("%d/%m/%Y") if received
+                                              else tr("compliance.not_received", lang)),
+            tr("report.days_vs_deadline", lang): _int(r["days_late"]),
+            tr("report.timeliness", lang): _bool(r["on_time"], lang) if received else "—",
+            tr("compliance.completeness", lang): f"{number(r['completeness_pct'], lang)} %",
+        })
+    return _frame(out, tr("label.unit", lang))
+
+
+def unit_narrative(data: ReportData, unit_code: str, lang: str = "vi") -> Markdown:
+    """The generated paragraphs of the unit report."""
+    paragraphs = narrative.unit_narrative(data.scores, str(unit_code), data.framework, data.indicators, data.trend,
+                                          lang)
+    return Markdown("\n\n".join(paragraphs))
+
+
+# ---------------------------------------------------------------- the province master
+def province_heading(data: ReportData, lang: str = "vi") -> Markdown:
+    """Title and the generated paragraphs of the province report, one per peer group."""
+    lines = [f"# {tr('report.province_title', lang, year=data.year)}", ""]
+    lines += narrative.province_narrative(data.scores, data.framework, lang)
+    return Markdown("\n\n".join(lines))
+
+
+def peer_group(data: ReportData, kind: str) -> pd.DataFrame:
+    """The rows of ``scores`` of one peer group (districts or departments), ranked separately."""
+    return data.scores[data.scores["kind"] == kind].reset_index(drop=True)
+
+
+def ranking_table(data: ReportData, kind: str, lang: str = "vi") -> pd.DataFrame:
+    """The ranking of one peer group: rank, unit, composite, band, changes (and rank interval when computed)."""
+    mine = peer_group(data, kind).sort_values(["rank", "unit_code"], na_position="last", kind="stable")
+    rows = []
+    for _, r in mine.iterrows():
+        row = {tr("label.rank", lang): _int(r["rank"]), tr("label.unit", lang): name(r, lang),
+               tr("label.composite", lang): number(r["composite"], lang), tr("label.band", lang): band(data, r["band"], lang)}
+        if data.has_intervals:
+            row[tr("report.rank_interval", lang)] = _interval(r)
+        row[tr("label.change", lang)] = number(r["composite_change"], lang, sign=True)
+        row[tr("label.rank_change", lang)] = _signed_int(r["rank_change"])
+        row[tr("label.coverage", lang)] = f"{number(100 * r['coverage'], lang, 0)} %"
+        rows.append(row)
+    return _frame(rows, tr("label.unit", lang))
+
+
+def changes_table(data: ReportData, lang: str = "vi") -> pd.DataFrame:
+    """Every unit's change since last year, largest rise first; units without a comparison last."""
+    s = data.scores.sort_values(["composite_change", "unit_code"], ascending=[False, True], na_position="last",
+                                kind="stable")
+    areas = list(data.framework.areas.index)
+    prev = None
+    if data.trend is not None:
+        prev = data.trend[data.trend["year"] == data.year - 1].set_index("unit_code")
+    rows = []
+    for _, r in s.iterrows():
+        row = {tr("label.unit", lang): name(r, lang), tr("report.group", lang): tr(f"kind.{r['kind']}", lang),
+               tr("label.change", lang): number(r["composite_change"], lang, sign=True),
+               tr("label.rank_change", lang): _signed_int(r["rank_change"])}
+        for a in areas:
+            before = prev.at[r["unit_code"], a] if prev is not None and r["unit_code"] in prev.index else float("nan")
+            row[a.upper()] = number(r[a] - before, lang, sign=True)
+        rows.append(row)
+    return _frame(rows, tr("label.unit", lang))
+
+
+def rank_intervals(data: ReportData, lang: str = "vi") -> list:
+    """Heading and caterpillar chart of the rank intervals when the run computed them; nothing otherwise."""
+    if not data.has_intervals:
+        return []
+    return [section("intervals", lang), plots.rank_interval_chart(data.scores, lang)]
+
+
+def band_table(data: ReportData, lang: str = "vi") -> pd.DataFrame:
+    """Number of units in each band, per peer group (insufficient data counted apart)."""
+    codes = [*data.framework.bands["code"], None]
+    rows = []
+    for code in codes:
+        row = {tr("label.band", lang): band(data, code, lang)}
+        for kind in KINDS:
+            mine = data.scores.loc[data.scores["kind"] == kind, "band"]
+            row[tr(f"kind.{kind}", lang)] = str(int(mine.isna().sum() if code is None else (mine == code).sum()))
+        rows.append(row)
+    return _frame(rows, tr("label.band", lang))
