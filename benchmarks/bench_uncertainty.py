@@ -29,7 +29,7 @@ from danvan_eval.model.framework import default_framework_path, load_framework
 from danvan_eval.model.runs import default_run_path, load_run
 
 ROOT = Path(__file__).resolve().parent.parent
-ASEM = [ROOT / "tests" / "fixtures" / "coinr_asem", Path("/work/shared/reference/coinr_asem")]
+ASEM = [ROOT / "tests" / "fixtures" / "coinr_asem", ROOT.parent / "shared" / "reference" / "coinr_asem"]
 REPEATS = 3
 
 

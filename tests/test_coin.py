@@ -353,3 +353,64 @@ def test_treat_verb_uses_the_registry(raw, meta):
     assert set(M.TREAT) >= {"none", "winsorise", "log"}
     with pytest.raises(EngineError):
         M.treat_details(pd.DataFrame({"a": np.r_[np.arange(20.0), 1000]}), f1="boxcox")
+
+
+# ---------------------------------------------------------------- every verb per group (``by``)
+def _panel():
+    raw = pd.DataFrame(
+        {"i1": [1.0, 2.0, 100.0, np.nan, 10.0, 20.0, 30.0, 40.0], "i2": [4.0, np.nan, 6.0, 7.0, 8.0, 9.0, 1.0, 2.0]},
+        index=[f"u{k}" for k in range(8)],
+    )
+    meta = pd.DataFrame(
+        {"parent": ["idx", "idx", None], "level": [1, 1, 2], "weight": [1.0, 1.0, 1.0], "direction": [1, 1, 1]},
+        index=["i1", "i2", "idx"],
+    )
+    groups = pd.DataFrame({"year": [2023] * 4 + [2024] * 4}, index=raw.index)
+    return C.new_coin(raw, meta, groups)
+
+
+@pytest.mark.parametrize(
+    ("verb", "args"),
+    [
+        ("impute", {"method": "i_mean"}),
+        ("screen", {"dat_thresh": 1.0}),
+        ("treat", {"method": "winsorise", "winmax": 1, "skew_thresh": 0.5, "kurt_thresh": 0.5}),
+        ("normalise", {"method": "minmax"}),
+        ("denominate", {}),
+        ("aggregate", {}),
+    ],
+)
+def test_every_verb_by_group_equals_the_verb_on_each_group_alone(verb, args):
+    panel = _panel()
+    if verb == "aggregate":
+        panel = C.normalise(C.impute(panel, method="i_mean"), method="minmax")
+    grouped = C.APPLY[verb](panel, by="year", **args)
+    name = C.VERBS[verb][1]
+    parts = [C.APPLY[verb](C._restrict(panel, panel.groups.index[panel.groups["year"] == y]), **args)[name]
+             for y in (2023, 2024)]
+    pd.testing.assert_frame_equal(grouped[name], pd.concat(parts))
+    assert grouped.log[-1].args["by"] == "year"
+    assert C.regen(grouped) == grouped
+
+
+def test_treating_each_year_differs_from_pooling_when_one_year_has_an_outlier():
+    raw = pd.DataFrame({"i1": [1.0, 2, 3, 4, 5, 100, 10, 11, 12, 13, 14, 16]}, index=[f"u{k}" for k in range(12)])
+    meta = pd.DataFrame({"parent": ["idx", None], "level": [1, 2], "weight": [1.0, 1.0], "direction": [1, 1]},
+                        index=["i1", "idx"])
+    panel = C.new_coin(raw, meta, pd.DataFrame({"year": [2023] * 6 + [2024] * 6}, index=raw.index))
+    per_year = C.treat(panel, by="year", method="winsorise", winmax=1)["Treated"]["i1"]
+    assert per_year["u5"] == 5.0  # the 2023 outlier takes the next value of 2023
+    assert per_year.iloc[6:].tolist() == raw["i1"].iloc[6:].tolist()  # 2024 has no outlier: untouched
+    pooled = C.treat(panel, method="winsorise", winmax=1)["Treated"]["i1"]
+    assert pooled["u5"] == 16.0  # pooled, the outlier takes the next value of both years
+
+
+def test_impute_by_year_takes_the_mean_of_that_year():
+    imputed = C.impute(_panel(), method="i_mean", by="year")["Imputed"]
+    assert imputed.loc["u3", "i1"] == pytest.approx((1 + 2 + 100) / 3)
+    assert imputed.loc["u1", "i2"] == pytest.approx((4 + 6 + 7) / 3)
+
+
+def test_by_names_a_groups_column():
+    with pytest.raises(EngineError, match="“region”"):
+        C.impute(_panel(), method="i_mean", by="region")

@@ -206,19 +206,10 @@ def _treat(coin: Coin, dset: str, method: str = "none", **params: Any) -> pd.Dat
 
 
 @verb("normalise", "Normalised")
-def _normalise(coin: Coin, dset: str, method: str = "minmax", by: str | None = None, **params: Any) -> pd.DataFrame:
-    """Normalise each indicator with a method of ``methods.NORMALISE``.
-
-    ``by`` names a ``groups`` column (e.g. ``"year"``) to normalise within each of its values; without it the
-    statistics are pooled over all rows (COINr's ``global = TRUE`` for panels).
-    """
-    df = coin[dset][coin.indicators]
-    fn = methods.NORMALISE[method]
-    meta = coin.meta.loc[coin.indicators]
-    if by is None:
-        return fn(df, meta, **params)
-    keys = _rows(coin, df)[by]
-    return pd.concat([fn(part, meta, **params) for _, part in df.groupby(keys, sort=False)]).loc[df.index]
+def _normalise(coin: Coin, dset: str, method: str = "minmax", **params: Any) -> pd.DataFrame:
+    """Normalise each indicator with a method of ``methods.NORMALISE`` (statistics over the rows given: all of
+    them, COINr's ``global = TRUE`` for panels, or each group's with ``by``)."""
+    return methods.NORMALISE[method](coin[dset][coin.indicators], coin.meta.loc[coin.indicators], **params)
 
 
 @verb("aggregate", "Aggregated")
@@ -313,12 +304,35 @@ def regen(coin: Coin, **changes: Mapping[str, Any]) -> Coin:
     return out
 
 
+def _restrict(coin: Coin, rows: pd.Index) -> Coin:
+    """The coin with only ``rows`` (in each data set's own order), its groups and not-applicable mask alike."""
+    data = {k: v.loc[v.index.isin(rows)] for k, v in coin.data.items()}
+    groups = None if coin.groups is None else coin.groups.loc[coin.groups.index.isin(rows)]
+    na = None if coin.not_applicable is None else coin.not_applicable.loc[coin.not_applicable.index.isin(rows)]
+    return replace(coin, data=MappingProxyType(data), groups=groups, not_applicable=na)
+
+
+def _per_group(coin: Coin, dset: str, by: str, run: Callable[[Coin], pd.DataFrame]) -> pd.DataFrame:
+    """``run`` on each group of rows (the values of the ``groups`` column ``by``, e.g. ``"year"``), as COINr treats,
+    screens, imputes and normalises each year of a panel separately; rows come back in the input's order."""
+    df = coin[dset]
+    if coin.groups is None or by not in coin.groups.columns:
+        raise EngineError("engine.no_group_column", by=by)
+    keys = coin.groups.loc[df.index, by]
+    out = pd.concat([run(_restrict(coin, part.index)) for _, part in df.groupby(keys, sort=False)])
+    return out.loc[df.index[df.index.isin(out.index)]]
+
+
 def _apply(name: str) -> Callable[..., Coin]:
+    """The verb ``name`` as a function of a coin; ``by`` (a ``groups`` column) runs it within each group."""
     fn, output = VERBS[name]
 
-    def apply(coin: Coin, dset: str | None = None, **args: Any) -> Coin:
+    def apply(coin: Coin, dset: str | None = None, by: str | None = None, **args: Any) -> Coin:
         dset = dset or _default_input(coin, name)
-        return coin.with_data(output, fn(coin, dset, **args), Step(name, dset, MappingProxyType(dict(args))))
+        if by is None:
+            return coin.with_data(output, fn(coin, dset, **args), Step(name, dset, MappingProxyType(dict(args))))
+        out = _per_group(coin, dset, by, lambda part: fn(part, dset, **args))
+        return coin.with_data(output, out, Step(name, dset, MappingProxyType({**args, "by": by})))
 
     apply.__name__ = name
     apply.__doc__ = fn.__doc__

@@ -124,8 +124,11 @@ def i_none(df: pd.DataFrame, groups: pd.DataFrame | None) -> pd.DataFrame:
 
 
 @_register(IMPUTE, "i_mean_grp")
-def i_mean_grp(df: pd.DataFrame, groups: pd.DataFrame | None, by: str) -> pd.DataFrame:
-    """Missing cell := mean of the indicator within the unit's group ``by`` (COINr ``i_mean_grp``)."""
+def i_mean_grp(df: pd.DataFrame, groups: pd.DataFrame | None, by: str | None = None) -> pd.DataFrame:
+    """Missing cell := mean of the indicator within the unit's group ``by`` (COINr ``i_mean_grp``); called by the
+    ``impute`` verb with ``by``, the rows it gets are already one group."""
+    if by is None:
+        return df.fillna(df.mean())
     return df.fillna(df.groupby(groups[by]).transform("mean"))
 
 
