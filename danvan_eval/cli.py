@@ -10,8 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import USER_ERRORS, DanvanEvalError
+from .errors import USER_ERRORS, DanvanEvalError, system_error
+from .messages import CATALOG
 from .paths import PROJECT_ROOT
+from .processes import terminate_as_interrupt
 
 
 def _run_config(args: argparse.Namespace):
@@ -22,7 +24,7 @@ def _run_config(args: argparse.Namespace):
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .model.framework import default_framework_path, load_framework
-    from .model.observations import read_observations, validate
+    from .model.observations import read_observations, row_count_problems, validate
     from .model.units import default_registry_path, load_registry
     from .problems import format_problems
 
@@ -33,6 +35,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         obs = read_observations(Path(file))
         year = args.year if args.year is not None else _single_year(obs, file)
         problems = validate(obs, framework, registry, year, file=str(file))
+        if problems.empty:
+            problems = row_count_problems(obs, framework, registry, year, file=str(file))
         if len(problems):
             status = 1
             # Vietnamese first with English under each problem; --lang en for English only
@@ -89,9 +93,11 @@ def cmd_intake(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .locks import year_lock
     from .reports.annual import write_report
 
-    path = write_report(Path(args.outputs), args.year, Path(args.out) if args.out else None)
+    with year_lock(Path(args.outputs), args.year):  # not while a run replaces that year's folder
+        path = write_report(Path(args.outputs), args.year, Path(args.out) if args.out else None)
     print(f"✔ Báo cáo / report: {path}")
     return 0
 
@@ -184,10 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    terminate_as_interrupt()  # SIGTERM cleans up like Ctrl-C: temporary folders removed, workers stopped
     try:
         return args.fn(args)
     except USER_ERRORS as err:
         print(f"✘ {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"✘ {CATALOG.both('cli.interrupted')}", file=sys.stderr)
+        return 130
+    except OSError as err:  # a full disk, a folder one may not write: said plainly, no traceback
+        print(f"✘ {system_error(err)}", file=sys.stderr)
         return 1
 
 

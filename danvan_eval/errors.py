@@ -7,6 +7,7 @@ the input was wrong; ``RunError`` (a yearly run failed) subclasses ``RuntimeErro
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 
 import pandas as pd
@@ -71,6 +72,16 @@ class ValidationError(_ProblemsError):
 
 class RunError(DanvanEvalError, RuntimeError):
     """A yearly run (scoring, rendering, writing outputs) failed."""
+
+
+def system_error(err: OSError) -> str:
+    """A bilingual sentence for an operating-system error: a full disk, a denied permission, any other."""
+    where = err.filename or ""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return CATALOG.both("system.disk_full", path=where)
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return CATALOG.both("system.permission", path=where)
+    return CATALOG.both("system.os_error", detail=err.strerror or str(err), path=where)
 
 
 # What the command line answers with a message instead of a traceback: the package's errors and the engine's.

@@ -8,6 +8,8 @@ a temporary sibling folder and swaps it in only when it finished, so a failed ru
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import hashlib
 import json
 import os
@@ -80,25 +82,89 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+# What a run or a scoring writes into ``outputs/<Y>/``; anything else there (the .docx draft of ``report``, a
+# user's notes) is carried over into the new folder.
+PRODUCED = frozenset({*(f"{t}.csv" for t in (*TABLES, "uncertainty_draws")), "manifest.json", "units",
+                      "province.ipynb", "province.html", "methodology_audit.ipynb", "methodology_audit.html"})
+
+
+def produced(name: str) -> bool:
+    """True if a run makes the entry ``name`` of a year folder (so the new run's replaces the old one)."""
+    return name in PRODUCED
+
+
 @contextlib.contextmanager
-def atomic_dir(final: Path) -> Iterator[Path]:
+def atomic_dir(final: Path, keep=lambda name: not produced(name)) -> Iterator[Path]:
     """Yield a temporary folder beside ``final``; on success it replaces ``final``, on error it is removed.
 
-    The previous ``final`` is kept until the new one is in place, so an interrupted run loses nothing.
+    The previous ``final`` is kept until the new one is in place, so an interrupted run loses nothing. Entries
+    of the previous folder for which ``keep(name)`` is true and that the new one lacks (files a run does not
+    make) are carried over (hard links, or copies). The folder gets the usual permissions (``mkdtemp`` makes
+    it private). The swap is one atomic exchange where Linux offers it; otherwise two renames, and a swap cut
+    between them is completed by the next run (``locks.recover``).
     """
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
     try:
+        os.chmod(tmp, 0o777 & ~_umask())
         yield tmp
+        if final.is_dir():
+            for old in sorted(final.iterdir()):
+                if keep(old.name) and not (tmp / old.name).exists():
+                    _carry(old, tmp / old.name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    swap(tmp, final)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _carry(source: Path, target: Path) -> None:
+    if source.is_dir() and not source.is_symlink():
+        shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy)
+    else:
+        _link_or_copy(str(source), str(target))
+
+
+def swap(new: Path, final: Path) -> None:
+    """Put folder ``new`` in the place of ``final`` (which may not exist) and remove the previous one."""
+    if final.exists() and _exchange(new, final):
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the previous outputs
+        return
     old = final.parent / f".{final.name}.old-{os.getpid()}"
     if final.exists():
         final.rename(old)
-    tmp.rename(final)
+    new.rename(final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where it is not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    errno_ = ctypes.get_errno()
+    if errno_ in (errno.EINVAL, errno.ENOSYS, errno.EXDEV):
+        return False
+    raise OSError(errno_, os.strerror(errno_), str(b))
 
 
 def package_versions() -> dict[str, str]:

@@ -76,6 +76,11 @@ def problem(
     )
 
 
+def printable(text: object) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``): a terminal must not run what a file holds."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def problems_frame(problems: Iterable[Problem] | pd.DataFrame = ()) -> pd.DataFrame:
     """The problems as a DataFrame with columns ``PROBLEM_COLUMNS`` (``row`` is nullable Int64), in order."""
     if isinstance(problems, pd.DataFrame):
@@ -111,7 +116,7 @@ def format_problems(df: pd.DataFrame, lang: str = "vi", limit: int | None = None
     for _, rec in shown.iterrows():
         for i, one in enumerate(langs):
             place = _place(rec, one)
-            text = f"{place}: {rec[f'message_{one}']}" if place else rec[f"message_{one}"]
+            text = printable(f"{place}: {rec[f'message_{one}']}" if place else rec[f"message_{one}"])
             lines.append(f"  - {text} [{rec['code']}]" if i == 0 else f"    {text}")
     if len(df) > len(shown):
         lines.append("  " + " / ".join(tr("where.more", one, n=len(df) - len(shown)) for one in langs))

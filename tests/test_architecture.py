@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "danvan_eval"
 # Lower layers never import higher ones; modules of one layer may import each other.
 LAYERS = {
     "engine": 0,
-    "paths": 1, "messages": 1, "formatting": 1, "problems": 1, "errors": 1, "outputs": 1,
+    "paths": 1, "messages": 1, "formatting": 1, "problems": 1, "errors": 1, "outputs": 1, "locks": 1, "processes": 1,
     "model": 2,
     "evaluation": 3,
     "intake": 4, "reports": 4,

@@ -230,12 +230,17 @@ def test_unreadable_files_are_reported_not_crashed(tmp_path, good):
     assert read_observations(stray).loc[0, "status"] == "reported"
 
 
-def test_multiline_cell_counts_as_one_spreadsheet_row(tmp_path, good):
+def test_a_quoted_cell_over_several_lines_is_refused_with_its_lines(tmp_path, good):
+    # issue 14: a line break inside quotes is what an unclosed quote looks like (it swallows the next lines), so
+    # neither is read: the problem names the line where the quote opened and the line where it ended
     path = tmp_path / "multi.csv"
     lines = good.head(2).to_csv(index=False).splitlines()
     path.write_text("\n".join([lines[0], lines[1].replace("báo cáo năm", '"báo cáo\nnăm"'), lines[2]]) + "\n")
-    obs = read_observations(path)
-    assert obs["row"].tolist() == [2, 3] and obs.loc[0, "source"] == "báo cáo\nnăm"
+    with pytest.raises(ValidationError) as err:
+        read_observations(path)
+    found = err.value.problems
+    assert found[["row", "code"]].values.tolist() == [[2, "quote_spans_lines"]]
+    assert "kéo dài đến dòng 3" in found.loc[0, "message_vi"] and "runs on to line 3" in found.loc[0, "message_en"]
 
 
 def test_column_given_twice(fw, reg, good):

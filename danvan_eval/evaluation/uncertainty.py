@@ -66,7 +66,7 @@ class UncertaintySettings:
         from ..engine import methods
         raw = dict(raw or {})
         known = list(cls.__dataclass_fields__)
-        unknown = sorted(set(raw) - set(known))
+        unknown = sorted(map(str, set(raw) - set(known)))
         if unknown:
             raise tr_error("uncertainty.error.settings", keys=unknown, known=known)
         bad = [
@@ -88,7 +88,7 @@ class UncertaintySettings:
         for key, allowed in registries.items():
             if key in raw:
                 values = raw[key] if isinstance(raw[key], (list, tuple)) else None
-                if values is None or any(v not in allowed for v in values):
+                if values is None or any(not isinstance(v, str) or v not in allowed for v in values):
                     bad.append(key)
                 else:
                     raw[key] = tuple(values)

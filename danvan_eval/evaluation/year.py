@@ -25,6 +25,7 @@ from ..outputs import write_csv
 from . import compliance as compliance_mod
 from .audit import audit_tables
 from .scoring import KINDS, Evaluation, score
+from .uncertainty import UncertaintySettings
 
 
 @dataclass(frozen=True)
@@ -40,14 +41,20 @@ class ScoredYear:
 def load_inputs(run: RunConfig) -> tuple[Framework, Registry, pd.DataFrame, pd.DataFrame]:
     """Framework, registry, every year's observations (validated together) and submissions.
 
-    All files are validated before any is scored; every problem of every file is raised at once.
+    All files are validated before any is scored; every problem of every file is raised at once. The run's
+    options are checked against the framework and its uncertainty block read, so that nothing the run file
+    names can fail later (after the notebook kernels started).
     """
     framework = run.load_framework()
     registry = load_registry(run.units)
+    run.options.check(framework)
+    UncertaintySettings.from_mapping(run.uncertainty)
     frames, subs, problems = [], [], []
     for year, path in run.observations.items():
         raw = obs_mod.read_observations(path)
         found = obs_mod.validate(raw, framework, registry, year, file=str(path))
+        if found.empty:  # a blank or truncated file is no year of data
+            found = obs_mod.row_count_problems(raw, framework, registry, year, file=str(path))
         if len(found):
             problems.append(found)
         else:
@@ -63,10 +70,11 @@ def load_inputs(run: RunConfig) -> tuple[Framework, Registry, pd.DataFrame, pd.D
     return framework, registry, pd.concat(frames, ignore_index=True), subs
 
 
-def score_run(run: RunConfig) -> ScoredYear:
-    """Validate every input of ``run``, score the year once and shape the output tables."""
+def score_run(run: RunConfig, inputs: tuple | None = None) -> ScoredYear:
+    """Validate every input of ``run`` (or take ``load_inputs(run)`` already done), score the year once and shape
+    the output tables."""
     t0 = time.perf_counter()
-    framework, registry, observations, submissions = load_inputs(run)
+    framework, registry, observations, submissions = inputs if inputs is not None else load_inputs(run)
     t1 = time.perf_counter()
     evaluation = score(observations, framework, registry, run.year, run.options)
     comp = compliance_mod.compliance(evaluation, submissions)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import ValidationError
 from ..messages import LANGS, tr
-from ..problems import problem, problems_frame
+from ..problems import printable, problem, problems_frame
 from .framework import Framework
 from .units import KINDS, Registry
 
@@ -41,15 +41,16 @@ def read_observations(path: str | Path) -> pd.DataFrame:
         The file is not UTF-8 (e.g. saved in a Windows Vietnamese code page), or a row has more cells than the
         header (pandas would silently turn the extra cells into an index).
     """
-    raw = Path(path).read_bytes()
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError([problem("not_a_file", file=path)], file=path)
+    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         row = raw[: err.start].count(b"\n") + 1
         raise ValidationError([problem("not_utf8", file=path, row=row)], file=path) from None
-    records = list(csv.reader(io.StringIO(text, newline="")))
-    header = [c.strip() for c in records[0]] if records else []
-    body = list(enumerate(records[1:], start=2))
+    header, body = _records(text, path)
     too_long = [
         problem("too_many_cells", file=path, row=i, expected=len(header), got=len(r))
         for i, r in body
@@ -62,6 +63,54 @@ def read_observations(path: str | Path) -> pd.DataFrame:
     df.insert(0, "row", [i for i, _ in body])
     blank = (df.drop(columns="row") == "").all(axis=1)
     return df[~blank].reset_index(drop=True)
+
+
+def _records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and ``(line, cells)`` of every record; a quote left open, a quoted field running over several
+    lines, text after a closing quote or a field over the csv module's limit is refused with its line."""
+    header: list[str] = []
+    body: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    found, line = [], 0
+    while True:
+        start = line + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            code = "field_too_long" if "field limit" in str(err) else "csv_syntax"
+            found.append(problem(code, file=path, row=start, detail=printable(str(err))))
+            break
+        line = reader.line_num
+        if line > start:  # one record over several lines: a quote that never closed, or a line break in quotes
+            found.append(problem("quote_spans_lines", file=path, row=start, last=line))
+            if len(found) >= 20:
+                break
+        if start == 1 and not header:
+            header = [c.strip() for c in record]
+        else:
+            body.append((start, record))
+    if found:
+        raise ValidationError(found, file=path)
+    return header, body
+
+
+def row_count_problems(
+    obs: pd.DataFrame, framework: Framework, registry: Registry, year: int, file: object = None
+) -> pd.DataFrame:
+    """A whole file's problems: no row for ``year``, or fewer than half the rows the registry expects (every
+    unit valid that year × the indicators of its kind). Not for a single unit's table (the intake's)."""
+    years = pd.to_numeric(obs["year"], errors="coerce") if "year" in obs.columns else pd.Series(dtype=float)
+    rows = int((years == year).sum())
+    active = registry.active(year, framework.deadline)
+    expected = int(sum(len(framework.indicator_ids(kind)) for kind in active["kind"]))
+    if rows == 0:
+        return problems_frame([problem("no_rows", file=file, year=year, expected=expected)])
+    if rows < expected / 2:
+        return problems_frame([problem("too_few_rows", file=file, year=year, rows=rows, expected=expected,
+                                       units=len(active))])
+    return problems_frame()
 
 
 def _text(obs: pd.DataFrame) -> pd.DataFrame:
@@ -112,8 +161,10 @@ def validate(
     missing = [c for c in REQUIRED if c not in header]
     twice = [c for c in COLUMNS if header.count(c) > 1]
     if missing or twice:  # the row checks need each column once: report the header alone
+        if len(header) == 1 and ";" in str(header[0]):  # saved with semicolons (a Vietnamese Excel's "CSV")
+            return problems_frame([problem("semicolon_separator", file=file, row=1)])
         return problems_frame(
-            [problem("missing_column", file=file, row=1, column=c) for c in missing]
+            [problem("missing_column", file=file, row=1, column=printable(str(c))) for c in missing]
             + [problem("duplicate_column", file=file, row=1, column=c) for c in twice]
         )
     t = _text(obs)

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import DanvanEvalError, RunError
+from ..messages import CATALOG
 from ..paths import PROJECT_ROOT
 from .framework import Framework, load_framework
 from .options import ScoringOptions
@@ -77,15 +78,66 @@ def default_run_path(year: int, root: Path | None = None) -> Path:
     return root / "parameters" / "runs" / f"{year}.yaml"
 
 
-def load_run(path: Path) -> RunConfig:
-    """Read and validate a run file; every problem is listed in one error (vi / en)."""
-    path = Path(path)
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last one silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag.endswith(":merge"):
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, (str, int, float, bool, dt.date)) and key in seen:
+                raise RunError(CATALOG.both("runfile.error.duplicate_key", key=key, row=line, first=seen[key]))
+            if isinstance(key, (str, int, float, bool, dt.date)):
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read(path: Path) -> Any:
+    """The run file's YAML, or a ``RunError`` naming the line of a syntax error, a bad encoding, a folder."""
     if not path.exists():
         raise RunError(f"Không tìm thấy tệp tham số {path} / run file not found: {path}")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not path.is_file():
+        raise RunError(CATALOG.both("runfile.error.not_file", path=path))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise RunError(CATALOG.both("runfile.error.not_utf8", path=path, row=data[: err.start].count(b"\n") + 1)) from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except RunError as err:
+        raise RunError(_message(path, [str(err)])) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        detail = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise RunError(CATALOG.both("runfile.error.syntax", path=path, row=mark.line + 1 if mark else "?",
+                                    detail=detail)) from None
+
+
+def _is_year(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200
+
+
+def load_run(path: Path) -> RunConfig:
+    """Read and validate a run file; every problem is listed in one error (vi / en).
+
+    Checked here: YAML syntax (with its line), UTF-8, a mapping at the top, no key twice, known keys, ``year`` a
+    year (``true`` is not 1), every path an existing file inside the project (the run file's project or this
+    one), ``options`` (``ScoringOptions.from_dict``) and ``uncertainty`` mappings. The files' contents are
+    checked by ``evaluation.year.load_inputs``, before anything is scored or any notebook kernel starts.
+    """
+    path = Path(path)
+    raw = _read(path)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise RunError(_message(path, [CATALOG.both("runfile.error.not_mapping", kind=type(raw).__name__)]))
     root = project_root(path)
     problems = []
-    unknown = sorted(set(raw) - set(KEYS))
+    unknown = sorted(map(str, set(raw) - set(KEYS)))
     if unknown:
         problems.append(f"khóa không hợp lệ / unknown keys: {unknown} (hợp lệ / allowed: {sorted(KEYS)})")
     for key in ("year", "framework", "units", "observations"):
@@ -95,36 +147,53 @@ def load_run(path: Path) -> RunConfig:
         raise RunError(_message(path, problems))
 
     year = raw["year"]
-    if not isinstance(year, int):
+    if not _is_year(year):
         problems.append(f"year phải là số nguyên / year must be an integer: {year!r}")
+        year = None
+    allowed_roots = {root.resolve(), PROJECT_ROOT.resolve()}
 
     def resolve(p: Any, what: str) -> Path:
-        full = (root / str(p)).resolve()
-        if not full.exists():
+        if not isinstance(p, str) or not p.strip():
+            problems.append(CATALOG.both("runfile.error.path", key=what, value=repr(p)))
+            return root
+        full = (root / p.strip()).resolve()
+        if not any(r == full or r in full.parents for r in allowed_roots):
+            problems.append(CATALOG.both("runfile.error.outside", key=what, path=full, root=root))
+        elif not full.exists():
             problems.append(f"{what}: không tìm thấy tệp / file not found: {full}")
+        elif not full.is_file():
+            problems.append(CATALOG.both("runfile.error.not_a_file", key=what, path=full))
         return full
 
     def by_year(key: str) -> dict[int, Path]:
-        value = raw.get(key) or {}
+        value = raw.get(key)
+        if value is None:
+            value = {}
         if not isinstance(value, Mapping):
             problems.append(f"{key} phải là bảng năm → tệp / {key} must map year → file")
             return {}
         out = {}
         for y, p in value.items():
-            if not isinstance(y, int) or (isinstance(year, int) and y > year):
+            if not _is_year(y) or (year is not None and y > year):
                 problems.append(f"{key}: năm {y!r} không hợp lệ (≤ {year}) / invalid year {y!r} (must be ≤ {year})")
                 continue
             out[y] = resolve(p, f"{key}[{y}]")
         return dict(sorted(out.items()))
 
     observations = by_year("observations")
-    if isinstance(year, int) and year not in observations:
+    if year is not None and year not in observations:
         problems.append(f"observations thiếu năm {year} / observations lack the evaluated year {year}")
     try:
         options = ScoringOptions.from_dict(raw.get("options"))
     except DanvanEvalError as err:  # the message is already bilingual
         problems.append(str(err))
         options = ScoringOptions()
+    uncertainty = raw.get("uncertainty")
+    if uncertainty is None:
+        uncertainty = {}
+    if not isinstance(uncertainty, Mapping):
+        problems.append(CATALOG.both("runfile.error.block", key="uncertainty", value=repr(uncertainty)))
+        uncertainty = {}
     deadline = raw.get("deadline")
     if isinstance(deadline, str):  # a quoted date ("2024-11-25") means the same as an unquoted one
         try:
@@ -134,7 +203,7 @@ def load_run(path: Path) -> RunConfig:
     if deadline is not None and not isinstance(deadline, dt.date):
         problems.append(f"deadline phải là ngày dạng NĂM-THÁNG-NGÀY, ví dụ 2024-11-25 / deadline must be a date "
                         f"YEAR-MONTH-DAY, e.g. 2024-11-25: {deadline!r}")
-    elif deadline is not None and isinstance(year, int) and deadline.year != year:
+    elif deadline is not None and year is not None and deadline.year != year:
         problems.append(f"deadline {deadline} không thuộc năm {year} / deadline {deadline} is not in {year}")
     config = RunConfig(
         path=path.resolve(),
@@ -146,7 +215,7 @@ def load_run(path: Path) -> RunConfig:
         submissions=by_year("submissions"),
         options=options,
         deadline=deadline,
-        uncertainty=dict(raw.get("uncertainty") or {}),
+        uncertainty=dict(uncertainty),
         description=str(raw.get("description", "")),
     )
     if problems:

@@ -26,7 +26,12 @@ def read_submissions(path: Path, registry: Registry, year: int) -> pd.DataFrame:
     an ISO date (``2024-11-20``); ``correction`` yes or no.
     """
     path = Path(path)
-    df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    try:
+        df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as err:
+        detail = type(err).__name__
+        raise ValidationError([_problem(path, None, None, "unreadable", f"Không đọc được tệp ({detail})",
+                                        f"The file cannot be read ({detail})")], file=path) from None
     problems = [
         _problem(path, 1, None, "missing_column", f"Thiếu cột '{c}'", f"Missing column '{c}'")
         for c in REQUIRED
@@ -62,5 +67,5 @@ def read_submissions(path: Path, registry: Registry, year: int) -> pd.DataFrame:
     return out
 
 
-def _problem(path: Path, row: int, unit: str | None, code: str, vi: str, en: str) -> Problem:
+def _problem(path: Path, row: int | None, unit: str | None, code: str, vi: str, en: str) -> Problem:
     return Problem(file=str(path), row=row, unit=unit or None, code=code, message_vi=vi, message_en=en)

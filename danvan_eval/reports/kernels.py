@@ -11,8 +11,8 @@ notebook left behind reaches the next one; ``close`` kills the thread's kernel a
 
 from __future__ import annotations
 
+import os
 import shutil
-import tempfile
 import threading
 from pathlib import Path
 
@@ -22,6 +22,8 @@ from papermill.engines import Engine, papermill_engines
 from papermill.iorw import write_ipynb
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
+
+from .. import processes
 
 ENGINE = "danvan-warm"
 RESET = "get_ipython().reset(new_session=False)\nget_ipython().execution_count = 1"
@@ -74,13 +76,15 @@ class WarmKernel:
 
         # IPC sockets in a private folder: no TCP port open to other users, and each kernel its own paths
         # (the default IPC path is shared by every kernel started from the same working directory).
-        self.folder = Path(tempfile.mkdtemp(prefix="danvan-kernel-"))
+        self.folder = processes.kernel_folder()
         self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=str(self.folder / "kernel"))
         run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGS)
         self.kc = self.km.client()
         self.kc.start_channels()
         run_sync(self.kc.wait_for_ready)(timeout=TIMEOUT)
         self.kc.allow_stdin = False
+        if processes.guard_kernels():  # the kernel dies with this process, however it ends
+            run_sync(_run_silently)(self.kc, processes.kernel_guard(os.getpid()))
 
     def close(self) -> None:
         """Stop the client and kill the kernel at once (``shutdown_kernel="immediate"``)."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextvars
 import multiprocessing
 import multiprocessing.util
+import os
+import signal
 import threading
 import time
 import traceback
@@ -26,6 +28,7 @@ import nbformat
 import papermill
 from jupyter_core.utils import ensure_event_loop
 
+from .. import processes
 from . import kernels
 
 KERNEL = "python3"
@@ -120,9 +123,15 @@ def _render_alone(job: Job) -> Rendered:
         ensure_event_loop().close()  # the loop this context created
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int | None = None) -> None:
     # A pool worker exits without running atexit hooks; multiprocessing's finalizers do run.
     multiprocessing.util.Finalize(None, kernels.close, exitpriority=10)
+    # It dies with the run (SIGKILL to the command alone must not leave it), and leaves Ctrl-C and SIGTERM to
+    # the command, which stops the pool (a worker interrupted while idle would print a traceback).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if parent is not None:
+        processes.die_with_parent(parent)
 
 
 def _preload() -> None:
@@ -147,7 +156,8 @@ class Renderer:
             # fork: the workers inherit the imported libraries instead of importing them again (~1 s each);
             # they are forked now, before the caller starts threads (progress bar).
             context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,
+                                             initargs=(os.getpid(),))
             for _ in range(self.workers):
                 self._pool.submit(_preload)
         return self
@@ -156,6 +166,9 @@ class Renderer:
         if self._client is not None:
             self._client.close()
         if self._pool is not None:
+            if exc[0] is not None:  # interrupted or failed: stop the notebooks now (their kernels die with them)
+                for process in list((self._pool._processes or {}).values()):
+                    process.kill()
             self._pool.shutdown(wait=True, cancel_futures=True)
         kernels.close()
 

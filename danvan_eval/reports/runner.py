@@ -16,8 +16,9 @@ from tqdm import tqdm
 
 from ..errors import RunError
 from ..evaluation.uncertainty import UncertaintySettings
-from ..evaluation.year import ScoredYear, score_run, write_tables
+from ..evaluation.year import ScoredYear, load_inputs, score_run, write_tables
 from ..formatting import number
+from ..locks import year_lock
 from ..messages import tr
 from ..model.runs import RunConfig
 from ..outputs import atomic_dir, manifest, read_csv, safe_child, sha256, write_json
@@ -28,9 +29,9 @@ from .render import Job, Rendered, Renderer
 def score_year(run: RunConfig, out_root: Path) -> Path:
     """Score ``run.year`` and replace ``out_root/<year>/`` with its tables and manifest; returns that folder."""
     start = time.perf_counter()
-    scored = score_run(run)
     final = Path(out_root) / str(run.year)
-    with atomic_dir(final) as tmp:
+    with year_lock(out_root, run.year), atomic_dir(final) as tmp:
+        scored = score_run(run)
         write_tables(scored, tmp)
         write_manifest(scored, tmp, {**scored.timings, "total_s": round(time.perf_counter() - start, 4)})
     return final
@@ -114,8 +115,11 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
     final = Path(out_root) / str(run.year)
     # Nesting order matters: the workers (their kernels warm up while the year is scored) stop before the
     # temporary folder is swapped in or, on an error or an interruption, removed.
-    with atomic_dir(final) as tmp, Renderer(jobs, scheduler) as renderer:
-        scored = score_run(run)
+    # One run of a year at a time (what a dead run left is swept first); everything the run file names is read
+    # and checked before any kernel starts.
+    with year_lock(out_root, run.year), contextlib.nullcontext(load_inputs(run)) as inputs, \
+            atomic_dir(final) as tmp, Renderer(jobs, scheduler) as renderer:
+        scored = score_run(run, inputs)
         codes = _select_units(scored, units)
         t0 = time.perf_counter()
         write_tables(scored, tmp)
