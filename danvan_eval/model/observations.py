@@ -79,8 +79,11 @@ def _records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list[str
         except StopIteration:
             break
         except csv.Error as err:
-            code = "field_too_long" if "field limit" in str(err) else "csv_syntax"
-            found.append(problem(code, file=path, row=start, detail=printable(str(err))))
+            if "end of data" in str(err):  # strict mode: the file ended inside quotes
+                found.append(problem("quote_unclosed", file=path, row=start))
+            else:
+                code = "field_too_long" if "field limit" in str(err) else "csv_syntax"
+                found.append(problem(code, file=path, row=start, detail=printable(str(err))))
             break
         line = reader.line_num
         if line > start:  # one record over several lines: a quote that never closed, or a line break in quotes

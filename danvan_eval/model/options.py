@@ -77,7 +77,7 @@ class ScoringOptions:
             weights = {}
         for code, w in weights.items():
             if not (_number(w) and 0 <= w <= MAX_WEIGHT):
-                found.append(CATALOG.both("options.error.weight", code=_shown(code), value=_shown(w), max=MAX_WEIGHT))
+                found.append(CATALOG.both("options.error.weight", code=code, value=_shown(w), max=MAX_WEIGHT))
         if weights and all(_number(w) and w == 0 for w in weights.values()) and len(weights) > 1:
             found.append(CATALOG.both("options.error.weights_zero"))
         if found:

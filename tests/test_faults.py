@@ -1,0 +1,322 @@
+"""Issue 14: nothing silent, nothing lost, no traceback — each fault an adversarial run found, reproduced.
+
+Every case asserts the message (Vietnamese and English), the exit code, and that nothing was written or lost.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from danvan_eval import cli, locks, outputs
+from danvan_eval.errors import DanvanEvalError, RunError, ValidationError
+from danvan_eval.model.observations import read_observations
+from danvan_eval.model.options import ScoringOptions
+from danvan_eval.model.runs import load_run
+from danvan_eval.reports import runner
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data" / "demo"
+YEAR = 2024
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative path → bytes)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def no_traceback(text: str) -> None:
+    assert "Traceback" not in text and 'File "' not in text, text
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project's parameters and demo data, so a run file can point at edited inputs."""
+    shutil.copytree(ROOT / "parameters", tmp_path / "parameters")
+    shutil.copytree(DEMO, tmp_path / "data" / "demo")
+    return tmp_path
+
+
+def run_file(project: Path, **changes) -> Path:
+    """The 2024 run file of ``project`` with top-level ``changes`` (None removes a key); no Monte Carlo."""
+    path = project / "parameters" / "runs" / "2024.yaml"
+    raw = yaml.safe_load((ROOT / "parameters" / "runs" / "2024.yaml").read_text(encoding="utf-8"))
+    raw["uncertainty"] = {"draws": 0}
+    for key, value in changes.items():
+        if value is None:
+            raw.pop(key, None)
+        else:
+            raw[key] = value
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def score_cli(run: Path, out: Path, capsys) -> tuple[int, str]:
+    status = cli.main(["score", "--year", str(YEAR), "--run", str(run), "--out", str(out)])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+# ---------------------------------------------------------------- 1. malformed CSV
+def _edit_line(path: Path, line: int, old: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_an_unclosed_quote_is_refused_at_its_line(project, tmp_path, capsys):
+    obs = project / "data" / "demo" / "observations_2024.csv"
+    _edit_line(obs, 5, ",demo,", ',"demo,')
+    assert cli.main(["validate", str(obs), "--year", str(YEAR)]) == 1
+    err = capsys.readouterr().err
+    assert "dòng 5" in err and "không bao giờ đóng" in err and "row 5" in err and "never closes" in err
+    no_traceback(err)
+    # the run refuses it as well, and writes nothing
+    out = tmp_path / "out"
+    status, text = score_cli(run_file(project), out, capsys)
+    assert status == 1 and "[quote_unclosed]" in text and not (out / str(YEAR)).exists()
+
+
+def test_a_quote_swallowing_lines_is_refused(project, capsys):
+    obs = project / "data" / "demo" / "observations_2024.csv"
+    _edit_line(obs, 5, ",demo,", ',"demo,')
+    _edit_line(obs, 9, ",demo,", ',demo",')  # the quote closes four lines later: one cell of four lines
+    with pytest.raises(ValidationError) as err:
+        read_observations(obs)
+    assert err.value.problems[["row", "code"]].values.tolist() == [[5, "quote_spans_lines"]]
+    assert "đến dòng 9" in err.value.problems.loc[0, "message_vi"]
+
+
+@pytest.mark.parametrize(("keep", "code", "vi", "en"), [
+    (0, "no_rows", "không có dòng nào của năm 2024", "no row for year 2024"),
+    (40, "too_few_rows", "Chỉ có 40 dòng của năm 2024", "Only 40 rows for year 2024"),
+])
+def test_a_header_only_or_truncated_year_is_refused(project, tmp_path, capsys, keep, code, vi, en):
+    obs = project / "data" / "demo" / "observations_2024.csv"
+    lines = obs.read_text(encoding="utf-8").splitlines()
+    obs.write_text("\n".join(lines[: keep + 1]) + "\n", encoding="utf-8")
+    assert cli.main(["validate", str(obs), "--year", str(YEAR)]) == 1
+    text = capsys.readouterr().out
+    assert f"[{code}]" in text and vi in text and en in text
+    out = tmp_path / "out"
+    status, text = score_cli(run_file(project), out, capsys)
+    assert status == 1 and f"[{code}]" in text and not (out / str(YEAR)).exists()
+
+
+def test_a_semicolon_csv_says_so(project, capsys):
+    obs = project / "data" / "demo" / "observations_2024.csv"
+    obs.write_text(obs.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    assert cli.main(["validate", str(obs), "--year", str(YEAR)]) == 1
+    text = capsys.readouterr().out
+    assert "[semicolon_separator]" in text and "dấu chấm phẩy" in text and "semicolons" in text
+    assert "[missing_column]" not in text
+
+
+def test_a_huge_cell_and_control_characters(project, capsys):
+    obs = project / "data" / "demo" / "observations_2024.csv"
+    _edit_line(obs, 9, ",demo,", ',"' + "x" * 140_000 + '",')
+    assert cli.main(["validate", str(obs), "--year", str(YEAR)]) == 1
+    err = capsys.readouterr().err
+    assert "dòng 9" in err and "[field_too_long]" in err
+    no_traceback(err)
+    obs.write_bytes((DEMO / "observations_2024.csv").read_bytes().replace(b"2024,540,i1_plan_issued", b"2024\x1b[2J,540,i1_plan_issued"))
+    assert cli.main(["validate", str(obs), "--year", str(YEAR)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2J" in out
+
+
+# ---------------------------------------------------------------- 2. scoring options
+@pytest.mark.parametrize(("options", "vi", "en"), [
+    ({"area_weights": {"a1": -5}}, "area_weights.a1: trọng số phải là số từ 0 đến", "a weight is a number from 0 to"),
+    ({"area_weights": {a: 0 for a in ("a1", "a2", "a3", "a4", "a5", "a6")}}, "mọi trọng số lĩnh vực đều bằng 0",
+     "every area weight is 0"),
+    ({"area_weights": {"a1": 1e308}}, "area_weights.a1", "got 1e+308"),
+    ({"area_weights": {"a1": float("nan")}}, "area_weights.a1", "got nan"),
+    ({"area_weights": "heavy"}, "area_weights phải gán", "got 'heavy'"),
+    ({"coverage_threshold": 5}, "coverage_threshold phải là số từ 0 đến 1", "got 5"),
+    ({"coverage_threshold": "abc"}, "coverage_threshold phải là số từ 0 đến 1", "got 'abc'"),
+    ({"pooled": "no"}, "options.pooled phải là true hoặc false", "got 'no'"),
+    ({"normalisation": ["goalposts"]}, "options.normalisation: phương pháp", "unknown method ['goalposts']"),
+    ({"smoothing": 3}, "Tùy chọn chấm điểm không hợp lệ: smoothing", "Unknown scoring options: smoothing"),
+])
+def test_scoring_options_are_checked(project, tmp_path, capsys, options, vi, en):
+    out = tmp_path / "out"
+    status, text = score_cli(run_file(project, options=options), out, capsys)
+    assert status == 1 and vi in text and en in text, text
+    no_traceback(text)
+    assert not (out / str(YEAR)).exists()
+
+
+def test_an_unknown_area_weight_code_is_refused_before_scoring(project, tmp_path, capsys):
+    out = tmp_path / "out"
+    status, text = score_cli(run_file(project, options={"area_weights": {"a9": 3}}), out, capsys)
+    assert status == 1 and "mã không có a9" in text and "unknown codes a9" in text
+    assert not (out / str(YEAR)).exists()
+
+
+def test_valid_options_still_load():
+    opts = ScoringOptions.from_dict({"area_weights": {"a1": 2, "a2": 0}, "coverage_threshold": 0.5, "pooled": False})
+    assert opts.area_weights == {"a1": 2, "a2": 0} and opts.coverage_threshold == 0.5 and opts.pooled is False
+    with pytest.raises(DanvanEvalError, match="true or false"):
+        ScoringOptions.from_dict({"pooled": 1})
+
+
+# ---------------------------------------------------------------- 3. the run file
+@pytest.mark.parametrize(("text", "vi", "en"), [
+    ("year: 2024\nframework: [unclosed\n", "Lỗi cú pháp YAML", "YAML syntax error"),
+    ("- year: 2024\n", "không phải list", "not a list"),
+    ("year: 2024\nyear: 2025\nframework: a\nunits: b\nobservations: {}\n", "Khóa “year” xuất hiện hai lần (dòng 2; lần đầu ở dòng 1)",
+     "Key “year” is given twice (row 2; first at row 1)"),
+    ("year: true\nframework: parameters/framework/dv33-2022.1.yaml\nunits: parameters/units/binh-dinh.yaml\n"
+     "observations: {2024: data/demo/observations_2024.csv}\n", "year phải là số nguyên", "year must be an integer: True"),
+    ("year: 2024\nframework: parameters/framework/dv33-2022.1.yaml\nunits: parameters/units/binh-dinh.yaml\n"
+     "observations: {2024: data/demo}\n", "là thư mục, không phải tệp", "is a folder, not a file"),
+    ("year: 2024\nframework: parameters/framework/dv33-2022.1.yaml\nunits: parameters/units/binh-dinh.yaml\n"
+     "observations: {2024: data/demo/observations_2024.csv}\nsubmissions: {2024: /etc/passwd}\n",
+     "nằm ngoài dự án", "lies outside the project"),
+    ("year: 2024\nframework: parameters/framework/dv33-2022.1.yaml\nunits: parameters/units/binh-dinh.yaml\n"
+     "observations: {2024: data/demo/observations_2024.csv}\nsubmissions: /etc/passwd\n",
+     "submissions phải là bảng năm", "submissions must map year"),
+    ("year: 2024\nframework: parameters/framework/dv33-2022.1.yaml\nunits: parameters/units/binh-dinh.yaml\n"
+     "observations: {2024: data/demo/observations_2024.csv}\noptions: heavy\n", "options phải là bảng", "options must be a mapping"),
+    ("year: 2024\nframework: parameters/framework/dv33-2022.1.yaml\nunits: parameters/units/binh-dinh.yaml\n"
+     "observations: {2024: data/demo/observations_2024.csv}\nuncertainty: 1000\n", "uncertainty phải là bảng",
+     "uncertainty must be a mapping"),
+])
+def test_a_broken_run_file_is_a_message(project, tmp_path, capsys, text, vi, en):
+    path = project / "parameters" / "runs" / "2024.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    status, printed = score_cli(path, out, capsys)
+    assert status == 1 and vi in printed and en in printed, printed
+    no_traceback(printed)
+    assert not (out / str(YEAR)).exists()
+
+
+def test_a_run_file_not_in_utf8_names_its_line(project, capsys, tmp_path):
+    path = project / "parameters" / "runs" / "2024.yaml"
+    path.write_bytes("year: 2024\n# Đánh giá\n".encode("cp1258"))
+    status, printed = score_cli(path, tmp_path / "out", capsys)
+    assert status == 1 and "không dùng bảng mã UTF-8 (lỗi từ dòng 2)" in printed and "not UTF-8 (from row 2)" in printed
+
+
+def test_a_bad_uncertainty_block_stops_the_run_before_any_kernel(project, tmp_path, monkeypatch):
+    from danvan_eval.reports import render
+
+    def no_kernels(*args, **kwargs):
+        raise AssertionError("a kernel pool was started")
+
+    monkeypatch.setattr(render.Renderer, "__enter__", no_kernels)
+    run = load_run(run_file(project, uncertainty={"draws": -1}))
+    with pytest.raises(DanvanEvalError, match="draws"):
+        runner.run_year(run, tmp_path / "out", jobs=2)
+    obs = project / "data" / "demo" / "observations_2023.csv"
+    _edit_line(obs, 3, ",reported,", ",reportd,")
+    with pytest.raises(ValidationError, match="reportd"):
+        runner.run_year(load_run(run_file(project)), tmp_path / "out", jobs=2)
+
+
+# ---------------------------------------------------------------- 4. files the run does not make are kept
+def test_score_and_run_keep_the_report_draft_and_user_files(run, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    (out / str(YEAR)).mkdir(parents=True)
+    draft = out / str(YEAR) / f"bao-cao-chi-thi-33-{YEAR}.docx"
+    draft.write_bytes(b"my edited draft")
+    (out / str(YEAR) / "notes").mkdir()
+    (out / str(YEAR) / "notes" / "ghi-chu.txt").write_text("ghi chú", encoding="utf-8")
+    (out / str(YEAR) / "province.html").write_text("old report", encoding="utf-8")  # made by a run: replaced
+    runner.score_year(run, out)
+    assert draft.read_bytes() == b"my edited draft"
+    assert (out / str(YEAR) / "notes" / "ghi-chu.txt").read_text(encoding="utf-8") == "ghi chú"
+    assert not (out / str(YEAR) / "province.html").exists() and (out / str(YEAR) / "scores.csv").exists()
+    assert oct((out / str(YEAR)).stat().st_mode & 0o777) == oct(0o777 & ~_umask())  # item 11: readable
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# ---------------------------------------------------------------- 6. one run of a year at a time, the swap
+def test_a_second_run_of_the_same_year_refuses(run, tmp_path, capsys):
+    out = tmp_path / "out"
+    with locks.year_lock(out, YEAR):
+        with pytest.raises(RunError, match=rf"Một lần chạy khác của năm {YEAR} đang diễn ra \(tiến trình {os.getpid()}"):
+            runner.score_year(run, out)
+        assert cli.main(["report", "--year", str(YEAR), "--outputs", str(out)]) == 1
+        assert "Another run of 2024 is under way" in capsys.readouterr().err
+    assert not (out / str(YEAR)).exists()
+    runner.score_year(run, out)  # released
+    assert (out / str(YEAR) / "scores.csv").exists()
+
+
+def test_a_swap_cut_between_its_renames_is_recovered(run, tmp_path):
+    out = tmp_path / "out"
+    runner.score_year(run, out)
+    before = snapshot(out / str(YEAR))
+    # a run killed after setting the previous outputs aside, before renaming the new folder into place
+    (out / str(YEAR)).rename(out / f".{YEAR}.old-99999999")
+    (out / f".{YEAR}.tmp-dead").mkdir()
+    (out / f".{YEAR}.tmp-dead" / "scores.csv").write_text("half", encoding="utf-8")
+    (out / f".{YEAR}.stage-dead").mkdir()
+    with locks.year_lock(out, YEAR):
+        pass
+    assert snapshot(out / str(YEAR)) == before
+    assert sorted(p.name for p in out.iterdir()) == [f".{YEAR}.lock", str(YEAR)]
+
+
+def test_the_swap_exchanges_in_one_step(tmp_path):
+    final = tmp_path / "2024"
+    final.mkdir()
+    (final / "a").write_text("old")
+    with outputs.atomic_dir(final) as tmp:
+        (tmp / "a").write_text("new")
+    assert (final / "a").read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["2024"]
+
+
+# ---------------------------------------------------------------- 11. a full disk
+def _disk_full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "outputs/2024/scores.csv")
+
+
+def test_a_full_disk_is_a_message_and_loses_nothing(run, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    runner.score_year(run, out)
+    before = snapshot(out)
+    from danvan_eval.evaluation import year
+
+    monkeypatch.setattr(year, "write_csv", _disk_full)
+    status = cli.main(["score", "--year", str(YEAR), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert status == 1 and "Đĩa đã đầy" in err and "The disk is full" in err
+    no_traceback(err)
+    assert snapshot(out) == before
+    # the report: the .docx is saved beside its place, then renamed
+    import docx.document
+
+    monkeypatch.setattr(docx.document.Document, "save", _disk_full)
+    assert cli.main(["report", "--year", str(YEAR), "--outputs", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "Đĩa đã đầy" in err and "The disk is full" in err
+    no_traceback(err)
+    assert snapshot(out) == before
+    # the intake: the validation report is written first
+    from danvan_eval.intake import report
+
+    monkeypatch.setattr(report, "save_workbook", _disk_full)
+    (tmp_path / "inbox").mkdir()
+    assert cli.main(["intake", str(tmp_path / "inbox"), "--year", str(YEAR), "--out", str(tmp_path / "intake")]) == 1
+    err = capsys.readouterr().err
+    assert "Đĩa đã đầy" in err and "The disk is full" in err
+    no_traceback(err)
