@@ -320,3 +320,118 @@ def test_a_full_disk_is_a_message_and_loses_nothing(run, tmp_path, monkeypatch, 
     err = capsys.readouterr().err
     assert "Đĩa đã đầy" in err and "The disk is full" in err
     no_traceback(err)
+
+
+# ---------------------------------------------------------------- 5. a real run killed
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            tree.setdefault(int(fields[1]), []).append(int(entry.name))
+    return tree
+
+
+def _descendants(pid: int) -> set[int]:
+    tree, out, todo = _children(), set(), [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            if child not in out:
+                out.add(child)
+                todo.append(child)
+    return out
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def _kernels(pids: set[int]) -> set[int]:
+    out = set()
+    for pid in pids:
+        try:
+            if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                out.add(pid)
+        except OSError:
+            pass
+    return out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", ["sigterm_then_group_sigkill", "sigkill_main_only"])
+def test_a_killed_run_leaves_no_process_and_the_previous_outputs(project, tmp_path, how):
+    run = load_run(run_file(project))
+    out = tmp_path / "out"
+    runner.score_year(run, out)
+    before = snapshot(out / str(YEAR))
+    exe = Path(sys.executable).with_name("danvan-eval")
+    proc = subprocess.Popen([str(exe), "run", "--year", str(YEAR), "--run", str(run.path), "--out", str(out),
+                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline, seen = time.monotonic() + 180, set()
+        while time.monotonic() < deadline and proc.poll() is None:
+            seen |= _descendants(proc.pid)
+            if len(_kernels(seen)) >= 2 and list(out.glob(f".{YEAR}.stage-*")):
+                break  # the notebooks are executing
+            time.sleep(0.2)
+        assert proc.poll() is None, proc.communicate()
+        seen |= _descendants(proc.pid)
+        assert len(_kernels(seen)) >= 2
+        if how == "sigterm_then_group_sigkill":
+            os.kill(proc.pid, signal.SIGTERM)
+            time.sleep(0.3)
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(_running(p) for p in seen):
+            time.sleep(0.2)
+        assert [p for p in seen if _running(p)] == []  # no worker, no kernel survives
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert snapshot(out / str(YEAR)) == before
+    with locks.year_lock(out, YEAR):  # the next run sweeps what the dead one left
+        pass
+    assert sorted(p.name for p in out.iterdir()) == [f".{YEAR}.lock", str(YEAR)]
+
+
+def test_sigterm_is_handled_like_ctrl_c(project, tmp_path):
+    run = load_run(run_file(project))
+    out = tmp_path / "out"
+    runner.score_year(run, out)
+    before = snapshot(out / str(YEAR))
+    exe = Path(sys.executable).with_name("danvan-eval")
+    proc = subprocess.Popen([str(exe), "run", "--year", str(YEAR), "--run", str(run.path), "--out", str(out),
+                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline, seen = time.monotonic() + 180, set()
+        while time.monotonic() < deadline and proc.poll() is None:
+            seen |= _descendants(proc.pid)
+            if len(_kernels(seen)) >= 2 and list(out.glob(f".{YEAR}.stage-*")):
+                break
+            time.sleep(0.2)
+        os.kill(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    text = err.decode("utf-8")
+    assert proc.returncode == 130 and "Đã ngắt" in text and "Interrupted" in text
+    no_traceback(text)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_running(p) for p in seen):
+        time.sleep(0.2)
+    assert [p for p in seen if _running(p)] == []
+    assert snapshot(out / str(YEAR)) == before
+    assert sorted(p.name for p in out.iterdir()) == [f".{YEAR}.lock", str(YEAR)]  # cleaned up by itself
