@@ -23,24 +23,40 @@ from .processes import sweep_kernel_folders
 
 @contextlib.contextmanager
 def year_lock(out_root: Path, year: int | str) -> Iterator[Path]:
-    """Hold the lock of ``out_root/<year>`` for the block, after recovering what a dead run left."""
+    """Hold the lock of ``out_root/<year>`` for the block, after recovering what a dead run left.
+
+    The lock file is removed on release (a killed process leaves it, unlocked, for the next one to take).
+    """
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     path = out_root / f".{year}.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-        os.close(fd)
-        raise RunError(CATALOG.both("lock.busy", year=year, pid=holder, path=path)) from None
+    fd = _acquire(path, year)
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         recover(out_root, year)
         yield path
     finally:
+        path.unlink(missing_ok=True)  # still held: whoever opens the path next gets a new file
         os.close(fd)
+
+
+def _acquire(path: Path, year: int | str) -> int:
+    for _ in range(10):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise RunError(CATALOG.both("lock.busy", year=year, pid=holder, path=path)) from None
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # the holder removed that file as we opened it: take the new one
+    raise RunError(CATALOG.both("lock.busy", year=year, pid="?", path=path))
 
 
 def recover(out_root: Path, year: int | str) -> list[Path]:

@@ -37,14 +37,45 @@ TABLES = ("scores", "indicators", "trend", "compliance", "uncertainty", "sensiti
           "coherence_indicators", "correlations")
 
 
+# A number written as text ("+5,9", "-3", "−12,5 %") or a sign alone ("=" for "unchanged") runs nothing: kept.
+_PLAIN = re.compile(r"^(?:[=+\-−]|[+\-−]?\d+(?:[.,\u00a0\u202f ]\d+)*(?:\s?%)?)$")
+# What ``neutralise`` prefixed: an apostrophe before a formula start (or before apostrophes that precede one).
+_ESCAPED = re.compile(r"^'(?='*[=+\-@\t\r])")
+
+
+def _risky(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    bare = value.lstrip("'")
+    return bare.startswith(FORMULA_START) and not (bare == value and _PLAIN.match(value))
+
+
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that start like a formula (``= + - @``) with an apostrophe (OWASP CSV injection)."""
+    """Prefix text cells that start like a formula (``= + - @``) with an apostrophe (OWASP CSV injection).
+
+    Only text is touched: numbers stay numbers, and so does a number written as text with its sign (``+5,9``)
+    or a sign alone. Text that already starts with apostrophes before a formula start gets one more, so that
+    ``unneutralise`` gives back exactly what was written.
+    """
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             s = out[col]
-            risky = s.astype(str).str.startswith(FORMULA_START) & s.notna() & s.map(lambda v: isinstance(v, str))
-            out[col] = s.where(~risky, "'" + s.astype(str))
+            risky = s.map(_risky).astype(bool)
+            if risky.any():
+                out[col] = s.where(~risky, "'" + s.astype(str))
+    return out
+
+
+def unneutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """Remove the apostrophe ``neutralise`` added (reading back a table written by ``write_csv``)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            s = out[col]
+            escaped = s.map(lambda v: isinstance(v, str) and _ESCAPED.match(v) is not None).astype(bool)
+            if escaped.any():
+                out[col] = s.where(~escaped, s.astype(str).str.slice(1))
     return out
 
 
@@ -57,8 +88,8 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """Read a table written by ``write_csv``; unit codes stay text."""
-    return pd.read_csv(path, encoding="utf-8-sig", dtype={"unit_code": str, "code": str})
+    """Read a table written by ``write_csv``; unit codes stay text, the apostrophes it added are removed."""
+    return unneutralise(pd.read_csv(path, encoding="utf-8-sig", dtype={"unit_code": str, "code": str}))
 
 
 def safe_child(base: Path, name: str, suffix: str = "") -> Path:

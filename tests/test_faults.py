@@ -273,7 +273,7 @@ def test_a_swap_cut_between_its_renames_is_recovered(run, tmp_path):
     with locks.year_lock(out, YEAR):
         pass
     assert snapshot(out / str(YEAR)) == before
-    assert sorted(p.name for p in out.iterdir()) == [f".{YEAR}.lock", str(YEAR)]
+    assert sorted(p.name for p in out.iterdir()) == [str(YEAR)]
 
 
 def test_the_swap_exchanges_in_one_step(tmp_path):
@@ -402,7 +402,7 @@ def test_a_killed_run_leaves_no_process_and_the_previous_outputs(project, tmp_pa
     assert snapshot(out / str(YEAR)) == before
     with locks.year_lock(out, YEAR):  # the next run sweeps what the dead one left
         pass
-    assert sorted(p.name for p in out.iterdir()) == [f".{YEAR}.lock", str(YEAR)]
+    assert sorted(p.name for p in out.iterdir()) == [str(YEAR)]
 
 
 def test_sigterm_is_handled_like_ctrl_c(project, tmp_path):
@@ -434,4 +434,82 @@ def test_sigterm_is_handled_like_ctrl_c(project, tmp_path):
         time.sleep(0.2)
     assert [p for p in seen if _running(p)] == []
     assert snapshot(out / str(YEAR)) == before
-    assert sorted(p.name for p in out.iterdir()) == [f".{YEAR}.lock", str(YEAR)]  # cleaned up by itself
+    assert sorted(p.name for p in out.iterdir()) == [str(YEAR)]  # cleaned up by itself
+
+
+# ---------------------------------------------------------------- 9. numbers stay numbers in exports
+def test_only_text_is_neutralised_and_reading_strips_it(tmp_path):
+    import pandas as pd
+
+    df = pd.DataFrame({"unit_code": ["540", "542", "543", "544"],
+                       "change": ["+5,9", "=", "-3", "=HYPERLINK(\"http://x\")"],
+                       "note": ["'=already", "@SUM(A1)", "-x", "Huyện An Lão"],
+                       "rank": [1, 2, 3, 4], "composite": [81.5, -2.25, 0.0, 12.0]})
+    path = outputs.write_csv(df, tmp_path / "t.csv")
+    text = path.read_text(encoding="utf-8-sig")
+    assert "540,+5,9" not in text and '"+5,9"' in text  # quoted by the CSV writer, no apostrophe
+    assert "'=HYPERLINK" in text and "'@SUM" in text and "'-x" in text and "''=already" in text
+    assert ",=," in text and ",1,81.5" in text and ",2,-2.25" in text  # numbers unquoted, no apostrophe
+    back = outputs.read_csv(path)
+    pd.testing.assert_frame_equal(back, df)
+
+
+# ---------------------------------------------------------------- 10, 11. saved notebooks, export errors
+@pytest.fixture
+def probe_notebooks(tmp_path, monkeypatch):
+    """Report notebooks that read the run's tables through ``outputs_dir`` (as the real ones do)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    params = 'year = 2024\nunit_code = "540"\nlang = "vi"\noutputs_dir = ""\nrun_file = ""'
+    body = ("from danvan_eval.outputs import read_year\n"
+            "print(len(read_year(outputs_dir, year).scores), unit_code)")
+    for name in (runner.UNIT_NOTEBOOK, runner.PROVINCE_NOTEBOOK):
+        nb = new_notebook(cells=[new_code_cell(params, metadata={"tags": ["parameters"]}, id="parameters"),
+                                 new_code_cell(body, id="body")])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, folder / name)
+    monkeypatch.setattr(runner, "NOTEBOOKS", folder)
+    return folder
+
+
+def test_saved_notebooks_record_the_final_paths_and_fixed_ids(project, tmp_path, probe_notebooks):
+    import nbformat
+    import papermill
+
+    run = load_run(run_file(project))
+    out = tmp_path / "out"
+    runner.run_year(run, out, units=["540"], jobs=1)
+    first = snapshot(out / str(YEAR) / "units")
+    saved = nbformat.read(out / str(YEAR) / "units" / "540.ipynb", as_version=4)
+    assert saved.metadata.papermill.parameters["outputs_dir"] == str(out)
+    assert saved.metadata.papermill.output_path == str(out / str(YEAR) / "units" / "540.ipynb")
+    injected = [c for c in saved.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert [c.id for c in injected] == ["injected-parameters"] and f'outputs_dir = "{out}"' in injected[0].source
+    assert ".stage-" not in (out / str(YEAR) / "units" / "540.ipynb").read_text(encoding="utf-8")
+    # executing the saved notebook again works: the folder it names exists
+    again = papermill.execute_notebook(str(out / str(YEAR) / "units" / "540.ipynb"), str(tmp_path / "again.ipynb"),
+                                       progress_bar=False, kernel_name="python3")
+    assert "19 540" in again.cells[-1].outputs[0]["text"]
+    # an identical run gives identical reports
+    runner.run_year(run, out, units=["540"], jobs=1)
+    assert snapshot(out / str(YEAR) / "units")["540.html"] == first["540.html"]
+
+
+def test_an_html_export_error_is_that_reports_failure(project, tmp_path, probe_notebooks, monkeypatch):
+    from danvan_eval.reports import render
+
+    real = render.export_html
+
+    def export(nb, path, title=""):
+        if path.stem == "542":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(nb, path, title)
+
+    monkeypatch.setattr(render, "export_html", export)
+    summary = runner.run_year(load_run(run_file(project)), tmp_path / "out", units=["540", "542"], jobs=1)
+    assert summary.failed == ["542"]
+    assert "OSError" in next(r.error for r in summary.rendered if r.name == "542")
+    assert (tmp_path / "out" / str(YEAR) / "units" / "540.html").exists()

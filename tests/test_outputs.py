@@ -18,7 +18,8 @@ from danvan_eval.outputs import (
 def test_neutralise_prefixes_formula_like_text_only():
     df = pd.DataFrame({"name": ["=1+1", "+84", "-x", "@SUM(A1)", "Huyện An Lão", None], "value": [1, -2, 3, 4, 5, 6]})
     out = neutralise(df)
-    assert out["name"].tolist()[:5] == ["'=1+1", "'+84", "'-x", "'@SUM(A1)", "Huyện An Lão"]
+    # issue 14: "+84" is a number written as text, not a formula: kept as it is (so are "+5,9" and "=" alone)
+    assert out["name"].tolist()[:5] == ["'=1+1", "+84", "'-x", "'@SUM(A1)", "Huyện An Lão"]
     assert pd.isna(out["name"].iloc[5])
     assert out["value"].tolist() == [1, -2, 3, 4, 5, 6]  # numbers are never touched
 

@@ -29,7 +29,7 @@ import papermill
 from jupyter_core.utils import ensure_event_loop
 
 from .. import processes
-from . import kernels
+from . import kernels, recorded
 
 KERNEL = "python3"
 CELL_TIMEOUT = 600  # seconds; a report cell that runs longer is stuck
@@ -46,6 +46,8 @@ class Job:
     output: Path
     parameters: dict[str, Any]
     title: str = ""
+    # what the saved notebook records instead (``recorded.record``): the final paths, not the staging ones
+    record: dict[str, Any] = field(default_factory=dict)
 
     @property
     def html(self) -> Path:
@@ -95,14 +97,29 @@ def render(job: Job) -> Rendered:
     except Exception as err:  # noqa: BLE001 - a dead kernel, a bad notebook: still a result of this job alone
         kernels.close()
         return _failed(job, start, f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=3)}", None)
-    export_html(nb, job.html, job.title)
+    try:
+        _save(nb, job)
+        export_html(nb, job.html, job.title)
+    except Exception as err:  # noqa: BLE001 - an export that fails (a full disk…) is this report's failure
+        return _failed(job, start, f"{type(err).__name__}: {err}", None)
     return Rendered(job.name, True, round(time.perf_counter() - start, 4), files=[str(job.output), str(job.html)])
+
+
+def _save(nb: nbformat.NotebookNode, job: Job) -> None:
+    """Rewrite the executed notebook with what it should record (final paths, fixed ids)."""
+    nbformat.write(recorded.record(nb, **job.record), job.output)
 
 
 def _failed(job: Job, start: float, error: str, cell: int | None) -> Rendered:
     files = []
-    if job.output.exists():  # papermill wrote the notebook up to the failing cell: keep it, readable
-        files = [str(job.output), str(export_html(nbformat.read(job.output, as_version=4), job.html, job.title))]
+    try:
+        if job.output.exists():  # papermill wrote the notebook up to the failing cell: keep it, readable
+            nb = nbformat.read(job.output, as_version=4)
+            _save(nb, job)
+            files = [str(job.output), str(export_html(nb, job.html, job.title))]
+    except Exception as err:  # noqa: BLE001 - the failure stays this report's, with what could be kept
+        error = f"{error}\n{type(err).__name__}: {err}"
+        files = [str(job.output)] if job.output.exists() else []
     return Rendered(job.name, False, round(time.perf_counter() - start, 4), error=error, cell=cell, files=files)
 
 

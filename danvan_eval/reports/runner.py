@@ -170,6 +170,11 @@ def _staged(tmp: Path, year: int) -> Iterator[Path]:
 def _jobs(run: RunConfig, folder: Path, stage: Path, codes: list[str], lang: str) -> list[Job]:
     """One job per unit, the province master, and the methodology audit when that notebook exists."""
     common = {"year": run.year, "lang": lang, "outputs_dir": str(stage), "run_file": str(run.path)}
+    final = folder.parent / str(run.year)  # where the folder lands: what the saved notebooks record
+
+    def record(output: Path) -> dict:
+        return {"parameters": {"outputs_dir": str(final.parent)}, "output_path": str(final / output.relative_to(folder))}
+
     (folder / "units").mkdir()
     names = {}
     if codes:
@@ -177,13 +182,15 @@ def _jobs(run: RunConfig, folder: Path, stage: Path, codes: list[str], lang: str
         names = {c: str(scores.get(c, c)) for c in codes}
     jobs = [
         Job(code, NOTEBOOKS / UNIT_NOTEBOOK, safe_child(folder / "units", code, ".ipynb"),
-            {**common, "unit_code": code}, f"{names[code]} — {run.year}")
+            {**common, "unit_code": code}, f"{names[code]} — {run.year}",
+            record(safe_child(folder / "units", code, ".ipynb")))
         for code in codes
     ]
     jobs.append(Job(PROVINCE, NOTEBOOKS / PROVINCE_NOTEBOOK, folder / "province.ipynb", common,
-                    f"{tr('label.province', lang)} — {run.year}"))
+                    f"{tr('label.province', lang)} — {run.year}", record(folder / "province.ipynb")))
     if (NOTEBOOKS / AUDIT_NOTEBOOK).exists():
-        jobs.append(Job(AUDIT, NOTEBOOKS / AUDIT_NOTEBOOK, folder / f"{AUDIT}.ipynb", common, f"{AUDIT} — {run.year}"))
+        jobs.append(Job(AUDIT, NOTEBOOKS / AUDIT_NOTEBOOK, folder / f"{AUDIT}.ipynb", common, f"{AUDIT} — {run.year}",
+                        record(folder / f"{AUDIT}.ipynb")))
     # the slowest first, so that no worker is left with it at the end
     return sorted(jobs, key=lambda j: j.name not in (PROVINCE, AUDIT))
 
