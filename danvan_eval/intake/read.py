@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,10 @@ from .values import Unreadable, is_blank, read_date, read_status, read_value, re
 OBS_COLUMNS = ["year", "unit_code", "indicator_id", "value", "status", "source", "n"]
 SUB_COLUMNS = ["year", "unit_code", "received", "source", "correction"]
 COLUMNS = ["file", "sheet", *[c for c in PROBLEM_COLUMNS if c != "file"]]
-READ_SUFFIXES = {".xlsx", ".xlsm"}
+READ_SUFFIXES = {".xlsx", ".xlsm"}  # .xlsm only to say why it is refused (macros)
+# a filled template unpacks to well under 1 MB; these bounds refuse a zip bomb before anything is unpacked
+MAX_UNPACKED, MAX_ENTRIES, MAX_SHEETS = 32 * 2**20, 200, 20
+MAX_STRAY = 20  # stray cells named per sheet
 OLD_SUFFIXES = {".xls", ".ods", ".xlsb"}  # spreadsheets we cannot read: said so, never ignored
 # value-rule codes of observations.validate that concern the sample-size or the status cell, not the value cell
 N_CODES = {"n_missing", "n_invalid"}
@@ -59,6 +63,7 @@ class FileRead:
     unit_code: str | None = None
     correction: bool = False
     received: dt.date | None = None
+    file_date: dt.date | None = None  # when the file was written here: the cover's date can be typed earlier
     observations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OBS_COLUMNS))
     problems: list[dict] = field(default_factory=list)
     state: str = "rejected"  # accepted | replaced | rejected
@@ -183,7 +188,9 @@ def collect(paths: list[Path], out_dir: Path) -> tuple[list[tuple[str, Path]], l
 # ---------------------------------------------------------------- one file
 def read_file(path: Path, label: str, framework: Framework, registry: Registry, year: int) -> FileRead:
     """Check and read one filled template; every problem found is in ``.problems`` (nothing is raised)."""
-    read = FileRead(label=label, path=path, sha256=sha256(path))
+    read = FileRead(label=label, path=path, sha256=sha256(path), file_date=_file_date(path))
+    if not _check_archive(read):
+        return read
     try:
         formulas = openpyxl.load_workbook(path, data_only=False)
     except Exception as err:  # noqa: BLE001 — any failure to parse (zip, XML, content types) = unreadable
@@ -198,10 +205,62 @@ def read_file(path: Path, label: str, framework: Framework, registry: Registry, 
     # formulas are rare in a filled template: only then read the file again for the values saved with them
     values = openpyxl.load_workbook(path, data_only=True) if _has_formulas(formulas, slots) else formulas
     _read_cover(read, values, year)
+    _check_stray_cells(read, formulas, slots, framework, registry, year)
     _read_values(read, formulas, values, slots, framework, registry, year)
     if not read.problems:
         read.state = "accepted"
     return read
+
+
+def _file_date(path: Path) -> dt.date:
+    """The day the file was last written here (received, copied): shown beside the date typed on the cover."""
+    return dt.datetime.fromtimestamp(path.stat().st_mtime).date()
+
+
+def _check_archive(read: FileRead) -> bool:
+    """Look inside the .xlsx (a zip) before loading it: no macros, and sizes a filled template can have.
+
+    A workbook of a few MB can unpack to gigabytes (25 million cells in an extra sheet): it is refused from the
+    sizes the zip declares, without unpacking anything.
+    """
+    try:
+        with zipfile.ZipFile(read.path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as err:
+        read.add("file_unreadable", detail=type(err).__name__)
+        return False
+    names = [e.filename for e in entries]
+    if read.path.suffix.lower() == ".xlsm" or any(n.lower().endswith("vbaproject.bin") for n in names):
+        read.add("macro_file")
+        return False
+    unpacked = sum(e.file_size for e in entries)
+    sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    if unpacked > MAX_UNPACKED or len(entries) > MAX_ENTRIES or len(sheets) > MAX_SHEETS:
+        read.add("file_too_large", size=round(unpacked / 2**20, 1), limit=MAX_UNPACKED // 2**20, sheets=len(sheets))
+        return False
+    return True
+
+
+def _check_stray_cells(read: FileRead, wb, slots: list[tpl.Slot], framework: Framework, registry: Registry,
+                       year: int) -> None:
+    """Any non-empty cell where the template has nothing and no value belongs is a problem at its place (a
+    value typed beside its cell would otherwise be read as missing)."""
+    reference = tpl.build_workbook(framework, registry, year, read.unit_code)
+    inputs = {(tpl.COVER, f"B{tpl.COVER_ROWS[k]}") for k in tpl.COVER_INPUTS}
+    for slot in slots:
+        inputs |= {(slot.sheet, slot.cell(c)) for c in (tpl.COL_VALUE, tpl.COL_STATUS, tpl.COL_NOTE)}
+        if slot.survey:
+            inputs.add((slot.sheet, slot.cell(tpl.COL_N)))
+    for name in [tpl.COVER, *tpl.data_sheets(framework)]:
+        ws, ref = wb[name], reference[name]
+        stray = []
+        for (row, column), cell in sorted(ws._cells.items()):  # only the cells the file holds
+            if is_blank(cell.value) or (name, cell.coordinate) in inputs:
+                continue
+            if is_blank(ref.cell(row, column).value):
+                stray.append(cell)
+        for cell in stray[:MAX_STRAY]:
+            read.add("value_outside_inputs", sheet=name, cell=cell.coordinate, value=shown(cell.value))
 
 
 def _has_formulas(wb, slots: list[tpl.Slot]) -> bool:
@@ -242,7 +301,8 @@ def _check_markers(read: FileRead, wb, framework: Framework, registry: Registry,
     if meta["unit_kind"] != kind or meta["layout_sha256"] != tpl.layout_sha256(framework, kind):
         read.add("framework_changed", sheet=tpl.META, version=framework.version)
         return None
-    named = re.fullmatch(rf"{tpl.FILE_PREFIX}_(\d{{4}})_(.+)", read.path.stem)
+    # "mau-bao-cao_2024_540 (1)" or "…_540_final" is 540's file renamed by a browser or a person: accepted
+    named = re.match(rf"{tpl.FILE_PREFIX}_(\d{{4}})_([A-Za-z0-9.-]+?)(?=$|[ _(\[]|-?\()", read.path.stem)
     if named and (named[1] != str(year) or named[2] != code):
         read.add("file_name_mismatch", name=read.path.name, found=code, year=year)
     return meta, tpl.layout(framework, kind)
@@ -389,6 +449,12 @@ def resolve(reads: list[FileRead]) -> None:
                     others = ", ".join(o.label for o in corrections if o is not r and o.received == r.received)
                     r.add("duplicate_correction", others=others, date=r.received.strftime("%d/%m/%Y"))
                     r.state = "rejected"
+        first = min((r.received for r in originals), default=None)
+        for r in corrections:
+            if first is not None and r.received < first:
+                r.add("correction_before_original", date=r.received.strftime("%d/%m/%Y"),
+                      original=first.strftime("%d/%m/%Y"))
+                r.state = "rejected"
         if corrections and corrections[-1].state == "accepted":
             for r in group:
                 if r is not corrections[-1] and r.state == "accepted":
@@ -435,9 +501,10 @@ def _compliance(obs: pd.DataFrame, submissions: pd.DataFrame, framework: Framewo
 def _files_table(reads: list[FileRead]) -> pd.DataFrame:
     return pd.DataFrame(
         [{"file": r.label, "sha256": r.sha256[:12], "unit_code": r.unit_code,
-          "received": r.received.isoformat() if r.received else None, "correction": r.correction,
+          "received": r.received.isoformat() if r.received else None,
+          "file_date": r.file_date.isoformat() if r.file_date else None, "correction": r.correction,
           "state": r.state, "problems": len(r.problems)} for r in reads],
-        columns=["file", "sha256", "unit_code", "received", "correction", "state", "problems"],
+        columns=["file", "sha256", "unit_code", "received", "file_date", "correction", "state", "problems"],
     )
 
 

@@ -20,7 +20,7 @@ from ..outputs import neutralise, safe_child
 from .templates import save_workbook
 
 PROBLEM_FIELDS = ("file", "sheet", "cell", "unit", "indicator", "code", "message_vi", "message_en")
-FILE_FIELDS = ("file", "sha256", "unit_code", "received", "correction", "state", "problems")
+FILE_FIELDS = ("file", "sha256", "unit_code", "received", "file_date", "correction", "state", "problems")
 COMPLIANCE_FIELDS = ("unit_code", "name_vi", "kind", "received", "days_late", "on_time", "completeness_pct")
 SUMMARY_FIELDS = ("group", "expected", "received", "received_pct", "on_time", "on_time_pct", "complete",
                   "complete_pct")  # headed ``sum_<field>``: "received" here counts units, elsewhere it is a date
