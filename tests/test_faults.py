@@ -513,3 +513,104 @@ def test_an_html_export_error_is_that_reports_failure(project, tmp_path, probe_n
     assert summary.failed == ["542"]
     assert "OSError" in next(r.error for r in summary.rendered if r.name == "542")
     assert (tmp_path / "out" / str(YEAR) / "units" / "540.html").exists()
+
+
+# ---------------------------------------------------------------- 7. intake
+@pytest.fixture(scope="module")
+def corpus():
+    import importlib.util
+
+    folder = ROOT / "tests" / "fixtures" / "intake_malformed"
+    name = "make_corpus"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, folder / "make_corpus.py")
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+def _intake(files, run, out):
+    from danvan_eval.intake.read import intake
+
+    return intake(files, run, out)
+
+
+def test_a_value_typed_beside_its_cell_is_a_located_problem(run, fw, reg, corpus, tmp_path):
+    from danvan_eval.intake import templates as tpl
+
+    wb = corpus.filled_template(fw, reg, unit="540")
+    slot = next(s for s in tpl.layout(fw, "district") if s.indicator_id == "i1_subunits_plan_pct")
+    wb[slot.sheet][slot.cell("G")] = None  # the value moved one column right, and one far away
+    wb[slot.sheet][f"K{slot.row}"] = 95.5
+    wb["LV2"]["Z40"] = "12"
+    path = tpl.save_workbook(wb, tmp_path / "in" / "mau-bao-cao_2024_540.xlsx")
+    result = _intake([path], run, tmp_path / "out")
+    assert not result.ok and not (tmp_path / "out" / "observations_2024.csv").exists()
+    found = result.problems[result.problems["code"] == "value_outside_inputs"]
+    assert found[["sheet", "cell"]].values.tolist() == [[slot.sheet, f"K{slot.row}"], ["LV2", "Z40"]]
+    assert "“95,5”" in found.iloc[0]["message_vi"] or "“95.5”" in found.iloc[0]["message_vi"]
+    assert "yellow cells" in found.iloc[0]["message_en"]
+
+
+def test_a_zip_bomb_is_refused_without_unpacking(run, fw, reg, corpus, tmp_path):
+    import tracemalloc
+    import zipfile
+
+    from danvan_eval.intake import templates as tpl
+
+    path = tpl.save_workbook(corpus.filled_template(fw, reg, unit="540"), tmp_path / "in" / "mau-bao-cao_2024_540.xlsx")
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        # an extra sheet of ~64 MB of cells that compresses to little
+        row = "".join(f'<c r="A{i}"><v>1</v></c>' for i in range(1, 2))
+        archive.writestr("xl/worksheets/sheet99.xml", "<sheetData>" + row * 3_000_000 + "</sheetData>")
+    assert path.stat().st_size < 2 * 2**20
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = _intake([path], run, tmp_path / "out")
+    seconds, (_, peak) = time.perf_counter() - start, tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert result.problems["code"].tolist() == ["file_too_large"]
+    assert "unpacks to" in result.problems.loc[0, "message_en"]
+    assert seconds < 10 and peak < 200 * 2**20
+
+
+def test_a_macro_workbook_is_refused_and_not_kept(run, fw, reg, corpus, tmp_path):
+    import zipfile
+
+    from danvan_eval.intake import templates as tpl
+
+    path = tpl.save_workbook(corpus.filled_template(fw, reg, unit="540"), tmp_path / "in" / "mau-bao-cao_2024_540.xlsx")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\x00macro")
+    macro = path.rename(path.with_suffix(".xlsm"))
+    result = _intake([macro], run, tmp_path / "out")
+    assert result.problems["code"].tolist() == ["macro_file"] and "macro" in result.problems.loc[0, "message_en"]
+    assert not (tmp_path / "out" / "raw").exists()
+
+
+@pytest.mark.parametrize("name", ["mau-bao-cao_2024_540 (1).xlsx", "mau-bao-cao_2024_540_final.xlsx"])
+def test_a_renamed_copy_of_the_units_template_is_accepted(run, fw, reg, corpus, tmp_path, name):
+    from danvan_eval.intake import templates as tpl
+
+    path = tpl.save_workbook(corpus.filled_template(fw, reg, unit="540"), tmp_path / "in" / name)
+    result = _intake([path], run, tmp_path / "out")
+    assert "file_name_mismatch" not in result.problems["code"].tolist()
+    other = tpl.save_workbook(corpus.filled_template(fw, reg, unit="540"), tmp_path / "in2" / "mau-bao-cao_2024_5401.xlsx")
+    assert "file_name_mismatch" in _intake([other], run, tmp_path / "out2").problems["code"].tolist()
+
+
+def test_a_correction_dated_before_its_original_is_refused(run, fw, reg, corpus, tmp_path):
+    import datetime as dt
+
+    from danvan_eval.intake import templates as tpl
+
+    original = corpus.filled_template(fw, reg, unit="540", received=dt.date(2024, 11, 20))
+    corrected = corpus.filled_template(fw, reg, unit="540", received=dt.date(2024, 11, 10), correction=True)
+    files = [tpl.save_workbook(original, tmp_path / "in" / "goc.xlsx"),
+             tpl.save_workbook(corrected, tmp_path / "in" / "sua.xlsx")]
+    os.utime(files[1], (time.mktime((2024, 11, 29, 9, 0, 0, 0, 0, -1)),) * 2)  # the file came in on 29/11
+    result = _intake(files, run, tmp_path / "out")
+    assert result.problems[["file", "code"]].values.tolist() == [["sua.xlsx", "correction_before_original"]]
+    assert "10/11/2024" in result.problems.loc[0, "message_vi"] and "20/11/2024" in result.problems.loc[0, "message_en"]
+    dates = result.files.set_index("file")[["received", "file_date"]]
+    assert dates.loc["sua.xlsx"].tolist() == ["2024-11-10", "2024-11-29"]  # the typed date and the file's own
