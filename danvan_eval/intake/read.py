@@ -245,22 +245,36 @@ def _check_stray_cells(read: FileRead, wb, slots: list[tpl.Slot], framework: Fra
                        year: int) -> None:
     """Any non-empty cell where the template has nothing and no value belongs is a problem at its place (a
     value typed beside its cell would otherwise be read as missing)."""
-    reference = tpl.build_workbook(framework, registry, year, read.unit_code)
+    filled = _template_cells(framework, registry, year, read.unit_code)
     inputs = {(tpl.COVER, f"B{tpl.COVER_ROWS[k]}") for k in tpl.COVER_INPUTS}
     for slot in slots:
         inputs |= {(slot.sheet, slot.cell(c)) for c in (tpl.COL_VALUE, tpl.COL_STATUS, tpl.COL_NOTE)}
         if slot.survey:
             inputs.add((slot.sheet, slot.cell(tpl.COL_N)))
     for name in [tpl.COVER, *tpl.data_sheets(framework)]:
-        ws, ref = wb[name], reference[name]
+        ws = wb[name]
         stray = []
         for (row, column), cell in sorted(ws._cells.items()):  # only the cells the file holds
             if is_blank(cell.value) or (name, cell.coordinate) in inputs:
                 continue
-            if is_blank(ref.cell(row, column).value):
+            if (name, row, column) not in filled:
                 stray.append(cell)
         for cell in stray[:MAX_STRAY]:
             read.add("value_outside_inputs", sheet=name, cell=cell.coordinate, value=shown(cell.value))
+
+
+_TEMPLATE_CELLS: dict[tuple, frozenset] = {}
+
+
+def _template_cells(framework: Framework, registry: Registry, year: int, code: str) -> frozenset:
+    """``(sheet, row, column)`` of every cell the template of ``code`` fills (the same for a kind of unit)."""
+    kind = str(registry.active(year, framework.deadline).set_index("code").at[code, "kind"])
+    key = (framework.sha256, year, kind)
+    if key not in _TEMPLATE_CELLS:
+        wb = tpl.build_workbook(framework, registry, year, code)
+        _TEMPLATE_CELLS[key] = frozenset((ws.title, r, c) for ws in wb.worksheets
+                                         for (r, c), cell in ws._cells.items() if not is_blank(cell.value))
+    return _TEMPLATE_CELLS[key]
 
 
 def _has_formulas(wb, slots: list[tpl.Slot]) -> bool:
