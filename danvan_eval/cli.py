@@ -26,7 +26,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .model.framework import default_framework_path, load_framework
     from .model.observations import read_observations, row_count_problems, validate
     from .model.units import default_registry_path, load_registry
-    from .problems import format_problems
 
     framework = load_framework(Path(args.framework) if args.framework else default_framework_path())
     registry = load_registry(Path(args.units) if args.units else default_registry_path())
@@ -39,11 +38,37 @@ def cmd_validate(args: argparse.Namespace) -> int:
             problems = row_count_problems(obs, framework, registry, year, file=str(file))
         if len(problems):
             status = 1
-            # Vietnamese first with English under each problem; --lang en for English only
-            print(format_problems(problems, "both" if args.lang == "vi" else "en"))
+            print(_listing(problems, Path(file), "both" if args.lang == "vi" else "en"))
         else:
             print(f"✔ {file}: hợp lệ ({len(obs)} dòng, năm {year}) / valid ({len(obs)} rows, year {year})")
     return status
+
+
+LISTED = 50  # problems printed one by one; beyond, counts per kind and the full table in a file
+
+
+def _listing(problems, file: Path, lang: str) -> str:
+    """Every problem (Vietnamese first with English under each; ``en`` for English only); past ``LISTED``, the
+    count of each kind, the first ``LISTED`` and the full table written beside the file."""
+    from .outputs import write_csv
+    from .problems import format_problems
+
+    if len(problems) <= LISTED:
+        return format_problems(problems, lang)
+    langs = ("vi", "en") if lang == "both" else (lang,)
+    counts = problems.groupby("code", sort=False).size().sort_values(ascending=False, kind="stable")
+    lines = [" / ".join(CATALOG.tr("validate.counts", one, n=len(problems)) for one in langs)]
+    for code, n in counts.items():
+        lines.append(f"  {n:>9} × [{code}]")
+    lines.append(" / ".join(CATALOG.tr("validate.first", one, n=LISTED) for one in langs))
+    lines.append(format_problems(problems.head(LISTED), lang))
+    full = file.with_name(f"{file.stem}.problems.csv")
+    try:
+        write_csv(problems, full)
+        lines.append(" / ".join(CATALOG.tr("validate.full", one, n=len(problems), path=full) for one in langs))
+    except OSError as err:
+        lines.append(f"✘ {system_error(err)}")
+    return "\n".join(lines)
 
 
 def _single_year(obs, file) -> int:
