@@ -50,7 +50,7 @@ LISTED = 50  # problems printed one by one; beyond, counts per kind and the full
 def _listing(problems, file: Path, lang: str) -> str:
     """Every problem (Vietnamese first with English under each; ``en`` for English only); past ``LISTED``, the
     count of each kind, the first ``LISTED`` and the full table written beside the file."""
-    from .outputs import write_csv
+    from .outputs import neutralise
     from .problems import format_problems
 
     if len(problems) <= LISTED:
@@ -64,7 +64,9 @@ def _listing(problems, file: Path, lang: str) -> str:
     lines.append(format_problems(problems.head(LISTED), lang))
     full = file.with_name(f"{file.stem}.problems.csv")
     try:
-        write_csv(problems, full)
+        # places and codes are made here (a letter then digits, snake_case): only the texts can hold a formula
+        table = neutralise(problems.drop(columns=["cell", "code"])).assign(cell=problems["cell"], code=problems["code"])
+        table[list(problems.columns)].to_csv(full, index=False, encoding="utf-8-sig", lineterminator="\n")
         lines.append(" / ".join(CATALOG.tr("validate.full", one, n=len(problems), path=full) for one in langs))
     except OSError as err:
         lines.append(f"✘ {system_error(err)}")

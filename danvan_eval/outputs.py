@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import DanvanEvalError
@@ -50,6 +51,13 @@ def _risky(value: object) -> bool:
     return bare.startswith(FORMULA_START) and not (bare == value and _PLAIN.match(value))
 
 
+def _each_distinct(s: pd.Series, test) -> pd.Series:
+    """``s.map(test)`` as booleans, calling ``test`` once per distinct value (a table of a million rows)."""
+    codes, distinct = pd.factorize(s.astype(object), use_na_sentinel=True)
+    flags = np.array([bool(test(v)) for v in distinct] + [False], dtype=bool)
+    return pd.Series(flags.take(codes), index=s.index)
+
+
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that start like a formula (``= + - @``) with an apostrophe (OWASP CSV injection).
 
@@ -61,7 +69,7 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             s = out[col]
-            risky = s.map(_risky).astype(bool)
+            risky = _each_distinct(s, _risky)
             if risky.any():
                 out[col] = s.where(~risky, "'" + s.astype(str))
     return out
@@ -73,7 +81,7 @@ def unneutralise(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             s = out[col]
-            escaped = s.map(lambda v: isinstance(v, str) and _ESCAPED.match(v) is not None).astype(bool)
+            escaped = _each_distinct(s, lambda v: isinstance(v, str) and _ESCAPED.match(v) is not None)
             if escaped.any():
                 out[col] = s.where(~escaped, s.astype(str).str.slice(1))
     return out

@@ -614,3 +614,21 @@ def test_a_correction_dated_before_its_original_is_refused(run, fw, reg, corpus,
     assert "10/11/2024" in result.problems.loc[0, "message_vi"] and "20/11/2024" in result.problems.loc[0, "message_en"]
     dates = result.files.set_index("file")[["received", "file_date"]]
     assert dates.loc["sua.xlsx"].tolist() == ["2024-11-10", "2024-11-29"]  # the typed date and the file's own
+
+
+# ---------------------------------------------------------------- 8. validate at scale: a capped listing
+def test_many_problems_are_counted_listed_first_and_written_in_full(project, capsys):
+    obs = project / "data" / "demo" / "observations_2024.csv"
+    obs.write_text(obs.read_text(encoding="utf-8").replace(",540,", ",999,").replace(",reported,", ",reportd,"),
+                   encoding="utf-8")
+    assert cli.main(["validate", str(obs), "--year", str(YEAR)]) == 1
+    out = capsys.readouterr().out
+    full = obs.with_name("observations_2024.problems.csv")
+    table = outputs.read_csv(full)
+    n_status = int((table["code"] == "unknown_status").sum())
+    assert n_status == 573 - sum(1 for line in (DEMO / "observations_2024.csv").read_text().splitlines()[1:]
+                                 if ",reported," not in line)
+    assert f"{len(table)} lỗi, theo loại:" in out and f"{len(table)} problems, by kind:" in out
+    assert f"{n_status:>11} × [unknown_status]" in out and "× [unknown_unit]" in out
+    assert "50 lỗi đầu tiên" in out and out.count("[unknown_") == 2 + 50 and str(full) in out
+    assert set(table.columns) >= {"file", "row", "cell", "code", "message_vi", "message_en"}
