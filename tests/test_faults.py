@@ -364,9 +364,9 @@ def _kernels(pids: set[int]) -> set[int]:
     return out
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("how", ["sigterm_then_group_sigkill", "sigkill_main_only"])
-def test_a_killed_run_leaves_no_process_and_the_previous_outputs(project, tmp_path, how):
+def _run_until_notebooks_execute(project, tmp_path):
+    """A real ``danvan-eval run`` over a scored year, returned once two kernels execute notebooks:
+    (process, outputs folder, snapshot of the previous outputs, processes seen)."""
     run = load_run(run_file(project))
     out = tmp_path / "out"
     runner.score_year(run, out)
@@ -374,13 +374,20 @@ def test_a_killed_run_leaves_no_process_and_the_previous_outputs(project, tmp_pa
     exe = Path(sys.executable).with_name("danvan-eval")
     proc = subprocess.Popen([str(exe), "run", "--year", str(YEAR), "--run", str(run.path), "--out", str(out),
                              "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline, seen = time.monotonic() + 180, set()
+    while time.monotonic() < deadline and proc.poll() is None:
+        seen |= _descendants(proc.pid)
+        if len(_kernels(seen)) >= 2 and list(out.glob(f".{YEAR}.stage-*")):
+            break  # the notebooks are executing
+        time.sleep(0.2)
+    return proc, out, before, seen
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", ["sigterm_then_group_sigkill", "sigkill_main_only"])
+def test_a_killed_run_leaves_no_process_and_the_previous_outputs(project, tmp_path, how):
+    proc, out, before, seen = _run_until_notebooks_execute(project, tmp_path)
     try:
-        deadline, seen = time.monotonic() + 180, set()
-        while time.monotonic() < deadline and proc.poll() is None:
-            seen |= _descendants(proc.pid)
-            if len(_kernels(seen)) >= 2 and list(out.glob(f".{YEAR}.stage-*")):
-                break  # the notebooks are executing
-            time.sleep(0.2)
         assert proc.poll() is None, proc.communicate()
         seen |= _descendants(proc.pid)
         assert len(_kernels(seen)) >= 2
@@ -406,20 +413,8 @@ def test_a_killed_run_leaves_no_process_and_the_previous_outputs(project, tmp_pa
 
 
 def test_sigterm_is_handled_like_ctrl_c(project, tmp_path):
-    run = load_run(run_file(project))
-    out = tmp_path / "out"
-    runner.score_year(run, out)
-    before = snapshot(out / str(YEAR))
-    exe = Path(sys.executable).with_name("danvan-eval")
-    proc = subprocess.Popen([str(exe), "run", "--year", str(YEAR), "--run", str(run.path), "--out", str(out),
-                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    proc, out, before, seen = _run_until_notebooks_execute(project, tmp_path)
     try:
-        deadline, seen = time.monotonic() + 180, set()
-        while time.monotonic() < deadline and proc.poll() is None:
-            seen |= _descendants(proc.pid)
-            if len(_kernels(seen)) >= 2 and list(out.glob(f".{YEAR}.stage-*")):
-                break
-            time.sleep(0.2)
         os.kill(proc.pid, signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
     finally:
