@@ -385,3 +385,15 @@ def test_first_page_renders_through_libreoffice(report, tmp_path):
     with Image.open(png) as im:
         width, height = im.size
     assert abs(width - 210 / 25.4 * 60) <= 1 and abs(height - 297 / 25.4 * 60) <= 1  # A4 at 60 dpi
+
+
+def test_group_changes_are_computed_on_the_units_scored_in_both_years(doc):
+    # Demo 2024, departments: the Ban Dân tộc tỉnh had no composite in 2023. On the 7 departments scored in
+    # both years the composite rose by 0,4 and area 4 fell by 0,5 (the means of each year's own units gave
+    # −0,5 and +0,3: the wrong sign); the 8 departments scored in 2024 are counted as such.
+    text = all_text(doc)
+    assert ("Khối sở, ban, ngành (8 đơn vị có điểm tổng hợp): điểm tổng hợp bình quân 78,9 điểm (so với năm 2023,"
+            " tính trên 7 đơn vị có điểm cả hai năm: tăng 0,4 điểm)") in text
+    assert ("Khối sở, ban, ngành: điểm bình quân 81,9 điểm (so với năm 2023, tính trên 7 đơn vị có điểm cả hai"
+            " năm: giảm 0,5 điểm)") in text
+    assert "giảm 0,5 điểm so với năm trước" not in text

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ..evaluation import compliance as compliance_mod
+from ..evaluation.comparison import group_mean, paired_change
 from ..evaluation.scoring import KINDS
 from ..formatting import number, percent
 from ..messages import tr
@@ -208,8 +209,10 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
     dx.heading(doc, "1. Kết quả chung", 2)
     for kind in data.kinds:
         s = data.of_kind(kind)
-        text = (f"- {_kind_words(kind, capital=True)} ({len(s)} đơn vị): điểm tổng hợp bình quân"
-                f" {_points(s['composite'].mean())}{_change_words(s['composite'].mean(), _prev_mean(prev, kind, 'composite'))};"
+        scored = int(s["composite"].notna().sum())
+        unscored = f"; {len(s) - scored} đơn vị chưa đủ số liệu" if scored < len(s) else ""
+        text = (f"- {_kind_words(kind, capital=True)} ({scored} đơn vị có điểm tổng hợp{unscored}): điểm tổng hợp"
+                f" bình quân {_points(group_mean(s['composite']))}{_change_words(data, kind, 'composite')};"
                 f" {_best_worst(s, 'composite')}. Kết quả xếp loại: {_band_counts(data, s)}.")
         dx.paragraph(doc, text + _composite_movers(s))
     if prev is None:
@@ -227,9 +230,8 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         dx.heading(doc, f"{letter}) Lĩnh vực {i}: {row['label_vi']} (mục {row['clause']} của Kế hoạch)", 3)
         for kind in data.kinds:
             s = data.of_kind(kind)
-            mean = s[area].mean()
-            text = (f"- {_kind_words(kind, capital=True)}: điểm bình quân {_points(mean)}"
-                    f"{_change_words(mean, _prev_mean(prev, kind, area))}; {_best_worst(s, area)}.")
+            text = (f"- {_kind_words(kind, capital=True)}: điểm bình quân {_points(group_mean(s[area]))}"
+                    f"{_scored_of(s, area)}{_change_words(data, kind, area)}; {_best_worst(s, area)}.")
             dx.paragraph(doc, text + _indicator_words(data, kind, area))
         if prev is not None:
             dx.paragraph(doc, _area_movers(data, area))
@@ -391,19 +393,26 @@ def _points(x: float) -> str:
     return tr("label.insufficient_data").lower() if pd.isna(x) else f"{number(x)} điểm"
 
 
-def _prev_mean(prev: pd.DataFrame | None, kind: str, column: str) -> float:
-    if prev is None or column not in prev.columns:
-        return float("nan")
-    return prev.loc[prev["kind"] == kind, column].mean()
+def _scored_of(s: pd.DataFrame, column: str) -> str:
+    """`` (9/10 đơn vị có điểm)`` when some units of the group have no score in ``column``; else nothing."""
+    n = int(s[column].notna().sum())
+    return f" ({n}/{len(s)} đơn vị có điểm)" if 0 < n < len(s) else ""
 
 
-def _change_words(now: float, before: float) -> str:
-    if pd.isna(now) or pd.isna(before):
+def _change_words(data: ReportData, kind: str, column: str) -> str:
+    """The group's change since last year on the units scored in both years, saying on how many."""
+    if data.previous is None:
         return ""
-    delta = round(now - before, 1)
+    before = data.previous[data.previous["kind"] == kind]
+    paired = paired_change(data.of_kind(kind), before, column)
+    last = data.year - 1
+    if not paired.n:
+        return f" (không có đơn vị nào có điểm cả năm {last} và năm {data.year} để so sánh)"
+    delta = round(paired.change, 1)
+    on = f"tính trên {paired.n} đơn vị có điểm cả hai năm"
     if delta == 0:
-        return " (không thay đổi so với năm trước)"
-    return f" ({'tăng' if delta > 0 else 'giảm'} {number(abs(delta))} điểm so với năm trước)"
+        return f" (so với năm {last}, {on}: không thay đổi)"
+    return f" (so với năm {last}, {on}: {'tăng' if delta > 0 else 'giảm'} {number(abs(delta))} điểm)"
 
 
 def _best_worst(s: pd.DataFrame, column: str) -> str:
