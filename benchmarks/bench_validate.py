@@ -110,9 +110,9 @@ def main() -> None:
         t = time.perf_counter()
         rows = make_file(path)
         print(f"file: {rows:,} rows, {path.stat().st_size / 2**20:.0f} MiB (made in {time.perf_counter() - t:.1f} s)")
-        baseline = json.loads(subprocess.run([sys.executable, "-c", "import resource, json, danvan_eval.cli, "
+        baseline = json.loads(subprocess.run([sys.executable, "-c", ("import resource, json, danvan_eval.cli, "
                                               "pandas; print(json.dumps(resource.getrusage(resource.RUSAGE_SELF)"
-                                              ".ru_maxrss / 1024))"], capture_output=True, text=True,
+                                              ".ru_maxrss / 1024))")], capture_output=True, text=True,
                                              check=True).stdout)
         print(f"(a Python process with the library imported: {baseline:.0f} MiB)")
         for case, label in (("valid", "read + validate, valid file (national registry)"),
