@@ -70,6 +70,12 @@ class ValidationError(_ProblemsError):
     title_key = "error.validation"
 
 
+class LineageError(_ProblemsError):
+    """The commune crosswalk or the agency lineage across the 2025 reform is invalid."""
+
+    title_key = "error.lineage"
+
+
 class RunError(DanvanEvalError, RuntimeError):
     """A yearly run (scoring, rendering, writing outputs) failed."""
 
