@@ -24,12 +24,12 @@ def _run_config(args: argparse.Namespace):
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .model.framework import default_framework_path, load_framework
-    from .model.observations import read_observations, row_count_problems, validate
+    from .model.observations import check, read_observations, row_count_problems, validate
     from .model.units import default_registry_path, load_registry
 
     framework = load_framework(Path(args.framework) if args.framework else default_framework_path())
     registry = load_registry(Path(args.units) if args.units else default_registry_path())
-    status = 0
+    status, valid = 0, []
     for file in args.files:
         obs = read_observations(Path(file))
         year = args.year if args.year is not None else _single_year(obs, file)
@@ -41,7 +41,38 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(_listing(problems, Path(file), "both" if args.lang == "vi" else "en"))
         else:
             print(f"✔ {file}: hợp lệ ({len(obs)} dòng, năm {year}) / valid ({len(obs)} rows, year {year})")
+            valid.append((file, year, check(obs, framework, registry, year, file=str(file)).assign(row=obs["row"].to_numpy())))
+    _plausibility(args, valid, framework, registry)
     return status
+
+
+def _plausibility(args: argparse.Namespace, valid: list, framework, registry) -> None:
+    """Print the values to verify of every valid file (warnings: the exit code stays that of the validation).
+    Last year's values come from the other files given and, when the year has a run file, from its earlier
+    years."""
+    import pandas as pd
+
+    from .evaluation.plausibility import findings
+    from .evaluation.year import earlier_observations
+    from .model.plausibility import load_plausibility
+    from .model.runs import default_run_path, load_run
+    from .problems import format_problems
+
+    if not valid:
+        return
+    rules = load_plausibility(framework)
+    lang = "both" if args.lang == "vi" else "en"
+    for file, year, table in valid:
+        history = [t for f, y, t in valid if y < year]
+        run_path = Path(args.run) if args.run else default_run_path(year, PROJECT_ROOT)
+        if run_path.is_file():
+            history.append(earlier_observations(load_run(run_path), framework, registry, year))
+        found = findings(pd.concat([*history, table], ignore_index=True), framework, registry, year, rules,
+                         files=str(file))
+        if len(found):
+            print("⚠ " + " / ".join(CATALOG.tr("plausibility.to_verify", one, n=len(found),
+                                                units=found["unit"].nunique()) for one in ("vi", "en")))
+            print(format_problems(found, lang))
 
 
 LISTED = 50  # problems printed one by one; beyond, counts per kind and the full table in a file
@@ -165,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--year", type=int)
     sp.add_argument("--framework")
     sp.add_argument("--units")
+    sp.add_argument("--run", help="tệp tham số năm, cho số liệu năm trước / run file, for last year's values")
     sp.set_defaults(fn=cmd_validate)
 
     sp = add("score", help="chấm điểm một năm / score a year")

@@ -76,6 +76,12 @@ class LineageError(_ProblemsError):
     title_key = "error.lineage"
 
 
+class PlausibilityError(_ProblemsError):
+    """A plausibility rules file is invalid."""
+
+    title_key = "error.plausibility"
+
+
 class RunError(DanvanEvalError, RuntimeError):
     """A yearly run (scoring, rendering, writing outputs) failed."""
 

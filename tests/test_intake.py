@@ -78,6 +78,16 @@ def test_round_trip_gives_back_the_demo_data(run, demo_inbox):
     # compliance of the lead's module: 546 is the planted late report (3 Dec 2024), nobody is missing
     late = result.compliance.set_index("unit_code")
     assert late.at["546", "days_late"] == 8 and not late.at["546", "on_time"]
+    # the planted outlier is a value to verify, at its cell, in the console and the report: a warning, not a problem
+    slot = _slot(run.load_framework(), "i2_sessions")
+    assert result.findings[["file", "sheet", "cell", "unit", "indicator", "code"]].values.tolist() == [
+        ["huyen/mau-bao-cao_2024_544.xlsx", slot.sheet, slot.cell(tpl.COL_VALUE), "544", "i2_sessions", code]
+        for code in ("history_ratio", "peer_outlier")]
+    assert "Cần xác minh: 2 giá trị của 1 đơn vị" in result.describe("vi")
+    sheet = openpyxl.load_workbook(result.report[0])["Cần xác minh"]
+    listed = [[c.value for c in row] for row in sheet.iter_rows(min_row=5)]
+    assert [r[3:7] for r in listed] == [["544", "i2_sessions", code, 370] for code in ("history_ratio", "peer_outlier")]
+    assert "Các giá trị cần xác minh" in result.report[1].read_text(encoding="utf-8")
     assert late["reported"].all()
 
 
@@ -257,7 +267,7 @@ def test_the_corpus_intake_writes_no_table_and_a_full_report(corpus_result):
     assert not corpus_result.ok and corpus_result.written == ()
     assert sorted(p.name for p in out.iterdir()) == [f"validation_{YEAR}.html", f"validation_{YEAR}.xlsx"]
     report = openpyxl.load_workbook(corpus_result.report[0])
-    assert report.sheetnames == ["Tóm tắt", "Lỗi", "Tệp", "Nộp báo cáo"]
+    assert report.sheetnames == ["Tóm tắt", "Lỗi", "Cần xác minh", "Tệp", "Nộp báo cáo"]
     header = [c.value for c in report["Lỗi"][4]]
     assert header[:3] == ["Tệp / File", "Trang tính / Sheet", "Ô / Cell"]
     assert report["Lỗi"].max_row == 4 + len(corpus_result.problems)

@@ -70,6 +70,20 @@ def load_inputs(run: RunConfig) -> tuple[Framework, Registry, pd.DataFrame, pd.D
     return framework, registry, pd.concat(frames, ignore_index=True), subs
 
 
+def earlier_observations(run: RunConfig, framework: Framework, registry: Registry, year: int) -> pd.DataFrame:
+    """The typed observations of the run's years before ``year`` (the history the plausibility checks compare
+    with). A file that does not validate is left out here: the run itself reports its problems."""
+    frames = []
+    for y, path in run.observations.items():
+        if y >= year:
+            continue
+        try:
+            frames.append(obs_mod.check(obs_mod.read_observations(path), framework, registry, y, file=str(path)))
+        except ValidationError:
+            continue
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=obs_mod.COLUMNS)
+
+
 def score_run(run: RunConfig, inputs: tuple | None = None) -> ScoredYear:
     """Validate every input of ``run`` (or take ``load_inputs(run)`` already done), score the year once and shape
     the output tables."""

@@ -28,10 +28,13 @@ import openpyxl
 import pandas as pd
 
 from ..evaluation import compliance as compliance_mod
+from ..evaluation import plausibility
 from ..evaluation.scoring import score
+from ..evaluation.year import earlier_observations
 from ..messages import tr
 from ..model import observations as obs_mod
 from ..model.framework import Framework
+from ..model.plausibility import load_plausibility
 from ..model.runs import RunConfig
 from ..model.units import Registry, load_registry
 from ..outputs import safe_child, sha256, write_csv
@@ -81,7 +84,8 @@ class IntakeResult:
 
     ``files``: one row per file read (``file, sha256, unit_code, received, correction, state, problems``);
     ``observations`` and ``submissions``: the canonical tables written (empty when not ``ok``); ``problems``:
-    ``problems.PROBLEM_COLUMNS`` plus ``sheet``; ``compliance``: ``compliance.compliance`` of every expected unit;
+    ``problems.PROBLEM_COLUMNS`` plus ``sheet``; ``findings``: the plausibility warnings (``cần xác minh``, never
+    blocking: ``evaluation.plausibility.FINDING_COLUMNS`` plus ``sheet``); ``compliance``: ``compliance.compliance`` of every expected unit;
     ``report``: the validation report (``.xlsx``, ``.html``); ``written``: raw copies and tables written.
     """
 
@@ -94,6 +98,7 @@ class IntakeResult:
     compliance: pd.DataFrame
     report: tuple[Path, Path]
     written: tuple[Path, ...] = ()
+    findings: pd.DataFrame = field(default_factory=plausibility.empty)
 
     def describe(self, lang: str = "vi") -> str:
         """A console summary in ``lang``: what was read and written, every problem, who has not reported yet."""
@@ -104,19 +109,26 @@ class IntakeResult:
             lines += [f"  {p}" for p in self.written if p.suffix == ".csv"]
         else:
             lines.append("✘ " + tr("intake.failed", lang, year=self.year, n=len(self.problems), files=n_files))
-            # the console names the place as Sheet!G7; the row is already in the cell
-            shown_problems = self.problems.assign(
-                cell=[f"{s}!{c}" if isinstance(s, str) and isinstance(c, str) else (s if isinstance(s, str) else c)
-                      for s, c in zip(self.problems["sheet"], self.problems["cell"])],
-                row=pd.NA,
-            )
-            lines.append(format_problems(problems_frame(shown_problems), lang, limit=30))
+            lines.append(format_problems(problems_frame(_console(self.problems)), lang, limit=30))
+        if len(self.findings):
+            lines.append("⚠ " + tr("plausibility.to_verify", lang, n=len(self.findings),
+                                    units=self.findings["unit"].nunique()))
+            lines.append(format_problems(problems_frame(_console(self.findings)), lang, limit=30))
         absent = self.compliance[~self.compliance["reported"].astype(bool)]
         if len(absent):
             names = ", ".join(f"{c} {n}" for c, n in zip(absent["unit_code"], absent["name_vi"]))
             lines.append(tr("intake.not_received", lang, n=len(absent), expected=len(self.compliance), units=names))
         lines.append(tr("intake.report", lang, path=self.report[1]))
         return "\n".join(lines)
+
+
+def _console(df: pd.DataFrame) -> pd.DataFrame:
+    """The places as the console names them, Sheet!G7 (the row is already in the cell)."""
+    return df.assign(
+        cell=[f"{s}!{c}" if isinstance(s, str) and isinstance(c, str) else (s if isinstance(s, str) else c)
+              for s, c in zip(df["sheet"], df["cell"])],
+        row=pd.NA,
+    )
 
 
 def intake(paths: list[Path], run: RunConfig, out_dir: Path) -> IntakeResult:
@@ -139,16 +151,34 @@ def intake(paths: list[Path], run: RunConfig, out_dir: Path) -> IntakeResult:
     ok = problems.empty
     observations = _sorted_obs([r.observations for r in reads if r.state == "accepted"], framework)
     submissions = _submissions(reads, run.year)
-    comp = _compliance(observations, submissions, framework, registry, run.year)
+    checked = obs_mod.check(observations, framework, registry, run.year) if len(observations) else observations
+    comp = _compliance(checked, submissions, framework, registry, run.year)
+    to_verify = _to_verify(checked, run, framework, registry)
     files = _files_table(reads)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = write_report(out_dir, run.year, ok=ok, files=files, problems=problems, compliance=comp,
-                          summary=compliance_mod.summary(comp))
+                          summary=compliance_mod.summary(comp), findings=to_verify)
     if not ok:
         return IntakeResult(run.year, False, files, observations.iloc[0:0], submissions.iloc[0:0], problems, comp,
-                            report)
+                            report, findings=to_verify)
     written = _write_tables(out_dir, run.year, reads, observations, submissions)
-    return IntakeResult(run.year, True, files, observations, submissions, problems, comp, report, written)
+    return IntakeResult(run.year, True, files, observations, submissions, problems, comp, report, written,
+                        findings=to_verify)
+
+
+def _to_verify(checked: pd.DataFrame, run: RunConfig, framework: Framework, registry: Registry) -> pd.DataFrame:
+    """The plausibility findings of the values read, each placed at its file, sheet and cell (warnings: they
+    never stop an intake)."""
+    if not len(checked):
+        return plausibility.empty().assign(sheet=None)
+    rules = load_plausibility(framework, run.plausibility)
+    history = earlier_observations(run, framework, registry, run.year)
+    found = plausibility.findings(pd.concat([history, checked], ignore_index=True), framework, registry, run.year,
+                                  rules)
+    source = checked.set_index(["unit_code", "indicator_id"])["source"]
+    place = pd.Series([source.get((u, i), "") for u, i in zip(found["unit"], found["indicator"])], dtype=object)
+    parts = place.str.extract(r"^\[(?P<file>.*)\](?P<sheet>[^!]*)!(?P<cell>.*)$")
+    return found.assign(file=parts["file"].to_numpy(), sheet=parts["sheet"].to_numpy(), cell=parts["cell"].to_numpy())
 
 
 def _loose(code: str, file: str | None = None, **fields: object) -> dict:
@@ -503,10 +533,9 @@ def _submissions(reads: list[FileRead], year: int) -> pd.DataFrame:
     return df.sort_values(["unit_code", "received", "source"], kind="stable").reset_index(drop=True)
 
 
-def _compliance(obs: pd.DataFrame, submissions: pd.DataFrame, framework: Framework, registry: Registry,
+def _compliance(checked: pd.DataFrame, submissions: pd.DataFrame, framework: Framework, registry: Registry,
                 year: int) -> pd.DataFrame:
     """``compliance.compliance`` for the year from what could be read: every expected unit, reported or not."""
-    checked = obs_mod.check(obs, framework, registry, year) if len(obs) else obs
     evaluation = score(checked, framework, registry, year)
     return compliance_mod.compliance(evaluation, submissions, year).sort_values(
         ["kind", "unit_code"], kind="stable").reset_index(drop=True)

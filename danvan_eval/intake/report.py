@@ -1,7 +1,7 @@
 """The intake's validation report, in Excel and HTML, Vietnamese and English: what to send back to the units.
 
-Four parts: a summary (result, files, and the province's reporting rates of ``compliance.summary``), every
-problem with its file, sheet, cell, unit and indicator, the files read and what became of them, and the reporting
+Five parts: a summary (result, files, and the province's reporting rates of ``compliance.summary``), every
+problem with its file, sheet, cell, unit and indicator, the values to verify (plausibility warnings, not errors), the files read and what became of them, and the reporting
 compliance of every expected unit (who has not sent anything yet). Text is neutralised against formulas in
 Excel and escaped in HTML; both files are the same bytes for the same intake.
 """
@@ -21,6 +21,7 @@ from .templates import save_workbook
 
 PROBLEM_FIELDS = ("file", "sheet", "cell", "unit", "indicator", "code", "message_vi", "message_en")
 FILE_FIELDS = ("file", "sha256", "unit_code", "received", "file_date", "correction", "state", "problems")
+FINDING_FIELDS = ("file", "sheet", "cell", "unit", "indicator", "rule", "value", "finding_vi", "finding_en")
 COMPLIANCE_FIELDS = ("unit_code", "name_vi", "kind", "received", "days_late", "on_time", "completeness_pct")
 SUMMARY_FIELDS = ("group", "expected", "received", "received_pct", "on_time", "on_time_pct", "complete",
                   "complete_pct")  # headed ``sum_<field>``: "received" here counts units, elsewhere it is a date
@@ -44,7 +45,7 @@ def _both(key: str, **fields: object) -> str:
 
 
 def _tables(files: pd.DataFrame, problems: pd.DataFrame, compliance: pd.DataFrame,
-            summary: pd.DataFrame) -> dict[str, pd.DataFrame]:
+            summary: pd.DataFrame, findings: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The report's tables with readable values (states, kinds, on time) and bilingual headings."""
     files = files.copy()
     files["state"] = files["state"].map(lambda s: _both(f"intake_report.state.{s}"))
@@ -57,11 +58,20 @@ def _tables(files: pd.DataFrame, problems: pd.DataFrame, compliance: pd.DataFram
     out = {
         "summary": summ[list(SUMMARY_FIELDS)].rename(columns=lambda c: c if c == "group" else f"sum_{c}"),
         "problems": problems[list(PROBLEM_FIELDS)],
+        "findings": _findings(findings),
         "files": files[list(FILE_FIELDS)],
         "compliance": comp[list(COMPLIANCE_FIELDS)],
     }
     return {name: neutralise(df.astype(object).where(df.notna(), None)).set_axis(
         [head(c) for c in df.columns], axis=1) for name, df in out.items()}
+
+
+def _findings(findings: pd.DataFrame | None) -> pd.DataFrame:
+    """The "cần xác minh" list: one row per plausibility finding, by unit."""
+    if findings is None:
+        return pd.DataFrame(columns=list(FINDING_FIELDS))
+    out = findings.reindex(columns=[*FINDING_FIELDS[:5], "code", "value", "message_vi", "message_en"])
+    return out.set_axis(list(FINDING_FIELDS), axis=1)
 
 
 def _on_time(reported: bool, on_time: object) -> str:
@@ -71,9 +81,11 @@ def _on_time(reported: bool, on_time: object) -> str:
 
 
 def write_report(out_dir: Path, year: int, *, ok: bool, files: pd.DataFrame, problems: pd.DataFrame,
-                 compliance: pd.DataFrame, summary: pd.DataFrame) -> tuple[Path, Path]:
-    """Write ``validation_<year>.xlsx`` and ``validation_<year>.html`` into ``out_dir``; returns both paths."""
-    tables = _tables(files, problems, compliance, summary)
+                 compliance: pd.DataFrame, summary: pd.DataFrame,
+                 findings: pd.DataFrame | None = None) -> tuple[Path, Path]:
+    """Write ``validation_<year>.xlsx`` and ``validation_<year>.html`` into ``out_dir``; returns both paths.
+    ``findings``: the plausibility warnings (``evaluation.plausibility``), listed apart from the problems."""
+    tables = _tables(files, problems, compliance, summary, findings)
     verdict = _both("intake_report.ok" if ok else "intake_report.failed", n=len(problems), files=len(files))
     absent = (~compliance["reported"].astype(bool)).tolist()  # units that sent nothing: highlighted
     xlsx = save_workbook(_workbook(year, verdict, tables, absent), safe_child(out_dir, f"validation_{year}", ".xlsx"))

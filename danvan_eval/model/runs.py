@@ -30,7 +30,11 @@ KEYS = {
     "options": "scoring options (ScoringOptions)",
     "uncertainty": "Monte Carlo settings: draws, seed",
     "description": "free text",
+    "plausibility": "path of the plausibility rules (default parameters/plausibility/<framework version>.yaml)",
+    "values": "values scored: self_assessed (default, the units' own) or appraised (the Department's appraisal)",
+    "appraisal": "path of the appraisal table (written by danvan-eval appraise --read)",
 }
+VALUES = ("self_assessed", "appraised")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,9 @@ class RunConfig:
     deadline: dt.date | None = None
     uncertainty: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+    plausibility: Path | None = None
+    values: str = "self_assessed"
+    appraisal: Path | None = None
 
     def load_framework(self) -> Framework:
         """The run's framework, with the run's reporting deadline when the run file sets one."""
@@ -61,6 +68,10 @@ class RunConfig:
         out = {"run": self.path, "framework": self.framework, "units": self.units}
         out.update({f"observations_{y}": p for y, p in self.observations.items()})
         out.update({f"submissions_{y}": p for y, p in self.submissions.items()})
+        if self.plausibility is not None:
+            out["plausibility"] = self.plausibility
+        if self.appraisal is not None and self.appraisal.is_file():
+            out["appraisal"] = self.appraisal
         return out
 
 
@@ -205,6 +216,17 @@ def load_run(path: Path) -> RunConfig:
                         f"YEAR-MONTH-DAY, e.g. 2024-11-25: {deadline!r}")
     elif deadline is not None and year is not None and deadline.year != year:
         problems.append(f"deadline {deadline} không thuộc năm {year} / deadline {deadline} is not in {year}")
+    values = raw.get("values", "self_assessed")
+    if values not in VALUES:
+        problems.append(CATALOG.both("runfile.error.values", value=repr(values), allowed=", ".join(VALUES)))
+    appraisal = None
+    if raw.get("appraisal") is not None:
+        given = raw["appraisal"]
+        appraisal = (root / given.strip()).resolve() if isinstance(given, str) and given.strip() else None
+        if appraisal is None or not any(r == appraisal or r in appraisal.parents for r in allowed_roots):
+            problems.append(CATALOG.both("runfile.error.path", key="appraisal", value=repr(given)))
+    if values == "appraised" and appraisal is None:
+        problems.append(CATALOG.both("runfile.error.no_appraisal"))
     config = RunConfig(
         path=path.resolve(),
         root=root,
@@ -217,6 +239,9 @@ def load_run(path: Path) -> RunConfig:
         deadline=deadline,
         uncertainty=dict(uncertainty),
         description=str(raw.get("description", "")),
+        plausibility=resolve(raw["plausibility"], "plausibility") if raw.get("plausibility") is not None else None,
+        values=values if values in VALUES else "self_assessed",
+        appraisal=appraisal,
     )
     if problems:
         raise RunError(_message(path, problems))
