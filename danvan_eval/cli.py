@@ -132,6 +132,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def cmd_continuity(args: argparse.Namespace) -> int:
+    from .evaluation.continuity_run import TABLES, continuity_for_run, write_continuity
+    from .locks import year_lock
+    from .outputs import atomic_dir
+
+    run = _run_config(args)
+    tables = continuity_for_run(run, past_run=Path(args.past_run) if args.past_run else None)
+    final = Path(args.out) / str(run.year)
+    names = {f"{t}.csv" for t in TABLES}
+    # the year's other outputs are carried over into the new folder; only these tables are replaced
+    with year_lock(Path(args.out), run.year), atomic_dir(final, keep=lambda name: name not in names) as tmp:
+        paths = write_continuity(tables, tmp)
+    for p in paths:
+        print(final / p.name)
+    return 0
+
+
 def cmd_template(args: argparse.Namespace) -> int:
     from .intake.templates import write_templates
 
@@ -211,6 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--scheduler", help="địa chỉ Dask, ví dụ tcp://host:8786 / Dask scheduler address")
     sp.add_argument("--out", default=str(PROJECT_ROOT / "outputs"))
     sp.set_defaults(fn=cmd_run)
+
+    sp = add("continuity", help="so sánh qua cuộc sắp xếp 01/07/2025 / continuity across the 2025 reform")
+    with_year(sp)
+    sp.add_argument("--past-run", help="tệp tham số năm 2024 (mặc định parameters/runs/2024.yaml) / 2024 run file")
+    sp.add_argument("--out", default=str(PROJECT_ROOT / "outputs"))
+    sp.set_defaults(fn=cmd_continuity)
 
     sp = add("template", help="tạo mẫu Excel cho đơn vị / make Excel templates")
     with_year(sp)

@@ -36,6 +36,8 @@ PACKAGES = ("danvan-eval", "pandas", "numpy", "scipy", "matplotlib", "papermill"
 # the tables ``read_year`` reads back (``uncertainty_draws.csv``, one row per draw, is left to who needs it)
 TABLES = ("scores", "indicators", "trend", "compliance", "uncertainty", "sensitivity", "removal", "coherence_areas",
           "coherence_indicators", "correlations")
+# the continuity tables of a year from 2025 (``evaluation.continuity_run``), written by the run and by ``continuity``
+CONTINUITY = ("continuity_measures", "former_districts", "continuity_districts", "continuity_province")
 
 
 # A number written as text ("+5,9", "-3", "−12,5 %") or a sign alone ("=" for "unchanged") runs nothing: kept.
@@ -123,7 +125,7 @@ def sha256(path: Path) -> str:
 
 # What a run or a scoring writes into ``outputs/<Y>/``; anything else there (the .docx draft of ``report``, a
 # user's notes) is carried over into the new folder.
-PRODUCED = frozenset({*(f"{t}.csv" for t in (*TABLES, "uncertainty_draws")), "manifest.json", "units",
+PRODUCED = frozenset({*(f"{t}.csv" for t in (*TABLES, "uncertainty_draws", *CONTINUITY)), "manifest.json", "units",
                       "province.ipynb", "province.html", "methodology_audit.ipynb", "methodology_audit.html"})
 
 

@@ -56,22 +56,23 @@ def test_agency_lineage_maps_every_former_department():
     assert set(mapped["former_code"]) == {"SNV", "STP", "SKHDT", "STNMT", "SLDTBXH", "SYT", "SGDDT", "BDT"}
     # many → one: the split department feeds three agencies in part, each merged with a whole one
     labour = mapped[mapped["former_code"] == "SLDTBXH"]
-    assert sorted(labour["agency"]) == ["Sở Giáo dục và Đào tạo", "Sở Nội vụ", "Sở Y tế"]
+    assert sorted(labour["agency_code"]) == ["GL-SGDDT", "GL-SNV", "GL-SYT"]
     assert set(labour["share"]) == {"part"}
     assert mapped.groupby("former_code")["share"].apply(lambda s: (s == "whole").sum()).drop("SLDTBXH").eq(1).all()
-    assert lineage["agency"].nunique() == 15 and lineage["source"].notna().all()
+    assert lineage["agency_code"].nunique() == 15 and lineage["source"].notna().all()
+    assert lineage.loc[lineage["former_code"] == "BDT", "agency_name_vi"].tolist() == ["Sở Dân tộc và Tôn giáo tỉnh Gia Lai"]
 
 
 def test_a_bad_lineage_names_every_problem(tmp_path):
     bad = tmp_path / "lineage.yaml"
     bad.write_text(
         "title: {vi: x, en: x}\neffective: 2025-07-01\nagencies:\n"
-        "  - agency: Sở Nội vụ\n    from: [{code: SNV, share: whole}, {code: '540', share: whole}]\n"
+        "  - agency: GL-SNV\n    name_vi: x\n    from: [{code: SNV, share: whole}, {code: '540', share: whole}]\n"
         "    confidence: medium\n    source: s\n"
-        "  - agency: Sở Y tế\n    from: [{code: SNV, share: whole}, {code: XYZ, share: part},"
+        "  - agency: GL-SYT\n    name_vi: x\n    from: [{code: SNV, share: whole}, {code: XYZ, share: part},"
         " {code: SYT, share: most}]\n    confidence: sure\n    source: s\n"
-        "  - agency: Sở Y tế\n    from: []\n    confidence: low\n    source: s\n"
-        "  - agency: Sở Tư pháp\n    from: [{code: STP, share: whole}]\n    confidence: low\n",
+        "  - agency: GL-SYT\n    name_vi: x\n    from: []\n    confidence: low\n    source: s\n"
+        "  - agency: GL-STP\n    name_vi: x\n    from: [{code: STP, share: whole}]\n    confidence: low\n",
         encoding="utf-8",
     )
     with pytest.raises(LineageError) as err:
@@ -79,17 +80,17 @@ def test_a_bad_lineage_names_every_problem(tmp_path):
     found = err.value.problems
     by_code = found.groupby("code")["unit"].apply(sorted).to_dict()
     assert by_code == {
-        "lineage_not_department": ["Sở Nội vụ"],
-        "lineage_whole_twice": ["Sở Y tế"],
-        "lineage_unknown_department": ["Sở Y tế"],
-        "lineage_bad_share": ["Sở Y tế"],
-        "bad_confidence": ["Sở Y tế"],
-        "duplicate_id": ["Sở Y tế"],
-        "missing_key": ["Sở Tư pháp"],
+        "lineage_not_department": ["GL-SNV"],
+        "lineage_whole_twice": ["GL-SYT"],
+        "lineage_unknown_department": ["GL-SYT"],
+        "lineage_bad_share": ["GL-SYT"],
+        "bad_confidence": ["GL-SYT"],
+        "duplicate_id": ["GL-SYT"],
+        "missing_key": ["GL-STP"],
         "lineage_unmapped_department": ["BDT", "SGDDT", "SKHDT", "SLDTBXH", "STNMT"],
     }
     row = found[found["code"] == "lineage_not_department"].iloc[0]
-    assert row["row"] == 5 and row["cell"] == "agencies[Sở Nội vụ].from[1].code"
+    assert row["row"] == 6 and row["cell"] == "agencies[GL-SNV].from[1].code"
     assert "không phải là sở" in row["message_vi"] and "is not a department" in row["message_en"]
     assert str(err.value).count("lineage_unmapped_department") == 5
 
@@ -277,3 +278,69 @@ def test_the_data_folder_has_its_readme():
     text = (CROSSWALKS / "README.md").read_text(encoding="utf-8")
     for name in Path(CROSSWALKS).glob("*.csv"):
         assert name.name in text, name
+
+
+# ---------------------------------------------------------------- what the frameworks say is comparable
+def _framework(indicators, auxiliary):
+    from types import SimpleNamespace
+
+    ind = pd.DataFrame(indicators, columns=["id", "type", "denominator", "comparable_to", "label_vi", "label_en",
+                                            "unit_vi", "unit_en"]).set_index("id")
+    aux = pd.DataFrame(auxiliary, columns=["id", "feeds"]).set_index("id")
+    return SimpleNamespace(indicators=ind, auxiliary=aux)
+
+
+PAST_FW = _framework(
+    [("i2_sessions", "count", None, None, "Số buổi", "Sessions", "buổi", "sessions"),
+     ("i4_dossiers_on_time_pct", "pct", None, None, "Hồ sơ đúng hạn", "On time", "%", "%"),
+     ("i4_satisfaction_pct", "pct", None, None, "Hài lòng", "Satisfied", "%", "%"),
+     ("i1_plan_issued", "bool", None, None, "Kế hoạch", "Plan", "có/không", "yes/no")],
+    [("d_dossiers_received", "dossiers_10k")])
+NEW_FW = _framework(
+    [("c_sessions", "count", "population_1k", "i2_sessions", "", "", "", ""),
+     ("c_dossiers_on_time", "pct", "dossiers_pct", "i4_dossiers_on_time_pct", "", "", "", ""),
+     ("c_satisfied", "pct", "surveyed_pct", "i4_satisfaction_pct", "", "", "", ""),
+     ("c_plan_issued", "bool", None, "i1_plan_issued", "", "", "", ""),  # yes/no: not a sum of anything
+     ("c_new", "count", None, None, "", "", "", "")],
+    [("d_dossiers_received", "dossiers_pct"), ("c_surveyed", "surveyed_pct")])
+
+
+def test_the_specs_follow_comparable_to():
+    past_spec, new_spec, measures = cont.comparable_specs(NEW_FW, PAST_FW)
+    assert list(measures["measure"]) == ["i2_sessions", "i4_dossiers_on_time_pct", "i4_satisfaction_pct"]
+    new = new_spec.set_index("measure")
+    assert new.loc["i4_dossiers_on_time_pct", ["kind", "numerator", "denominator", "scale"]].tolist() == [
+        "ratio", "c_dossiers_on_time", "d_dossiers_received", 100]
+    assert new.loc["i2_sessions", ["kind", "numerator", "scale"]].tolist() == ["count", "c_sessions", 1]
+    past = past_spec.set_index("measure")
+    # the former share is weighted by the auxiliary both frameworks collect; the survey share has no weight
+    assert past.loc["i4_dossiers_on_time_pct", ["kind", "denominator"]].tolist() == ["share", "d_dossiers_received"]
+    assert past.loc["i4_satisfaction_pct", "kind"] == "share" and pd.isna(past.loc["i4_satisfaction_pct", "denominator"])
+    assert measures.set_index("measure").at["i2_sessions", "label_vi"] == "Số buổi"
+
+
+def test_the_whole_bundle_on_the_tiny_case():
+    new_obs = NEW.assign(
+        indicator_id=lambda d: d["indicator_id"].replace({"c_dossiers_received": "d_dossiers_received"}))
+    tables = cont.continuity_tables(PAST, PAST_FW, new_obs, NEW_FW, CROSSWALK)
+    assert set(tables) == {"continuity_measures", "former_districts", "continuity_districts", "continuity_province"}
+    d = tables["continuity_districts"]
+    assert _cell(d, "540", "i4_dossiers_on_time_pct", 2026) == pytest.approx(91.25)
+    assert _cell(tables["continuity_province"], "binh_dinh", "i4_dossiers_on_time_pct", 2024) == pytest.approx(88.0)
+    assert not any("composite" in c for t in tables.values() for c in t.columns)
+
+
+def test_without_comparable_indicators_the_tables_are_empty_not_wrong():
+    plain = _framework([("c_new", "count", None, None, "", "", "", "")], [])
+    tables = cont.continuity_tables(PAST, PAST_FW, NEW, plain, CROSSWALK)
+    assert tables["continuity_districts"].empty and tables["continuity_province"].empty
+    assert list(tables["continuity_districts"].columns)[: len(cont.TOTAL_COLUMNS)] == cont.TOTAL_COLUMNS
+
+
+def test_the_command_refuses_a_year_before_the_reform(capsys):
+    from danvan_eval.cli import main
+
+    assert main(["continuity", "--year", "2024"]) == 1
+    err = capsys.readouterr().err
+    assert "trước cuộc sắp xếp 01/07/2025" in err and "before the reform of 1 July 2025" in err
+    assert "Traceback" not in err

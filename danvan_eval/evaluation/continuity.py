@@ -25,11 +25,70 @@ from ..model.lineage import REFORM_DATE
 SPEC_COLUMNS = ["measure", "kind", "numerator", "denominator", "scale"]
 SPEC_KINDS = ("count", "ratio", "share")
 PARTS_COLUMNS = ["year", "unit_code", "measure", "numerator", "denominator", "scale", "summable"]
+MEASURE_COLUMNS = ["measure", "indicator_id", "kind", "numerator", "denominator", "past_kind", "past_weight",
+                   "label_vi", "label_en", "unit_vi", "unit_en"]
 TOTAL_COLUMNS = ["year", "territory", "measure", "numerator", "denominator", "value", "n_units", "n_reported",
                  "complete"]
 FORMER_PROVINCE_CODE = "52"  # Bình Định's code before the reform (the new Gia Lai took code 52 too)
 BINH_DINH, GIA_LAI = "binh_dinh", "gia_lai"  # territory codes of former Bình Định and of the new province
 FIRST_NEW_YEAR = REFORM_DATE.year
+
+
+def comparable_specs(new_fw, past_fw) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(past_spec, new_spec, measures)`` for the indicators of ``new_fw`` marked ``comparable_to`` one of
+    ``past_fw`` (frameworks as ``model.framework.load_framework`` gives them).
+
+    A former share (``pct``) becomes a ratio when the new indicator is a numerator whose denominator an auxiliary
+    input feeds; its former value is weighted by that same auxiliary when the former framework collected it
+    (dossiers received), else it cannot be summed over units. Counts stay counts. Yes/no and days indicators are
+    not sums of anything: they are left out, as are pairs whose types do not match. ``measures`` describes each
+    kept measure (``MEASURE_COLUMNS``, labels of the former indicator); the measure id is the former id.
+    """
+    comparable = new_fw.indicators.get("comparable_to")
+    rows = []
+    if comparable is not None:
+        feeders = new_fw.auxiliary.reset_index().drop_duplicates("feeds").set_index("feeds").iloc[:, 0]
+        for new_id, old_id in comparable.dropna().items():
+            if old_id not in past_fw.indicators.index:
+                continue
+            old, new = past_fw.indicators.loc[old_id], new_fw.indicators.loc[new_id]
+            feeder = feeders.get(new["denominator"]) if isinstance(new["denominator"], str) else None
+            if old["type"] == "pct" and feeder is not None:
+                weight = feeder if feeder in past_fw.auxiliary.index else None
+                rows.append((old_id, new_id, "ratio", new_id, feeder, "share", weight))
+            elif old["type"] == new["type"] == "pct":
+                rows.append((old_id, new_id, "share", new_id, None, "share", None))
+            elif old["type"] == new["type"] == "count":
+                rows.append((old_id, new_id, "count", new_id, None, "count", None))
+    labels = past_fw.indicators.reindex([r[0] for r in rows])
+    measures = pd.DataFrame(rows, columns=MEASURE_COLUMNS[:7])
+    for col in MEASURE_COLUMNS[7:]:
+        measures[col] = labels[col].to_numpy()
+    measures = measures.sort_values("measure", kind="stable").reset_index(drop=True)
+    scale = measures["kind"].map({"count": 1}).fillna(100)
+    new_spec = pd.DataFrame({"measure": measures["measure"], "kind": measures["kind"], "numerator": measures["numerator"],
+                             "denominator": measures["denominator"], "scale": scale})
+    past_spec = pd.DataFrame({"measure": measures["measure"], "kind": measures["past_kind"],
+                              "numerator": measures["measure"], "denominator": measures["past_weight"],
+                              "scale": scale})
+    return past_spec, new_spec, measures
+
+
+def continuity_tables(past_obs: pd.DataFrame, past_fw, new_obs: pd.DataFrame, new_fw,
+                      crosswalk: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every continuity table of a year from 2025: ``continuity_measures`` (what is compared and how),
+    ``former_districts``, ``continuity_districts`` and ``continuity_province`` (see the functions of the same
+    names). ``past_obs`` are the 2022–2024 observations (former framework), ``new_obs`` those from 2025."""
+    past_spec, new_spec, measures = comparable_specs(new_fw, past_fw)
+    districts = former_districts(crosswalk)
+    past = parts(past_obs[past_obs["year"] < FIRST_NEW_YEAR], past_spec)
+    new = parts(new_obs[new_obs["year"] >= FIRST_NEW_YEAR], new_spec)
+    return {
+        "continuity_measures": measures,
+        "former_districts": districts,
+        "continuity_districts": district_comparison(past, new, districts),
+        "continuity_province": province_series(past, new, districts),
+    }
 
 
 def former_districts(crosswalk: pd.DataFrame) -> pd.DataFrame:
@@ -71,7 +130,7 @@ def parts(observations: pd.DataFrame, spec: pd.DataFrame) -> pd.DataFrame:
     obs = observations[observations["status"] == "reported"].assign(
         value=lambda d: pd.to_numeric(d["value"], errors="coerce"))
     wide = obs.pivot_table(index=["year", "unit_code"], columns="indicator_id",
-                           values="value", aggfunc="first").astype(float)
+                           values="value", aggfunc="first", observed=True).astype(float)
     out = []
     for s in spec[SPEC_COLUMNS].itertuples(index=False):
         num = wide[s.numerator] if s.numerator in wide.columns else pd.Series(np.nan, index=wide.index)
@@ -109,6 +168,8 @@ def totals(unit_parts: pd.DataFrame, territory: pd.Series) -> pd.DataFrame:
     when a single unit reported it.
     """
     p = unit_parts[unit_parts["unit_code"].isin(territory.index)].copy()
+    if p.empty:
+        return pd.DataFrame(columns=TOTAL_COLUMNS)
     p["territory"] = p["unit_code"].map(territory)
     size = territory.groupby(territory).size()
     g = p.groupby(["year", "territory", "measure"], sort=True)

@@ -24,7 +24,7 @@ TRANSFERS = ("whole", "unchanged", "remainder", "part_area_and_population", "par
 PARTS = ("part_area_and_population", "part_area_only")  # a split commune: parts, then exactly one remainder
 CONFIDENCE = ("high", "medium", "low")
 SHARES = ("whole", "part")
-LINEAGE_COLUMNS = ["agency", "agency_code", "former_code", "former_name_vi", "share", "note", "confidence", "source"]
+LINEAGE_COLUMNS = ["agency_code", "agency_name_vi", "former_code", "former_name_vi", "share", "note", "confidence", "source"]
 
 
 def default_crosswalk_path() -> Path:
@@ -100,7 +100,7 @@ def load_agency_lineage(
 
     An agency none of whose predecessors was evaluated has one row with no ``former_code``. ``former`` (default:
     the Bình Định registry) holds the former departments, each of which must appear; ``agencies`` (the Gia Lai
-    registry), when given, must hold every agency by its ``name_vi`` and gives ``agency_code``.
+    registry), when given, must hold every agency code.
 
     Raises
     ------
@@ -113,7 +113,7 @@ def load_agency_lineage(
     if data is None and found.found:
         raise LineageError(found.frame(), file=path)
     departments = former.units[former.units["kind"] == "department"].set_index("code")
-    codes = agencies.units.drop_duplicates("name_vi").set_index("name_vi")["code"] if agencies is not None else None
+    codes = set(agencies.units["code"]) if agencies is not None else None
     top = found.entry(data, (), {"agencies", "title", "effective"}, {"sources"})
     entries = top.get("agencies") if top else []
     if not isinstance(entries, list):
@@ -125,7 +125,7 @@ def load_agency_lineage(
         name = raw.get("agency") if isinstance(raw, dict) else None
         if isinstance(name, str):
             found.names[at] = name
-        entry = found.entry(raw, at, {"agency", "from", "confidence", "source"}, {"note"}, unit=name)
+        entry = found.entry(raw, at, {"agency", "name_vi", "from", "confidence", "source"}, {"note"}, unit=name)
         if entry is None:
             continue
         if not (isinstance(name, str) and name.strip()):
@@ -135,7 +135,7 @@ def load_agency_lineage(
             found.add("duplicate_id", (*at, "agency"), unit=name, id=name, first=seen[name])
             continue
         seen[name] = found.line(at)
-        if codes is not None and name not in codes.index:
+        if codes is not None and name not in codes:
             found.add("lineage_unknown_agency", (*at, "agency"), unit=name)
         confidence = entry.get("confidence")
         if "confidence" in entry and confidence not in CONFIDENCE:
@@ -143,8 +143,8 @@ def load_agency_lineage(
         source = _source(entry.get("source"))
         if "source" in entry and source is None:
             found.add("missing_source", (*at, "source"), unit=name)
-        base = {"agency": name, "agency_code": codes.get(name) if codes is not None else None,
-                "confidence": confidence, "source": source}
+        base = {"agency_code": name, "agency_name_vi": entry.get("name_vi"), "confidence": confidence,
+                "source": source}
         preds = entry.get("from", [])
         if not isinstance(preds, list):
             found.add("not_list", (*at, "from"), unit=name)

@@ -15,6 +15,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..errors import RunError
+from ..evaluation.continuity import FIRST_NEW_YEAR
+from ..evaluation.continuity_run import continuity_for_run, past_run_path, write_continuity
 from ..evaluation.uncertainty import UncertaintySettings
 from ..evaluation.year import ScoredYear, load_inputs, score_run, write_tables
 from ..formatting import number
@@ -33,8 +35,16 @@ def score_year(run: RunConfig, out_root: Path) -> Path:
     with year_lock(out_root, run.year), atomic_dir(final) as tmp:
         scored = score_run(run)
         write_tables(scored, tmp)
+        _write_continuity(run, scored.evaluation.observations, tmp)
         write_manifest(scored, tmp, {**scored.timings, "total_s": round(time.perf_counter() - start, 4)})
     return final
+
+
+def _write_continuity(run: RunConfig, observations, folder: Path) -> None:
+    """From 2025, when the run file of 2024 is there: the tables comparing the former districts' territory
+    across the reform (``evaluation.continuity_run``), which the reports show as context."""
+    if run.year >= FIRST_NEW_YEAR and past_run_path(run).is_file():
+        write_continuity(continuity_for_run(run, observations), folder)
 
 
 def write_manifest(scored: ScoredYear, folder: Path, timings: dict, **extra) -> Path:
@@ -123,6 +133,7 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
         codes = _select_units(scored, units)
         t0 = time.perf_counter()
         write_tables(scored, tmp)
+        _write_continuity(run, inputs[2], tmp)
         # the notebooks read the tables with the manifest of the scoring (the methodology audit: the framework
         # and the uncertainty settings); it is written again, complete, once they are done
         write_manifest(scored, tmp, scored.timings)
