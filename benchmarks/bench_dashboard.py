@@ -70,7 +70,7 @@ def floor_notebook(root: Path) -> Path:
 @contextlib.contextmanager
 def floor_server(notebook: Path) -> Iterator[str]:
     port = free_port()
-    argv = [sys.executable, "-m", "voila", *voila_argv(port, open_browser=False, notebook=notebook)]
+    argv = [sys.executable, "-m", "voila", *voila_argv(port, "127.0.0.1", open_browser=False, kernels=2, notebook=notebook)]
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
@@ -178,8 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, folder in folders.items():
                 print(f"== {name} (load average {os.getloadavg()[0]:.1f})")
                 print(summary("kernel: recompute + table HTML", in_process_recompute(folder, args.moves)))
-                with background(folder) as url:
-                    first_view, recompute = browser_figures(browser, url, args.loads, args.moves)
+                with background(folder, extra=["--kernels", "2"]) as url:  # the Voila widgets, at /widgets
+                    first_view, recompute = browser_figures(browser, url + "widgets", args.loads, args.moves)
                 print(summary("browser: navigation → ranking shown", first_view))
                 print(summary("browser: weight change → table redrawn", recompute))
             browser.close()

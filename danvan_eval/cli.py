@@ -178,9 +178,42 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    from .dashboard.widgets import serve
+    from .dashboard.server import serve
 
-    return serve(port=args.port, outputs=Path(args.outputs), open_browser=not args.no_browser)
+    return serve(port=args.port, outputs=Path(args.outputs), open_browser=not args.no_browser, host=args.host,
+                 sign_in=args.sign_in, accounts=Path(args.accounts) if args.accounts else None,
+                 certfile=args.certfile or "", keyfile=args.keyfile or "", allow_hosts=args.allow_host,
+                 lang=args.lang, behind_proxy=args.behind_proxy, kernels=args.kernels)
+
+
+def cmd_reviewer(args: argparse.Namespace) -> int:
+    import getpass
+
+    from .dashboard.accounts import add_reviewer, default_accounts_path, load_accounts, remove_reviewer
+
+    path = Path(args.accounts) if args.accounts else default_accounts_path()
+    if args.action == "list":
+        accounts = load_accounts(path)
+        for name, account in sorted(accounts.items()):
+            print(f"{name}\t{account.get('added', '')}")
+        if not accounts:
+            print(CATALOG.tr("reviewer.none", args.lang, path=path))
+        return 0
+    if not args.name:
+        raise DanvanEvalError("cần tên đăng nhập / a user name is needed")
+    if args.action == "remove":
+        remove_reviewer(path, args.name)
+        print(f"✔ {CATALOG.tr('reviewer.removed', args.lang, name=args.name, path=path)}")
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(CATALOG.tr("reviewer.prompt", args.lang, name=args.name))
+        if password != getpass.getpass(CATALOG.tr("reviewer.prompt_again", args.lang)):
+            raise DanvanEvalError(CATALOG.both("reviewer.mismatch"))
+    add_reviewer(path, args.name, password)
+    print(f"✔ {CATALOG.tr('reviewer.added', args.lang, name=args.name, path=path)}")
+    return 0
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -257,11 +290,33 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out")
     sp.set_defaults(fn=cmd_report)
 
-    sp = add("dashboard", help="mở bảng điều khiển (Voila) / serve the dashboard")
+    sp = add("dashboard", help="mở bảng điều khiển / serve the dashboard")
     sp.add_argument("--port", type=int, default=8866)
+    sp.add_argument("--host", default="127.0.0.1",
+                    help="địa chỉ lắng nghe; khác 127.0.0.1 thì bắt buộc đăng nhập / address; beyond loopback "
+                         "sign-in is required")
+    sp.add_argument("--sign-in", action="store_true", help="bắt buộc đăng nhập cả trên 127.0.0.1 (sau reverse "
+                    "proxy) / require sign-in on loopback too (behind a reverse proxy)")
+    sp.add_argument("--accounts", help="tệp tài khoản / accounts file (~/.config/danvan-eval/reviewers.json)")
+    sp.add_argument("--certfile", help="chứng chỉ TLS (PEM) cho HTTPS / TLS certificate")
+    sp.add_argument("--keyfile", help="khóa riêng TLS (PEM) / TLS private key")
+    sp.add_argument("--allow-host", action="append", default=[],
+                    help="tên máy được chấp nhận trong tiêu đề Host (lặp lại được) / an accepted Host name")
+    sp.add_argument("--behind-proxy", action="store_true",
+                    help="tin X-Forwarded-For/-Proto của reverse proxy / trust the proxy's X-Forwarded headers")
+    sp.add_argument("--kernels", type=int, default=1,
+                    help="số nhân Voila khởi động sẵn / preheated Voila kernels (0: none)")
     sp.add_argument("--outputs", default=str(PROJECT_ROOT / "outputs"))
     sp.add_argument("--no-browser", action="store_true")
     sp.set_defaults(fn=cmd_dashboard)
+
+    sp = add("reviewer", help="tài khoản người xem bảng điều khiển / the dashboard's reviewer accounts")
+    sp.add_argument("action", choices=["add", "remove", "list"])
+    sp.add_argument("name", nargs="?")
+    sp.add_argument("--accounts", help="tệp tài khoản / accounts file (~/.config/danvan-eval/reviewers.json)")
+    sp.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ stdin / read the password "
+                    "from standard input")
+    sp.set_defaults(fn=cmd_reviewer)
 
     sp = add("demo-data", help="tạo lại dữ liệu mô phỏng / regenerate the synthetic demo data")
     sp.add_argument("--out", default=str(PROJECT_ROOT / "data" / "demo"))

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from danvan_eval.dashboard import server as dashboard_server
+from danvan_eval.dashboard import web as dashboard_web
 from danvan_eval.dashboard.data import DashboardData, export_file, load_year
 from danvan_eval.dashboard.widgets import Dashboard, ranking
 from danvan_eval.errors import DanvanEvalError
@@ -205,10 +206,10 @@ def test_report_links_only_where_a_report_exists(outputs):
     d = Dashboard.from_folder(outputs)
     links = re.findall(r'<tr data-unit="(\w+)">.*?href="([^"]+)"', d.table.html.value)
     assert links == [("540", "danvan/reports/2024/units/540.html")]
-    assert re.fullmatch(dashboard_server.REPORT_ROUTE, "/" + links[0][1])
+    assert re.fullmatch(dashboard_web.REPORT_ROUTE, "/" + links[0][1])
     for bad in ("/danvan/reports/2024/units/../scores.csv", "/danvan/reports/2024/scores.csv",
                 "/danvan/reports/2024/units/.hidden.html", "/danvan/reports/x/units/540.html"):
-        assert not re.fullmatch(dashboard_server.REPORT_ROUTE, bad)
+        assert not re.fullmatch(dashboard_web.REPORT_ROUTE, bad)
 
 
 # ---------------------------------------------------------------- downloads
@@ -227,7 +228,7 @@ def test_download_links_describe_the_table_shown(demo):
     assert path == "danvan/export/2024/district.csv"
     assert q == {"lang": "vi", "sort": "composite", "order": "desc",
                  "w": "a1:1.0,a2:2.0,a3:1.0,a4:1.0,a5:1.0,a6:1.0"}
-    assert re.fullmatch(dashboard_server.EXPORT_ROUTE, "/" + path)
+    assert re.fullmatch(dashboard_web.EXPORT_ROUTE, "/" + path)
 
     body, name = export_file(demo, 2024, "district", "csv", q)
     assert name == "xep-hang_2024_district.csv" and body.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8
@@ -332,11 +333,13 @@ def test_notebook_is_a_parameters_cell_and_one_call():
     assert "Dashboard.from_folder(outputs, lang=lang)" in "".join(code[-1]["source"])
 
 
-def test_voila_is_bound_to_localhost_with_preheated_kernels():
-    argv = dashboard_server.voila_argv(8999, open_browser=False)
+def test_voila_listens_where_asked_with_a_small_pool_culled_when_idle():
+    argv = dashboard_server.voila_argv(8999, "127.0.0.1", open_browser=False)
     assert argv[0] == str(dashboard_server.NOTEBOOK)
     assert {"--port=8999", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--preheat_kernel=True",
-            "--pool_size=2", "--strip_sources=True", "--no-browser"} <= set(argv)
+            "--pool_size=1", "--strip_sources=True", "--no-browser",
+            "--MappingKernelManager.cull_idle_timeout=300"} <= set(argv)
+    assert {"--preheat_kernel=False", "--pool_size=0"} <= set(dashboard_server.voila_argv(1, "::1", False, kernels=0))
 
 
 def test_a_port_in_use_is_a_clear_error(tmp_path):
@@ -344,5 +347,5 @@ def test_a_port_in_use_is_a_clear_error(tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        with pytest.raises(DanvanEvalError, match=f"Cổng {port} đang được dùng.* / port {port} is in use"):
+        with pytest.raises(DanvanEvalError, match=f"Cổng {port} đang được dùng.* / Port {port} is in use"):
             dashboard_server.serve(port=port, outputs=tmp_path, open_browser=False)

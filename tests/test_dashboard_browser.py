@@ -1,4 +1,5 @@
-"""The dashboard in a real browser: Voila serves notebooks/dashboard.ipynb, Playwright drives Debian's Chromium.
+"""The widget dashboard in a real browser: Voila serves notebooks/dashboard.ipynb at /widgets (the reviewers'
+page at / is tested by tests/test_dashboard_office.py), Playwright drives Debian's Chromium.
 
 The outputs are the demo years 2022–2024 scored by the library (no notebooks). Screenshots land in
 ``outputs/screenshots/`` for a reviewer to look at. Waits are generous and nothing is timed here: speed is
@@ -63,7 +64,7 @@ def page(browser, server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
-    page.goto(server)
+    page.goto(server + "widgets")
     page.wait_for_selector(ROWS)
     yield page
     context.close()
@@ -188,7 +189,8 @@ def test_report_link_and_downloads(page, demo):
     assert Path(download.value.path()).read_bytes().startswith(b"PK")  # an Office Open XML package
 
     # a wrong download request is refused by name; nothing but a unit's report is served from the outputs
-    wrong = page.request.get(page.url + "danvan/export/2024/district.csv?w=a1:1")
+    server = page.url.removesuffix("widgets")
+    wrong = page.request.get(server + "danvan/export/2024/district.csv?w=a1:1")
     assert wrong.status == 400 and "không hợp lệ: w =" in wrong.text() and "invalid download request" in wrong.text()
     for path in ("danvan/reports/2024/scores.csv", "danvan/reports/2024/units/..%2Fscores.csv"):
-        assert page.request.get(page.url + path).status in (403, 404)
+        assert page.request.get(server + path).status in (403, 404)

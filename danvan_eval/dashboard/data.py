@@ -32,9 +32,9 @@ from ..reports import plots
 
 ENV_OUTPUTS = "DANVAN_OUTPUTS"
 KINDS = ("district", "department")
-# served by dashboard_server.ReportHandler; relative, so it follows the page's own address
+# served by dashboard.web.ReportHandler; relative, so it follows the page's own address
 REPORT_URL = "danvan/reports/{year}/units/{code}.html"
-# served by dashboard_server.ExportHandler: the downloads are made on request, not with every redraw
+# served by dashboard.web.ExportHandler: the downloads are made on request, not with every redraw
 EXPORT_URL = "danvan/export/{year}/{kind}.{fmt}"
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8",
                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

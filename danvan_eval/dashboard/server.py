@@ -1,16 +1,24 @@
-"""Serving the dashboard: Voila on 127.0.0.1 with preheated kernels, the units' reports and the table's downloads.
+"""Serving the dashboard: one tornado server (Voila's) with the kernel-free reviewers' page at ``/`` and the Voila
+widget dashboard at ``/widgets`` for what needs Python.
 
-The outputs folder reaches the notebook through ``$DANVAN_OUTPUTS``: preheated kernels run the notebook before
-any request arrives, so they cannot read a query string, but they inherit the server's environment. The unit
-reports (``outputs/<Y>/units/<code>.html``) and the downloads of the table are served by two extra routes.
+Why two: each Voila page holds its own kernel (~190 MB, seconds of CPU to start), so 20 reviewers on 2 cores would
+wait minutes and need ~4 GB. The reviewers' page needs no kernel: its data is made once per year (``site``) and
+its script recomputes composites, levels and ranks when a weight moves. Kernels remain for ``/widgets`` only: a
+small preheated pool, culled when idle, shut down when their page closes.
+
+Safety: beyond 127.0.0.1 sign-in is required (``auth``: accounts with argon2 hashes kept outside the repository,
+read-only reviewers, sessions that expire, attempts limited); only the expected Host names are answered (DNS
+rebinding); HTTPS with ``certfile``/``keyfile`` or behind a reverse proxy (``docs/office/nginx.conf``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -18,101 +26,176 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import tornado.httpserver
+import tornado.ioloop
+import tornado.netutil
 import tornado.web
 from jupyter_server.utils import url_path_join
-from traitlets import Unicode
+from traitlets import Bool, List, Unicode
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 
 from ..errors import DanvanEvalError
+from ..messages import CATALOG
 from ..paths import PROJECT_ROOT
-from .data import ENV_OUTPUTS, EXPORT_FORMATS, default_outputs, export_file
+from .accounts import default_accounts_path, load_accounts
+from .data import ENV_OUTPUTS, default_outputs
+from .web import HostRefused, handlers, host_pattern
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "dashboard.ipynb"
-# the only files served from the outputs folder: a unit's report of a year (see dashboard.REPORT_URL)
-REPORT_ROUTE = r"/danvan/reports/(\d{4}/units/[A-Za-z0-9][A-Za-z0-9_-]*\.html)"
-EXPORT_ROUTE = r"/danvan/export/(\d{4})/([a-z]+)\.([a-z]+)"  # see dashboard_data.export_url
-POOL_SIZE = 2  # preheated kernels: a page is shown in ~1.2 s instead of ~2.3 s
-CULL_IDLE_S = 900  # a kernel whose page was closed 15 min ago is shut down (each holds ~140 MiB)
+WIDGETS = "/widgets"  # the Voila dashboard's address
+POOL_SIZE = 1  # preheated Voila kernels (each ~190 MB); the reviewers' page needs none
+CULL_IDLE_S = 300  # a kernel idle for 5 min is shut down
+LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"]
 
 
-class ReportHandler(tornado.web.StaticFileHandler):
-    """Serves a unit's HTML report; tornado refuses any path that resolves outside the outputs folder."""
+class ShutdownHandler(VoilaShutdownKernelHandler):
+    """Voila's page asks for its kernel's shutdown when it closes, without the ``_xsrf`` token
+    (voila-dashboards/voila#1458): accepted here for a signed-in user (the session cookie is ``SameSite=Strict``,
+    so another site cannot send it) instead of keeping the kernel until it is culled."""
 
-
-class ExportHandler(tornado.web.RequestHandler):
-    """The table a reader sees, as CSV or Excel, recomputed from the outputs with the weights in the address."""
-
-    def initialize(self, outputs: str) -> None:
-        self.outputs = Path(outputs)
-
-    def get(self, year: str, kind: str, fmt: str) -> None:
-        query = {k: self.get_query_argument(k) for k in self.request.query_arguments}
-        try:
-            body, name = export_file(self.outputs, int(year), kind, fmt, query)
-        except DanvanEvalError as err:
-            self.set_status(400)
-            self.set_header("Content-Type", "text/plain; charset=utf-8")
-            self.finish(str(err))
-            return
-        self.set_header("Content-Type", EXPORT_FORMATS[fmt])
-        self.set_header("Content-Disposition", f'attachment; filename="{name}"')
-        self.finish(body)
+    def check_xsrf_cookie(self) -> None:
+        return None
 
 
 class DashboardApp(Voila):
-    """Voila with two more routes: the units' HTML reports, and the current table as a file."""
+    """Voila with the reviewers' page, sign-in, a Host allow-list, TLS and a port bound with ``SO_REUSEADDR``."""
 
-    outputs = Unicode(config=True, help="the outputs folder (outputs/<Y>/units/<code>.html are served)")
+    outputs = Unicode(config=True, help="the outputs folder")
+    lang = Unicode("vi", config=True, help="the language of a page that does not ask for one")
+    allowed_hosts = List(Unicode(), config=True, help="the Host names the server answers")
+    certfile = Unicode("", config=True)
+    keyfile = Unicode("", config=True)
+    behind_proxy = Bool(False, config=True, help="trust X-Forwarded-For/-Proto (a reverse proxy on this machine)")
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        return {**settings, "danvan_outputs": self.outputs, "danvan_lang": self.lang, "compress_response": True,
+                "xsrf_cookie_kwargs": {"samesite": "Strict"}}
 
     def init_handlers(self) -> list:
-        # before Voila's catch-all route, which would otherwise answer every address with the notebook
-        ours = [
-            (url_path_join(self.server_url, REPORT_ROUTE), ReportHandler, {"path": self.outputs}),
-            (url_path_join(self.server_url, EXPORT_ROUTE), ExportHandler, {"outputs": self.outputs}),
-        ]
-        return [*ours, *super().init_handlers()]
+        voila = []
+        for route in super().init_handlers():
+            pattern, handler = route[0], route[1]
+            if pattern == url_path_join(self.server_url, r"/(.*)"):  # the notebook at /widgets, not everywhere
+                route = (url_path_join(self.server_url, WIDGETS + "()"), *route[1:])
+            elif pattern.endswith("/voila/files/(.*)"):
+                continue  # the notebooks' folder has nothing to serve
+            elif handler is VoilaShutdownKernelHandler:
+                route = (pattern, ShutdownHandler, *route[2:])
+            voila.append(route)
+        return [*handlers(self.server_url, self.outputs), *voila]
+
+    def start(self) -> None:
+        # Voila.start, with the Host allow-list routed before every handler
+        self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
+        settings = self.init_settings()
+        self.app = tornado.web.Application(**settings)
+        self.app.settings.update(self.tornado_settings)
+        self.app.add_handlers(host_pattern(self.allowed_hosts), [(r"/.*", HostRefused)])
+        self.app.add_handlers(".*$", self.init_handlers())
+        self.listen()
+
+    def listen(self) -> None:
+        ssl_options = None
+        if self.certfile:
+            ssl_options = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ssl_options.load_cert_chain(self.certfile, self.keyfile or None)
+        sockets = tornado.netutil.bind_sockets(self.port, self.ip)  # SO_REUSEADDR: a restart is not refused
+        server = tornado.httpserver.HTTPServer(self.app, ssl_options=ssl_options, xheaders=self.behind_proxy)
+        server.add_sockets(sockets)
+        self.ioloop = tornado.ioloop.IOLoop.current()
+        try:
+            self.ioloop.start()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
 
 
-def voila_argv(port: int, open_browser: bool, notebook: Path = NOTEBOOK) -> list[str]:
-    """Voila's command line: 127.0.0.1 only (Voila has no token), exactly this port, preheated kernels."""
+def is_loopback(host: str) -> bool:
+    with contextlib.suppress(ValueError):
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    return host == "localhost"
+
+
+def expected_hosts(host: str, extra: list[str]) -> list[str]:
+    """The names a browser may use for this server: loopback names, the address listened on, this machine's
+    names when it listens beyond loopback, and those given (``--allow-host``, e.g. the proxy's public name)."""
+    names = [*LOOPBACK_NAMES, *extra]
+    if not is_loopback(host):
+        names += [socket.gethostname(), socket.getfqdn()]
+        if host not in ("0.0.0.0", "::"):
+            names.append(host)
+    return list(dict.fromkeys(n.lower() for n in names if n))
+
+
+def port_free(host: str, port: int) -> bool:
+    """Whether ``port`` can be listened on, as the server will (``SO_REUSEADDR``: TIME-WAIT sockets do not count)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, int(port)))
+        except OSError:
+            return False
+    return True
+
+
+def voila_argv(port: int, host: str, open_browser: bool, kernels: int = POOL_SIZE, notebook: Path = NOTEBOOK
+               ) -> list[str]:
+    """Voila's command line: this address and port only, a small preheated pool, idle kernels culled."""
     argv = [
         str(notebook),
         f"--port={int(port)}",
-        "--Voila.ip=127.0.0.1",
+        f"--Voila.ip={host}",
         "--Voila.port_retries=0",
-        "--preheat_kernel=True",
-        f"--pool_size={POOL_SIZE}",
+        f"--preheat_kernel={kernels > 0}",
+        f"--pool_size={max(kernels, 0)}",
         "--theme=light",
         "--strip_sources=True",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
-        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_interval=30",
     ]
     return argv if open_browser else [*argv, "--no-browser"]
 
 
-def serve(port: int = 8866, outputs: Path | None = None, open_browser: bool = True) -> int:
-    """Serve ``notebooks/dashboard.ipynb`` on ``http://127.0.0.1:<port>/`` until interrupted; returns 0.
+def serve(port: int = 8866, outputs: Path | None = None, open_browser: bool = True, host: str = "127.0.0.1",
+          sign_in: bool = False, accounts: Path | None = None, certfile: str = "", keyfile: str = "",
+          allow_hosts: list[str] | None = None, lang: str = "vi", behind_proxy: bool = False,
+          kernels: int = POOL_SIZE) -> int:
+    """Serve the dashboard on ``http(s)://<host>:<port>/`` until interrupted; returns 0.
 
-    Parameters
-    ----------
-    port : the port; already in use is an error (Voila would otherwise silently take another one).
-    outputs : the outputs folder (default ``$DANVAN_OUTPUTS``, else the project's ``outputs/``).
-    open_browser : open the page in the default browser.
+    Beyond loopback sign-in is always required, and at least one reviewer account must exist. ``sign_in`` asks
+    for it on loopback too (behind a reverse proxy). A port in use or a missing certificate is a clear error.
     """
     if not NOTEBOOK.exists():
         raise DanvanEvalError(f"Không tìm thấy sổ tay bảng điều khiển {NOTEBOOK} / dashboard notebook not found")
-    with socket.socket() as probe:  # Voila would only log it, in English, and exit
-        try:
-            probe.bind(("127.0.0.1", int(port)))
-        except OSError:
-            raise DanvanEvalError(f"Cổng {port} đang được dùng: chọn cổng khác bằng --port / port {port} is in use: "
-                                  f"choose another with --port") from None
+    required = sign_in or not is_loopback(host)
+    accounts = Path(accounts) if accounts else default_accounts_path()
+    if required and not load_accounts(accounts):
+        raise DanvanEvalError(CATALOG.both("server.no_accounts", path=accounts))
+    for f in (certfile, keyfile):
+        if f and not Path(f).is_file():
+            raise DanvanEvalError(CATALOG.both("server.no_certificate", path=f))
+    if not port_free(host, port):  # Voila would only log it, in English, and exit
+        raise DanvanEvalError(CATALOG.both("server.port_in_use", port=port))
     folder = Path(outputs).resolve() if outputs else default_outputs().resolve()
     os.environ[ENV_OUTPUTS] = str(folder)
-    app = DashboardApp(outputs=str(folder))
-    app.initialize(voila_argv(port, open_browser))
-    print(f"Bảng điều khiển / dashboard: http://127.0.0.1:{port}/  (Ctrl-C để dừng / to stop)\n"
-          f"Kết quả / outputs: {folder}", file=sys.stderr, flush=True)
+    names = expected_hosts(host, allow_hosts or [])
+    app = DashboardApp(outputs=str(folder), lang=lang, allowed_hosts=names, certfile=certfile, keyfile=keyfile,
+                       behind_proxy=behind_proxy)
+    app.initialize([*voila_argv(port, host, open_browser and not required, kernels),
+                    "--Voila.identity_provider_class=danvan_eval.dashboard.auth.ReviewerIdentityProvider",
+                    "--Voila.authorizer_class=danvan_eval.dashboard.auth.ReviewerAuthorizer",
+                    f"--ReviewerIdentityProvider.accounts_file={accounts}",
+                    f"--ReviewerIdentityProvider.required={required}",
+                    f"--ReviewerIdentityProvider.lang={lang}"])
+    scheme = "https" if certfile else "http"
+    shown = host if ":" not in host else f"[{host}]"
+    print(CATALOG.both("server.listening", url=f"{scheme}://{shown}:{port}/",
+                       widgets=f"{scheme}://{shown}:{port}{WIDGETS}", folder=folder,
+                       hosts=", ".join(names), signin="✔" if required else "✘"), file=sys.stderr, flush=True)
     app.start()  # returns when the server stops (Ctrl-C, SIGTERM)
     return 0
 
@@ -125,16 +208,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def background(outputs: Path, port: int | None = None, start_timeout: float = 180) -> Iterator[str]:
+def background(outputs: Path, port: int | None = None, start_timeout: float = 180, extra: list[str] = (),
+               env: dict | None = None) -> Iterator[str]:
     """Serve the dashboard in a child process (tests, benchmarks); yields its address once it listens.
 
-    On exit the server is stopped, then its kernels: they run in process groups of their own and would outlive it.
+    ``extra``: more arguments of ``danvan-eval dashboard``. On exit the server is stopped, then its kernels: they
+    run in process groups of their own and would outlive it.
     """
     port = port or free_port()
     command = [sys.executable, "-m", "danvan_eval.cli", "dashboard", "--port", str(port), "--outputs", str(outputs),
-               "--no-browser"]
+               "--no-browser", *extra]
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                env={**os.environ, **(env or {})})
         try:
             _wait_listening(proc, port, start_timeout, log)
             yield f"http://127.0.0.1:{port}/"

@@ -1,0 +1,289 @@
+"""The reviewers' page served to the office: sign-in, read-only reviewers, the Host allow-list, file addresses, the
+page's own recomputation and its map — in a real server, and in Chromium for what a reviewer sees.
+
+One server (sign-in on, no Voila kernel preheated) and one browser for the module; nothing is timed here (the load
+is measured by ``benchmarks/bench_dashboard_load.py``).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from danvan_eval.dashboard import accounts as acc
+from danvan_eval.dashboard.auth import ReviewerIdentityProvider
+from danvan_eval.dashboard.data import load_year
+from danvan_eval.dashboard.server import background, expected_hosts, port_free, serve
+from danvan_eval.dashboard.site import value_text, year_payload
+from danvan_eval.dashboard.web import host_pattern
+from danvan_eval.errors import DanvanEvalError
+from danvan_eval.evaluation import scoring
+from danvan_eval.model.runs import default_run_path, load_run
+from danvan_eval.outputs import read_csv
+from danvan_eval.reports import maps
+from danvan_eval.reports.runner import score_year
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AREAS = ["a1", "a2", "a3", "a4", "a5", "a6"]
+ROWS = ".dv-ranking tr[data-unit]"
+WAIT_MS = 120_000
+NAME, PASSWORD = "lan.nguyen", "mật-khẩu-dài-2026"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("outputs")
+    for year in (2023, 2024):
+        score_year(load_run(default_run_path(year)), out)
+    (out / "2024" / "units").mkdir()
+    (out / "2024" / "units" / "540.html").write_text("<!doctype html><title>540</title>", encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def accounts(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("config") / "reviewers.json"
+    acc.add_reviewer(path, NAME, PASSWORD)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(demo, accounts):
+    with background(demo, extra=["--sign-in", "--accounts", str(accounts), "--kernels", "0"]) as url:
+        yield url
+
+
+def request(url: str, path: str, method: str = "GET", host: str | None = None, headers: dict | None = None,
+            body: str | None = None) -> http.client.HTTPResponse:
+    """A raw request (any Host header, any path byte for byte), without following redirects."""
+    u = urlparse(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    conn.putheader("Host", host or u.netloc)
+    for k, v in (headers or {}).items():
+        conn.putheader(k, v)
+    conn.endheaders(body.encode() if body else None)
+    response = conn.getresponse()
+    response.text = response.read().decode(errors="replace")
+    return response
+
+
+# ---------------------------------------------------------------- accounts, no server
+def test_accounts_keep_only_argon2_hashes_in_a_private_file(tmp_path):
+    path = tmp_path / "cfg" / "reviewers.json"
+    acc.add_reviewer(path, "hoa", "mot-mat-khau-rat-dai")
+    text = path.read_text(encoding="utf-8")
+    assert "mot-mat-khau-rat-dai" not in text and '"hash": "argon2:$argon2id$' in text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    accounts = acc.load_accounts(path)
+    assert acc.check_password(accounts, "hoa", "mot-mat-khau-rat-dai")
+    assert not acc.check_password(accounts, "hoa", "mot-mat-khau-rat-dai ")
+    assert not acc.check_password(accounts, "nobody", "mot-mat-khau-rat-dai")
+    with pytest.raises(DanvanEvalError, match="ít nhất 10 ký tự. / The password needs at least 10"):
+        acc.add_reviewer(path, "hoa2", "short")
+    with pytest.raises(DanvanEvalError, match='Tên đăng nhập "Hoa Lê" không hợp lệ'):
+        acc.add_reviewer(path, "Hoa Lê", "mot-mat-khau-rat-dai")
+    acc.remove_reviewer(path, "hoa")
+    assert acc.load_accounts(path) == {}
+    with pytest.raises(DanvanEvalError, match='Không có tài khoản "hoa"'):
+        acc.remove_reviewer(path, "hoa")
+
+
+def test_reviewer_command_adds_lists_and_removes(tmp_path):
+    path = tmp_path / "reviewers.json"
+    cli = [sys.executable, "-m", "danvan_eval.cli", "reviewer"]
+    added = subprocess.run([*cli, "add", "minh", "--accounts", str(path), "--password-stdin"],
+                           input="mat-khau-cua-minh\n", capture_output=True, text=True, check=True)
+    assert f'Đã thêm (hoặc đổi mật khẩu) tài khoản "minh" vào {path}' in added.stdout
+    listed = subprocess.run([*cli, "list", "--accounts", str(path)], capture_output=True, text=True, check=True)
+    assert listed.stdout.startswith("minh\t")
+    subprocess.run([*cli, "remove", "minh", "--accounts", str(path), "--lang", "en"], check=True, capture_output=True)
+    assert acc.load_accounts(path) == {}
+
+
+def test_sign_in_attempts_are_limited_per_address_and_per_name(accounts):
+    provider = ReviewerIdentityProvider(accounts_file=str(accounts), max_failures=3)
+
+    def attempt(name, password, ip="10.0.0.7"):
+        handler = SimpleNamespace(request=SimpleNamespace(remote_ip=ip),
+                                  get_argument=lambda k, default="": {"username": name, "password": password}[k])
+        return provider.process_login_form(handler), getattr(handler, "locked_out", False)
+
+    assert attempt(NAME, "wrong-1") == (None, False)
+    assert attempt(NAME, "wrong-2") == (None, False)
+    assert attempt("someone", "wrong-3") == (None, False)
+    user, locked = attempt(NAME, PASSWORD)  # the address used up its three attempts: even the right one waits
+    assert user is None and locked
+    user, locked = attempt(NAME, PASSWORD, ip="10.0.0.8")  # the name failed twice only
+    assert user.username == NAME and not locked
+
+
+def test_beyond_loopback_needs_an_account(tmp_path):
+    with pytest.raises(DanvanEvalError, match="cần đăng nhập nhưng chưa có tài khoản nào"):
+        serve(port=1, outputs=tmp_path, open_browser=False, host="0.0.0.0", accounts=tmp_path / "none.json")
+
+
+def test_expected_hosts_and_the_pattern_that_refuses_the_others():
+    assert expected_hosts("127.0.0.1", []) == ["localhost", "127.0.0.1", "::1"]
+    names = expected_hosts("192.168.1.20", ["danvan.snv.gialai.gov.vn"])
+    assert {"localhost", "192.168.1.20", "danvan.snv.gialai.gov.vn"} <= set(names)
+    import re
+
+    refuse = re.compile(host_pattern(names))
+    assert refuse.match("attacker.example") and refuse.match("192.168.1.200") and refuse.match("localhost.evil")
+    assert not refuse.match("danvan.snv.gialai.gov.vn") and not refuse.match("192.168.1.20")
+    assert port_free("127.0.0.1", 0)
+
+
+# ---------------------------------------------------------------- the page's data
+def test_year_data_is_the_official_result_with_values_by_type(demo):
+    data = load_year(demo, 2024)
+    payload = year_payload(data, "vi")
+    scores = read_csv(demo / "2024" / "scores.csv").set_index("unit_code")
+    unit = next(u for u in payload["units"] if u["code"] == "540")
+    assert unit["name"] == "Thành phố Quy Nhơn" and unit["group"] == "district" and unit["rank"] == 1
+    assert unit["composite"] == round(float(scores.loc["540", "composite"]), 6)
+    assert unit["composite_text"] == "86,6" and unit["report"] == "danvan/reports/2024/units/540.html"
+    assert [u["code"] for u in payload["units"] if u["group"] == "district"] == sorted(
+        scores[scores["kind"] == "district"].index)
+    assert payload["map"] == "districts" and [a["weight"] for a in payload["areas"]] == [1.0] * 6
+    english = year_payload(data, "en")
+    assert next(u for u in english["units"] if u["code"] == "540")["name"] == "Quy Nhơn City"
+    assert (value_text(1, "bool", "reported", "vi"), value_text(0.0, "bool", "reported", "en")) == ("Có", "No")
+    assert value_text(1234.0, "count", "reported", "vi") == "1.234"
+    assert (value_text(83.75, "pct", "reported", "vi"), value_text(100, "pct", "reported", "vi")) == ("83,8%", "100%")
+    assert value_text(None, "pct", "missing", "en") == "Missing"
+
+
+def test_map_layers_match_the_registries_codes():
+    districts = {s["code"] for s in maps.layer("districts")["shapes"]}
+    assert districts == {"540", *map(str, range(542, 552))}
+    assert len(maps.layer("communes")["shapes"]) == 135
+    assert maps.layer_for(["540", "542", "dept_x"]) == "districts" and maps.layer_for(["s01"]) is None
+
+
+# ---------------------------------------------------------------- the server, as an attacker tries it
+def test_nothing_without_signing_in_and_only_expected_hosts(server):
+    home = request(server, "/")
+    assert home.status == 302 and home.getheader("Location").startswith("/login?next=")
+    for path in ("/danvan/data/2024.json", "/danvan/geo/districts.json", "/danvan/reports/2024/units/540.html",
+                 "/danvan/export/2024/district.csv?w=a1:1,a2:1,a3:1,a4:1,a5:1,a6:1", "/widgets"):
+        assert request(server, path).status in (302, 403), path
+    rebound = request(server, "/login", host=f"attacker.example:{urlparse(server).port}")
+    assert rebound.status == 403 and "unexpected Host" in rebound.text
+    socket = request(server, "/api/kernels/00000000-0000-0000-0000-000000000000/channels",
+                     host="attacker.example", headers={"Upgrade": "websocket", "Connection": "Upgrade"})
+    assert socket.status == 403
+    wrong = request(server, "/login", "POST", body=f"username={NAME}&password=wrong",
+                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert wrong.status == 403  # no _xsrf token: refused before any password is checked
+    login = request(server, "/login")
+    assert login.status == 200 and "default-src 'none'" in login.getheader("Content-Security-Policy")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def sign_in(browser, server, password: str):
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(server)
+    page.fill("input[name=username]", NAME)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    return context, page
+
+
+def ranks(page) -> dict[str, int]:
+    pairs = page.eval_on_selector_all(ROWS, "rows => rows.map(r => [r.dataset.unit, "
+                                            "r.querySelector('td[data-col=rank]').innerText])")
+    return {u: int(r) for u, r in pairs if r != "—"}
+
+
+def test_wrong_password_is_refused_in_the_browser(browser, server):
+    context, page = sign_in(browser, server, "not-the-password")
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in page.inner_text(".dv-signin-error")
+    assert page.locator(ROWS).count() == 0 and "/login" in page.url
+    context.close()
+
+
+def test_a_reviewer_signs_in_sees_the_ranking_moves_a_weight_and_the_map_follows(browser, server, demo):
+    context, page = sign_in(browser, server, PASSWORD)
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    page.wait_for_selector(ROWS)
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    assert page.title() == "Đánh giá kết quả thực hiện Chỉ thị số 33/CT-TTg về công tác dân vận"
+    official = read_csv(demo / "2024" / "scores.csv")
+    official = official[official["kind"] == "district"].set_index("unit_code")
+    assert ranks(page) == official["rank"].astype(int).to_dict()
+
+    page.click(".dv-tab-map")
+    page.wait_for_selector("path.dv-shape")
+    assert page.locator("path.dv-shape").count() == 11
+    assert "licence" not in page.inner_text(".dv-credit") and "Giấy phép" in page.inner_text(".dv-credit")
+    fills = "shapes => Object.fromEntries(shapes.map(s => [s.dataset.unit, s.getAttribute('fill')]))"
+    before = page.eval_on_selector_all("path.dv-shape", fills)
+
+    # a3 to its maximum: composites, levels and ranks recomputed in the page as scoring.recompose does
+    page.locator(".dv-weight-a3 input").evaluate(
+        "e => { e.value = 3; e.dispatchEvent(new Event('input', {bubbles: true})); }")
+    page.wait_for_selector(".dv-weights-status.dv-trial")
+    assert page.inner_text(".dv-weight-a3 output") == "3,0"
+    page.wait_for_selector("path.dv-shape")
+    assert page.eval_on_selector_all("path.dv-shape", fills) != before  # recoloured
+    page.click(".dv-tab-ranking")
+    expected = scoring.recompose(official[AREAS], {**dict.fromkeys(AREAS, 1.0), "a3": 3.0}, "amean")["rank"]
+    assert ranks(page) == {u: int(r) for u, r in expected.items()}
+    assert page.locator("th[data-col=interval], th[data-col=rank_change]").count() == 0  # official-only columns
+
+    # click a shape: the unit's profile, values by type
+    page.click(".dv-tab-map")
+    page.click("path.dv-shape[data-unit='544']")
+    page.wait_for_selector(".dv-profile.dv-shows-544")
+    assert "Huyện Hoài Ân" in page.inner_text(".dv-profile-header")
+    plan = page.inner_text(".dv-indicators tr[data-indicator='i1_plan_issued']")
+    assert "Có" in plan and "1,00" not in plan
+    assert outside == []  # every script, style and font from this server
+
+    # English: names in English, the page marked as English
+    page.goto(server + "?lang=en")
+    page.wait_for_selector(ROWS)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert "Quy Nhơn City" in page.inner_text(ROWS + "[data-unit='540']")
+
+    # signed in, a reviewer still cannot read outside the year's reports, nor run code
+    api = page.request
+    assert api.get(server + "danvan/reports/2024/units/540.html").status == 200
+    for path in ("danvan/reports/2024/scores.csv", "danvan/reports/2024/units/..%2F..%2F2024%2Fscores.csv",
+                 "danvan/reports/2024/units/540.html%00.txt", "danvan/reports/../../etc/passwd",
+                 "voila/templates/lab/static/../../../../etc/passwd", "danvan/static/../server.py",
+                 "danvan/data/1999.json", "danvan/geo/../../x.json", "api/contents", "terminals/1", "api/sessions"):
+        got = api.get(server + path)
+        assert got.status in (403, 404), (path, got.status)
+        assert "Traceback" not in got.text()
+    assert api.post(server + "api/kernels", data=json.dumps({"name": "python3"})).status in (403, 404, 405)
+    bad = api.get(server + "danvan/export/2024/district.csv?w=a1:1")
+    assert bad.status == 400 and str(demo) not in bad.text()
+
+    page.goto(server + "logout")
+    page.wait_for_selector("input[name=password]")
+    assert page.request.get(server + "danvan/data/2024.json", max_redirects=0).status in (302, 403)
+    context.close()
