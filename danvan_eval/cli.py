@@ -167,6 +167,28 @@ def cmd_intake(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_appraise(args: argparse.Namespace) -> int:
+    from .intake.appraisal import console, take_in, write_workbook
+    from .problems import format_problems
+
+    run = _run_config(args)
+    lang = "both" if args.lang == "vi" else "en"
+    if args.read is None:
+        path = write_workbook(run, Path(args.out))
+        print(f"✔ {CATALOG.both('appraisal.written', path=path)}")
+        return 0
+    read, added = take_in(Path(args.read), run)
+    if not read.ok:
+        print(f"✘ {CATALOG.both('appraisal.refused', n=len(read.problems), path=args.read)}")
+        print(format_problems(console(read.problems), lang))
+        return 1
+    counts = read.rows["decision"].value_counts()
+    print("✔ " + CATALOG.both("appraisal.read", n=len(read.rows), added=added, path=run.appraisal,
+                              accepted=int(counts.get("accepted", 0)), adjusted=int(counts.get("adjusted", 0)),
+                              rejected=int(counts.get("rejected", 0))))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .locks import year_lock
     from .reports.annual import write_report
@@ -283,6 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", default=str(PROJECT_ROOT / "data" / "intake"),
                     help="thư mục số liệu nhận được / folder of the data taken in (mặc định / default data/intake)")
     sp.set_defaults(fn=cmd_intake)
+
+    sp = add("appraise", help="sổ thẩm định: lập, rồi đọc lại (--read) / the appraisal workbook: write, read back")
+    with_year(sp)
+    sp.add_argument("--read", help="sổ thẩm định đã điền / a filled appraisal workbook")
+    sp.add_argument("--out", default=str(PROJECT_ROOT / "outputs" / "appraisal"))
+    sp.set_defaults(fn=cmd_appraise)
 
     sp = add("report", help="dự thảo báo cáo tổng hợp (.docx) / draft the annual report")
     sp.add_argument("--year", type=int, required=True)
