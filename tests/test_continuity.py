@@ -344,3 +344,59 @@ def test_the_command_refuses_a_year_before_the_reform(capsys):
     err = capsys.readouterr().err
     assert "trước cuộc sắp xếp 01/07/2025" in err and "before the reform of 1 July 2025" in err
     assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- what the reports show
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    from danvan_eval.evaluation.continuity_run import write_continuity
+
+    new_obs = NEW.assign(indicator_id=lambda d: d["indicator_id"].replace({"c_dossiers_received": "d_dossiers_received"}))
+    outputs = tmp_path_factory.mktemp("outputs")
+    write_continuity(cont.continuity_tables(PAST, PAST_FW, new_obs, NEW_FW, CROSSWALK), outputs / "2026")
+    from danvan_eval.reports.continuity_views import read_continuity
+
+    return read_continuity(outputs, 2026)
+
+
+def test_a_new_unit_shows_its_former_district_as_context_not_as_its_past(written):
+    from danvan_eval.reports.continuity_views import former_district_context
+
+    heading, table, notes = former_district_context(written, "U1", "vi")
+    assert "kết quả của Huyện 540 (huyện cũ" in heading.data and "không phải kết quả của đơn vị này" in heading.data
+    assert list(table.columns) == ["2024", "‖", "2025 (từ 01/07)", "2026"]
+    assert table.loc["Số buổi (buổi)"].tolist() == ["30", "‖", "3 (1/2)", "19"]
+    assert table.loc["Hồ sơ đúng hạn (%)"].tolist() == ["90%", "‖", "—", "91,2%"]  # 730 / 800 = 91.25 %
+    assert table.loc["Hài lòng (%)"].tolist() == ["85%", "‖", "—", "80% (1/2)"]
+    assert "không phải kết quả trước đây của Xã U1" in notes.data and "nửa năm" in notes.data
+    english = former_district_context(written, "U1", "en")
+    assert "not this unit's own results" in english[0].data and "2025 (from 1 Jul)" in english[1].columns
+    assert "did not evaluate" in former_district_context(written, "U5", "en")[0].data
+    assert former_district_context(written, "GL-SNV", "vi") == [] and former_district_context({}, "U1") == []
+
+
+def test_the_province_series_marks_the_break(written):
+    from danvan_eval.reports.continuity_views import province_series
+
+    heading, table, notes = province_series(written, "vi")
+    assert heading.data == "### Chuỗi số liệu toàn tỉnh 2022–2026 trên các chỉ tiêu không đổi định nghĩa"
+    assert list(table.columns) == ["2024", "‖", "2025 (từ 01/07)", "2026"]
+    assert table.loc["Địa bàn tỉnh Bình Định cũ — Hồ sơ đúng hạn (%)"].tolist() == ["88%", "‖", "—", "91,7%"]
+    assert table.loc["Địa bàn tỉnh Bình Định cũ — Hài lòng (%)"].tolist() == ["—", "‖", "—", "77,8% (2/3)"]
+    assert table.loc["Toàn tỉnh Gia Lai — Số buổi (buổi)"].tolist() == ["", "‖", "3 (1/4)", "28"]
+    assert "tổng của 2 huyện" in notes.data and "01/07/2025" in notes.data
+
+
+def test_the_docx_section_holds_the_series(written):
+    from types import SimpleNamespace
+
+    from danvan_eval.reports import annual
+    from danvan_eval.reports import word as dx
+
+    doc = dx.new_document("t", "a")
+    annual._section_continuity(doc, SimpleNamespace(year=2026, continuity=written), {"table": 0, "figure": 0})
+    cells = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+    assert cells[0] == ["Chỉ tiêu", "2024", "‖", "2025 (từ 01/07)", "2026"]
+    assert ["Địa bàn tỉnh Bình Định cũ — Số buổi (buổi)", "40", "‖", "3 (1/3)", "24"] in cells
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Bảng 1. Chuỗi số liệu toàn tỉnh 2022–2026" in text and "điểm tổng hợp của hai khung" in text

@@ -11,7 +11,7 @@ placeholders. Districts and departments are separate peer groups throughout. Wor
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from ..messages import tr
 from ..model.framework import Framework, default_framework_path, load_framework
 from ..outputs import read_year, sha256
 from ..paths import PROJECT_ROOT
-from . import plots
+from . import continuity_views, plots
 from . import word as dx
 
 DIRECTIVE = "Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ"
@@ -50,6 +50,7 @@ class ReportData:
     indicators: pd.DataFrame | None
     compliance: pd.DataFrame | None
     manifest: dict[str, Any]
+    continuity: dict[str, pd.DataFrame] = field(default_factory=dict)  # from 2025: the tables across the reform
 
     @property
     def kinds(self) -> list[str]:
@@ -99,6 +100,7 @@ def load_data(outputs_dir: Path, year: int) -> ReportData:
         indicators=yo.indicators,
         compliance=yo.compliance,
         manifest=yo.manifest,
+        continuity=continuity_views.read_continuity(outputs_dir, year),
     )
 
 
@@ -134,6 +136,8 @@ def build_document(data: ReportData):
     counter = {"table": 0, "figure": 0}
     _section_reporting(doc, data, counter)
     _section_results(doc, data, counter)
+    if data.continuity:
+        _section_continuity(doc, data, counter)
     _section_assessment(doc, data)
     _section_proposals(doc, data)
     dx.paragraph(doc, f"Trên đây là báo cáo kết quả thực hiện {DIRECTIVE} năm {y} trên địa bàn tỉnh Bình Định,"
@@ -253,6 +257,18 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
     if data.has_interval and "rank_median" in data.scores.columns:
         dx.figure(doc, plots.rank_interval_chart(data.scores),
                   _figure_caption(counter, f"Khoảng xếp hạng của các cơ quan, đơn vị năm {y}"))
+
+
+def _section_continuity(doc, data: ReportData, counter: dict) -> None:
+    """The province series 2022→ on the indicators whose definition did not change, the 2025 break marked."""
+    dx.heading(doc, f"4. {tr('report.section_continuity', 'vi', year=data.year)}", 2)
+    _table_caption(doc, counter, tr("report.section_continuity", "vi", year=data.year))
+    _, table, notes = continuity_views.province_series(data.continuity, "vi")
+    header = [table.index.name, *map(str, table.columns)]
+    rows = [[i, *row] for i, row in zip(table.index, table.to_numpy().tolist())]
+    dx.data_table(doc, header, rows, dx.columns_mm([70, *[None] * (len(header) - 1)]),
+                  ["left", *["right"] * (len(header) - 1)], size=11)
+    dx.paragraph(doc, [(notes.data, "i")], size=12)
 
 
 def _unit_table(data: ReportData, kind: str) -> tuple[list[str], list[list[str]], list[float], list[str]]:

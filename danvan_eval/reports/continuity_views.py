@@ -1,0 +1,123 @@
+"""What the reports show across the 1 July 2025 reform, from the continuity tables of a run (from 2025).
+
+A new unit's report shows its former district's 2022–2024 results as the context of its territory, labelled as
+the district's, never as the unit's own past; the province report and the .docx show the province series on the
+indicators whose definition did not change, with the break at 1 July 2025 marked. Composite scores are never
+part of these tables. Each function returns what a notebook displays (nothing when the year has no continuity).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Markdown
+
+from ..evaluation.continuity import BINH_DINH, FIRST_NEW_YEAR, FORMER_PROVINCE_CODE, GIA_LAI
+from ..formatting import MISSING, number, percent
+from ..messages import tr
+from ..outputs import CONTINUITY, unneutralise
+
+TEXT_COLUMNS = ("territory", "measure", "unit_code", "unit_name", "former_province_code", "former_district_code",
+                "former_district_name", "former_district_codes", "source")
+BREAK = "‖"
+
+
+def read_continuity(outputs_dir: str | Path, year: int) -> dict[str, pd.DataFrame]:
+    """The continuity tables a run wrote for ``year`` (codes kept as text); empty when it wrote none."""
+    folder = Path(outputs_dir) / str(year)
+    paths = {name: folder / f"{name}.csv" for name in CONTINUITY}
+    if not all(p.is_file() for p in paths.values()):
+        return {}
+    return {name: unneutralise(pd.read_csv(p, encoding="utf-8-sig", dtype={c: str for c in TEXT_COLUMNS}))
+            for name, p in paths.items()}
+
+
+def former_district_context(tables: dict[str, pd.DataFrame], unit_code: str, lang: str = "vi") -> list:
+    """The section of a new unit's report on its former district: heading, table (indicator × year, the break
+    marked), notes. A unit of former Gia Lai, or one spanning districts, gets a sentence saying why there is no
+    context; a unit not in the crosswalk (a provincial agency) gets nothing."""
+    if not tables:
+        return []
+    units = tables["former_districts"].set_index("unit_code")
+    if str(unit_code) not in units.index:
+        return []
+    u = units.loc[str(unit_code)]
+    if u["former_province_code"] != FORMER_PROVINCE_CODE or bool(u["spans"]):
+        key = "continuity.spans" if bool(u["spans"]) else "continuity.not_evaluated"
+        return [Markdown(tr(key, lang, unit=u["unit_name"], districts=str(u["former_district_codes"]).replace("|", ", ")))]
+    district = str(u["former_district_name"])
+    rows = tables["continuity_districts"]
+    rows = rows[rows["territory"] == u["former_district_code"]]
+    n = int((units["former_district_code"] == u["former_district_code"]).sum())
+    heading = Markdown(f"### {tr('report.section_former_district', lang, district=district)}")
+    table = _wide(rows, tables["continuity_measures"], lang)
+    notes = [tr("continuity.district_note", lang, district=district, n=n, unit=u["unit_name"])]
+    return [heading, table, Markdown(" ".join(notes + _notes(rows, table, lang)))]
+
+
+def province_series(tables: dict[str, pd.DataFrame], lang: str = "vi") -> list:
+    """The province report's section: heading, the series 2022→ on the comparable indicators (former Bình Định
+    throughout, the new Gia Lai from 2025) as a table of display strings with the break marked, notes."""
+    if not tables:
+        return []
+    series, measures = tables["continuity_province"], tables["continuity_measures"]
+    parts = []
+    for territory in (BINH_DINH, GIA_LAI):
+        wide = _wide(series[series["territory"] == territory], measures, lang)
+        wide.index = [f"{tr(f'continuity.territory_{territory}', lang)} — {i}" for i in wide.index]
+        parts.append(wide)
+    table = pd.concat(parts)
+    if BREAK in table.columns:
+        table[BREAK] = BREAK
+    table = table.fillna("")  # the new province has no value before the reform
+    table.index.name = tr("label.indicator", lang)
+    last = int(series["year"].max()) if len(series) else FIRST_NEW_YEAR
+    notes = [tr("continuity.province_note", lang, n=_n_districts(series)), *_notes(series, table, lang)]
+    return [Markdown(f"### {tr('report.section_continuity', lang, year=last)}"), table, Markdown(" ".join(notes))]
+
+
+def _wide(rows: pd.DataFrame, measures: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Indicator × year of display strings, a break column between 2024 and 2025; an incomplete sum shows
+    how many units reported (``k/n``)."""
+    measures = measures.set_index("measure")
+    years = sorted(rows["year"].unique())
+    columns = [_year_label(y, lang) for y in years if y < FIRST_NEW_YEAR]
+    after = [_year_label(y, lang) for y in years if y >= FIRST_NEW_YEAR]
+    if columns and after:
+        columns.append(BREAK)
+    columns += after
+    out = pd.DataFrame(index=[], columns=columns, dtype=object)
+    for measure, of in rows.groupby("measure", sort=True):
+        m = measures.loc[measure]
+        label = f"{m[f'label_{lang}']} ({m[f'unit_{lang}']})"
+        out.loc[label] = MISSING
+        if BREAK in columns:
+            out.loc[label, BREAK] = BREAK
+        for r in of.itertuples(index=False):
+            text = percent(r.value, lang) if m["kind"] != "count" else number(r.value, lang, digits=0)
+            if not r.complete and pd.notna(r.value):
+                text += f" ({int(r.n_reported)}/{int(r.n_units)})"
+            out.loc[label, _year_label(r.year, lang)] = text
+    out.index.name = tr("label.indicator", lang)
+    return out
+
+
+def _n_districts(series: pd.DataFrame) -> int:
+    before = series[(series["territory"] == BINH_DINH) & ~series["after_reform"].astype(bool)]
+    return int(before["n_units"].max()) if len(before) else 0
+
+
+def _year_label(year: int, lang: str) -> str:
+    return tr("continuity.partial_year", lang, year=year) if year == FIRST_NEW_YEAR else str(year)
+
+
+def _notes(rows: pd.DataFrame, table: pd.DataFrame, lang: str) -> list[str]:
+    notes = []
+    if (rows["year"] == FIRST_NEW_YEAR).any():
+        notes.append(tr("continuity.partial_note", lang))
+    if (~rows["complete"].astype(bool) & rows["value"].notna()).any():
+        notes.append(tr("continuity.incomplete_note", lang))
+    if (table == MISSING).any().any():
+        notes.append(tr("continuity.missing_note", lang, missing=MISSING))
+    return notes
