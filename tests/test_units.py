@@ -95,7 +95,7 @@ def test_get(reg):
     ("mutate", "code"),
     [
         (lambda d: d["units"].append(dict(unit(d, "542"))), "duplicate_id"),
-        (lambda d: unit(d, "542").update(kind="commune"), "bad_kind"),
+        (lambda d: unit(d, "542").update(kind="village"), "bad_kind"),
         (lambda d: unit(d, "542").update(valid_to=dt.date(2019, 1, 1)), "dates_reversed"),
         (lambda d: unit(d, "542").update(valid_from="2020-13-01"), "bad_date"),
         (lambda d: unit(d, "542").update(population=-5), "negative_number"),
@@ -124,7 +124,7 @@ def test_each_rule(tmp_path, raw, mutate, code):
 
 
 def test_every_problem_is_collected(tmp_path, raw):
-    unit(raw, "542").update(kind="commune", population=-1)
+    unit(raw, "542").update(kind="village", population=-1)
     unit(raw, "546").update(valid_to=dt.date(2019, 1, 1))
     unit(raw, "SNV").update(name_vi=" ")
     raw["units"].append(dict(unit(raw, "551")))

@@ -26,12 +26,12 @@ from ..evaluation import scoring
 from ..formatting import number
 from ..messages import LANGS, tr
 from ..model.framework import Framework, default_framework_path, load_framework
+from ..model.units import load_registry
 from ..outputs import YearOutputs, available_years, neutralise, read_year
 from ..paths import PROJECT_ROOT
 from ..reports import plots
 
 ENV_OUTPUTS = "DANVAN_OUTPUTS"
-KINDS = ("district", "department")
 # served by dashboard.web.ReportHandler; relative, so it follows the page's own address
 REPORT_URL = "danvan/reports/{year}/units/{code}.html"
 # served by dashboard.web.ExportHandler: the downloads are made on request, not with every redraw
@@ -87,6 +87,11 @@ class YearData:
         return REPORT_URL.format(year=self.year, code=code) if code in self.reports else None
 
 
+@functools.lru_cache(maxsize=4)
+def _registry(path: str) -> None:
+    load_registry(path)
+
+
 def load_year(outputs_dir: Path, year: int) -> YearData:
     """Read ``outputs_dir/<year>`` and the framework its manifest names (else the default framework)."""
     out = read_year(outputs_dir, year)
@@ -95,6 +100,9 @@ def load_year(outputs_dir: Path, year: int) -> YearData:
     version = man.get("framework_version")
     path = pinned if pinned.is_file() else default_framework_path(version) if version else default_framework_path()
     fw = _framework(str(path))
+    units = PROJECT_ROOT / man.get("inputs", {}).get("units", {}).get("path", "-")
+    if units.is_file():
+        _registry(str(units))  # registers the names and order of its peer groups
     options = man.get("options", {})
     weights = {a: float(w) for a, w in fw.areas["weight"].items()}
     weights.update({a: float(w) for a, w in (options.get("area_weights") or {}).items()})
@@ -307,8 +315,6 @@ def export_file(outputs_dir: Path, year: int, kind: str, fmt: str, query: Mappin
     Returns the bytes and the file name. Every parameter is checked; a wrong one raises ``DanvanEvalError``.
     """
     lang, sort, order = query.get("lang", "vi"), query.get("sort", "rank"), query.get("order", "asc")
-    if kind not in KINDS:
-        raise _bad_request("kind", kind)
     if fmt not in EXPORT_FORMATS:
         raise _bad_request("format", fmt)
     if lang not in LANGS:
@@ -316,6 +322,8 @@ def export_file(outputs_dir: Path, year: int, kind: str, fmt: str, query: Mappin
     if order not in ("asc", "desc"):
         raise _bad_request("order", order)
     data = load_year(outputs_dir, year)
+    if kind not in set(data.outputs.scores["kind"]):
+        raise _bad_request("kind", kind)
     weights = _weights(query.get("w", ""), data)
     frame = ranking(data, kind, weights)
     modified = weights != data.weights

@@ -18,12 +18,12 @@ import pandas as pd
 from ..errors import DanvanEvalError
 from ..formatting import number
 from ..messages import LANGS, tr
+from ..model import groups
 from ..reports import plots
 from .data import (
     COLUMNS,
     CSS,
     ENV_OUTPUTS,
-    KINDS,
     DashboardData,
     YearData,
     band_labels,
@@ -183,7 +183,7 @@ class RankingTable(widgets.VBox):
                      self.order.value)
         n, ranked = len(frame), int(frame["composite"].notna().sum())
         text = tr("dashboard.summary", lang, year=data.year, n=n, ranked=ranked,
-                  kind=tr(f"kind.{frame['kind'].iloc[0]}", lang)) if n else tr("dashboard.no_units", lang, year=data.year)
+                  kind=groups.label(frame["kind"].iloc[0], lang)) if n else tr("dashboard.no_units", lang, year=data.year)
         if n > ranked:
             text += " " + tr("dashboard.unranked", lang, n=n - ranked)
         self.summary.value = f"<b>{html.escape(text)}</b>"
@@ -264,7 +264,7 @@ class UnitProfile(widgets.VBox):
                   else html.escape(tr("dashboard.no_report", lang)))
         composite = number(row["composite"], lang) if pd.notna(row["composite"]) else tr("label.insufficient_data", lang)
         header = (
-            f'<h3>{html.escape(str(row["name_vi"]))}</h3><p>{html.escape(tr(f"kind.{row.kind}", lang))} · '
+            f'<h3>{html.escape(str(row["name_vi"]))}</h3><p>{html.escape(groups.label(row.kind, lang))} · '
             f'{html.escape(tr("label.composite", lang))}: <b>{composite}</b> · {html.escape(str(band))} · '
             f'{html.escape(rank)} · {html.escape(on_time_text(row, lang))} · {report}</p>'
         )
@@ -307,7 +307,7 @@ class Dashboard(widgets.VBox):
         years = sorted(data.years, reverse=True)
         self.year = _hook(widgets.Dropdown(options=[(str(y), y) for y in years], value=years[0],
                                            layout=widgets.Layout(width="160px")), "dv-year")
-        self.kind = _hook(widgets.ToggleButtons(options=[("", KINDS[0])]), "dv-kind")
+        self.kind = _hook(widgets.ToggleButtons(options=[("", "")]), "dv-kind")
         self.kind.style.button_width = "auto"
         self.language.style.button_width = "7em"
         self.language.layout.margin = "0 0 0 2em"
@@ -360,8 +360,8 @@ class Dashboard(widgets.VBox):
         if relabel:
             self._quiet = True
             try:
-                present = [k for k in KINDS if (data.outputs.scores["kind"] == k).any()]
-                _set_options(self.kind, [(tr(f"kind.{k}", lang), k) for k in present], self.kind.value)
+                present = groups.order(data.outputs.scores["kind"])
+                _set_options(self.kind, [(groups.label(k, lang), k) for k in present], self.kind.value)
                 self.year.description = tr("label.year", lang)
                 for i, key in enumerate(("dashboard.tab_ranking", "dashboard.tab_areas", "dashboard.tab_profile")):
                     self.tabs.set_title(i, tr(key, lang))

@@ -26,6 +26,7 @@ from ..engine.sensitivity import (
     sobol_table,
 )
 from ..errors import tr_error
+from ..model import groups
 from ..paths import PROJECT_ROOT
 from . import uncertainty as evu
 
@@ -184,11 +185,8 @@ class AuditData:
 
     @property
     def kinds(self) -> list[str]:
-        """The peer groups of the year, in the plan's order."""
-        from .scoring import KINDS
-
-        present = set(self.scores["kind"])
-        return [k for k in KINDS if k in present]
+        """The peer groups of the year, in the registry's order."""
+        return groups.order(self.scores["kind"])
 
 
 def audit_data(year: int, outputs_dir, run_file=None) -> AuditData:

@@ -12,6 +12,7 @@ import pandas as pd
 from ..errors import DanvanEvalError
 from ..formatting import number
 from ..messages import tr
+from ..model import groups
 from .uncertainty import distinguishable
 
 # Two rank intervals "overlap heavily" when their common ranks cover more than this share of the shorter one
@@ -60,7 +61,7 @@ def _names(scores: pd.DataFrame, codes: list[str], lang: str) -> str:
 
 def group_name(kind: str, lang: str, mid_sentence: bool = True) -> str:
     """The peer group's name, lower-cased where it stands inside a sentence ("khối huyện, thị xã…")."""
-    text = tr(f"kind.{kind}", lang)
+    text = groups.label(kind, lang)
     return text[0].lower() + text[1:] if mid_sentence else text
 
 
@@ -195,7 +196,7 @@ def leaders(scores: pd.DataFrame, kind: str) -> list[str]:
 def province_narrative(scores: pd.DataFrame, framework, lang: str = "vi") -> list[str]:
     """One paragraph per peer group: who leads (as one group when intervals overlap), bands, gaps, lateness."""
     out = []
-    for kind in ("district", "department"):
+    for kind in groups.order(scores["kind"]):
         mine = scores[scores["kind"] == kind]
         if mine.empty:
             continue

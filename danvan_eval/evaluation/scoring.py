@@ -1,7 +1,11 @@
 """The Directive 33 evaluation: observations → indicator, area and composite scores, bands, ranks, changes.
 
-Built on the general engine (``coin``): one coin per peer group (districts, departments), since their
-frameworks differ (denominators, goalposts, indicators that apply). Scoring is pure: the same observations,
+Built on the general engine (``coin``): one coin per peer group (the registry's: districts and departments until
+2024; wards, communes by terrain and provincial agencies since 2025), since the kinds of unit differ in their
+denominators, goalposts and the indicators that apply; the units of one group must share one indicator set.
+A unit whose denominator is unknown (a population the registry leaves ``null``) has the indicators divided by
+it set aside (status ``unknown_denominator``): they weigh like not applicable ones, so its area scores rest on
+its other indicators. Scoring is pure: the same observations,
 framework, registry and options give the same tables, and ``rebuild`` replays an evaluation from what it records.
 """
 
@@ -20,15 +24,37 @@ from ..model.framework import Framework
 from ..model.options import ScoringOptions
 from ..model.units import Registry
 
-KINDS = ("district", "department")
-STATUSES = ("reported", "imputed", "missing", "not_applicable")
+STATUSES = ("reported", "imputed", "missing", "not_applicable", "unknown_denominator")
 INDEX = "index"
+
+
+def _remote_population_1k(u: pd.DataFrame) -> pd.Series:
+    """Inhabitants (thousands) of a commune or ward in an ethnic-minority and mountainous area; 0 elsewhere."""
+    return (u["population"].astype(float) / 1_000).where(u["mountainous"].fillna(False).astype(bool), 0.0)
+
+
+def _per_100(column: str):
+    return lambda u: u[column] / 100
+
+
 DENOMINATORS = {  # denominator name in the framework → how it is computed from a unit's attributes
     "population_10k": lambda u: u["population"] / 10_000,
     "communes": lambda u: u["n_communes"],
     "remote_communes": lambda u: u["n_remote_communes"],
     "dossiers_10k": lambda u: u["d_dossiers_received"] / 10_000,
+    "population_1k": lambda u: u["population"] / 1_000,
+    "remote_population_1k": _remote_population_1k,
+    # numerator / reported denominator × 100: a share computed from counts the unit reports (auxiliary inputs)
+    "dossiers_pct": _per_100("d_dossiers_received"),
+    "dossiers_online_pct": _per_100("d_dossiers_online_eligible"),
+    "staff_pct": _per_100("d_staff"),
+    "complaints_pct": _per_100("d_complaints_received"),
+    "documents_pct": _per_100("d_documents_received"),
+    "recommendations_pct": _per_100("d_recommendations_received"),
+    "projects_pct": _per_100("d_projects_land"),
 }
+# denominators taken from the registry: unknown there (null) → the indicator is set aside, not scored 0
+REGISTRY_DENOMINATORS = ("population_10k", "communes", "remote_communes", "population_1k", "remote_population_1k")
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,13 +114,13 @@ def score(
     years = sorted({*np.unique(obs["year"].to_numpy(int)).tolist(), year})
     active = _expected_units(registry, years, framework.deadline)
     coins, unit_rows, area_rows, ind_rows = {}, [], [], []
-    for kind in KINDS:
-        expected = active[active["kind"] == kind]
+    for group in registry.group_ids():
+        expected = active[active["peer_group"] == group]
         if expected.empty:
             continue
-        c = _build_coin(obs, framework, expected, kind, opts)
-        coins[kind] = c
-        u, a, i = _tables(c, framework, expected)
+        c, unknown = _build_coin(obs, framework, expected, _group_kind(framework, expected, group), opts)
+        coins[group] = c
+        u, a, i = _tables(c, framework, expected, unknown)
         unit_rows.append(u)
         area_rows.append(a)
         ind_rows.append(i)
@@ -128,6 +154,20 @@ def _expected_units(registry: Registry, years: list[int], deadline: tuple[int, i
     return out.sort_values(["year", "unit_code"], kind="stable").reset_index(drop=True)
 
 
+def _group_kind(fw: Framework, expected: pd.DataFrame, group: str) -> str:
+    """The kind whose indicators score ``group``; its units' kinds must share the same indicator set."""
+    kinds = sorted(set(expected["kind"]), key=lambda k: (k not in fw.kinds, str(k)))
+    cols = ["denominator", "lo", "hi", "weight", "direction"]
+    first = fw.indicator_table(kinds[0])[cols]
+    for other in kinds[1:]:
+        if not fw.indicator_table(other)[cols].equals(first):
+            raise DanvanEvalError(
+                f"Nhóm so sánh {group} gồm các loại đơn vị {kinds[0]}, {other} có bộ chỉ tiêu khác nhau trong khung "
+                f"{fw.version}: tách thành các nhóm riêng trong danh mục đơn vị / peer group {group} mixes kinds "
+                f"{kinds[0]} and {other}, whose indicators differ in framework {fw.version}: split the group")
+    return kinds[0]
+
+
 def _row_positions(rows: pd.DataFrame, expected: pd.DataFrame) -> np.ndarray:
     """For each long row (year, unit_code), its row in ``expected``, or -1 (a unit-year not expected).
 
@@ -145,7 +185,10 @@ def _row_positions(rows: pd.DataFrame, expected: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _build_coin(obs: pd.DataFrame, fw: Framework, expected: pd.DataFrame, kind: str, opts: ScoringOptions) -> engine.Coin:
+def _build_coin(
+    obs: pd.DataFrame, fw: Framework, expected: pd.DataFrame, kind: str, opts: ScoringOptions
+) -> tuple[engine.Coin, pd.DataFrame]:
+    """The aggregated coin of one peer group, and the cells set aside for an unknown registry denominator."""
     meta = fw.meta(kind)
     inds = list(meta.index[meta["level"] == 1])
     index = pd.MultiIndex.from_frame(expected[["year", "unit_code"]])
@@ -165,14 +208,17 @@ def _build_coin(obs: pd.DataFrame, fw: Framework, expected: pd.DataFrame, kind: 
     groups = pd.DataFrame({"year": expected["year"].to_numpy(), "unit_code": expected["unit_code"].to_numpy()},
                           index=index)
     attrs = expected.set_index(["year", "unit_code"]).join(wide(list(fw.auxiliary.index), values, np.nan))
+    unknown = pd.DataFrame(False, index=index, columns=inds)
     for den in meta.loc[inds, "denominator"].dropna().unique():
         if den not in DENOMINATORS:
             raise DanvanEvalError(f"Mẫu số không biết / unknown denominator '{den}'")
         groups[den] = DENOMINATORS[den](attrs).astype(float).to_numpy()
         # a unit with none of what the denominator counts (no remote commune) is not concerned: N/A, not 0
         zero = (groups[den] == 0).to_numpy()
+        missing = groups[den].isna().to_numpy() & (den in REGISTRY_DENOMINATORS)
         for code in meta.index[(meta["level"] == 1) & (meta["denominator"] == den)]:
-            not_applicable.loc[zero, code] = True
+            not_applicable.loc[zero | missing, code] = True
+            unknown.loc[missing, code] = True
 
     c = engine.new_coin(raw, meta, groups=groups, not_applicable=not_applicable)
     c = engine.denominate(c)
@@ -181,23 +227,27 @@ def _build_coin(obs: pd.DataFrame, fw: Framework, expected: pd.DataFrame, kind: 
     normalise_by = None if (opts.pooled or opts.normalisation == "goalposts") else "year"
     c = engine.normalise(c, method=opts.normalisation, by=normalise_by)
     threshold = fw.coverage_threshold if opts.coverage_threshold is None else opts.coverage_threshold
-    return engine.aggregate(
+    c = engine.aggregate(
         c,
         method=opts.aggregation,
         weights=dict(opts.area_weights) or None,
         weight_thresh={2: threshold, 3: 1.0},
     )
+    return c, unknown
 
 
 # ---------------------------------------------------------------- tidy tables
-def _tables(c: engine.Coin, fw: Framework, expected: pd.DataFrame):
+def _tables(c: engine.Coin, fw: Framework, expected: pd.DataFrame, unknown: pd.DataFrame):
     meta = c.meta
     inds = c.indicators
     areas = list(meta.index[meta["level"] == 2])
     agg = c["Aggregated"]
     cov = engine.coverage(c)
 
-    units = expected[["year", "unit_code", "name_vi", "kind"]].reset_index(drop=True)
+    # ``kind`` in the output tables is the unit's peer group (the column kept its name: until 2024 the groups
+    # were the kinds, and the tables of those years stay byte-identical)
+    units = expected[["year", "unit_code", "name_vi", "peer_group"]].rename(columns={"peer_group": "kind"})
+    units = units.reset_index(drop=True)
     units["composite"] = agg[INDEX].to_numpy()
     units["coverage"] = cov[INDEX].to_numpy()
     for a in fw.areas.index:
@@ -206,7 +256,8 @@ def _tables(c: engine.Coin, fw: Framework, expected: pd.DataFrame):
     area_long = _long(agg.index, areas, "area", score=agg[areas], coverage=cov[areas])
     ind = _long(
         c["Raw"].index, inds, "indicator_id",
-        raw=c["Raw"][inds], denominated=c["Denominated"][inds], score=c["Normalised"][inds], status=_status(c),
+        raw=c["Raw"][inds], denominated=c["Denominated"][inds], score=c["Normalised"][inds],
+        status=_status(c, unknown),
     )
     ind.insert(3, "area", ind["indicator_id"].map(meta["parent"]))
     ind.loc[ind["status"] == "not_applicable", "score"] = np.nan
@@ -226,10 +277,12 @@ def _long(index: pd.MultiIndex, columns: list[str], name: str, **tables) -> pd.D
     return out
 
 
-def _status(c: engine.Coin) -> pd.Categorical:
-    """Per cell, row by row: reported, imputed, missing or not_applicable (as the evaluation treated it)."""
+def _status(c: engine.Coin, unknown: pd.DataFrame) -> pd.Categorical:
+    """Per cell, row by row: reported, imputed, missing, not_applicable or unknown_denominator (as the evaluation
+    treated it)."""
     raw, imputed = c["Raw"][c.indicators].to_numpy(), c["Imputed"][c.indicators].to_numpy()
-    codes = np.select([c.not_applicable.to_numpy(), ~np.isnan(raw), ~np.isnan(imputed)], [3, 0, 1], 2)
+    codes = np.select([unknown[c.indicators].to_numpy(), c.not_applicable.to_numpy(), ~np.isnan(raw),
+                       ~np.isnan(imputed)], [4, 3, 0, 1], 2)
     return pd.Categorical.from_codes(codes.ravel(), STATUSES)
 
 
@@ -250,7 +303,9 @@ def rank(scores: pd.Series, by: pd.Series | pd.DataFrame | None = None) -> pd.Se
     return scores.groupby(by, sort=False).rank(method="min", ascending=False)
 
 
-def _add_ranks_and_changes(units: pd.DataFrame, fw: Framework) -> pd.DataFrame:
+def _add_ranks_and_changes(units: pd.DataFrame, fw: Framework, ranked: bool = True) -> pd.DataFrame:
+    """Bands, ranks within each (year, peer group) unless ``ranked`` is False (levels without ranks), and the
+    changes since the year before."""
     units = units.sort_values(["year", "kind", "unit_code"], kind="stable").reset_index(drop=True)
     units["band"] = classify(units["composite"], fw.bands)
     units["rank"] = rank(units["composite"], [units["year"], units["kind"]]).astype("Int64")

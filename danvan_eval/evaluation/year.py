@@ -24,7 +24,7 @@ from ..model.units import Registry, load_registry
 from ..outputs import write_csv
 from . import compliance as compliance_mod
 from .audit import audit_tables
-from .scoring import KINDS, Evaluation, score
+from .scoring import Evaluation, score
 from .uncertainty import UncertaintySettings
 
 
@@ -47,6 +47,8 @@ def load_inputs(run: RunConfig) -> tuple[Framework, Registry, pd.DataFrame, pd.D
     """
     framework = run.load_framework()
     registry = load_registry(run.units)
+    if run.peer_groups:
+        registry = registry.with_peer_groups(run.peer_groups)
     run.options.check(framework)
     UncertaintySettings.from_mapping(run.uncertainty)
     frames, subs, problems = [], [], []
@@ -97,10 +99,11 @@ def score_run(run: RunConfig, inputs: tuple | None = None) -> ScoredYear:
     # run, so the tables are identical between reruns
     audit = audit_tables(evaluation, run.uncertainty)
     t3 = time.perf_counter()
+    out = tables(evaluation, comp, audit)
     return ScoredYear(
         run=run,
         evaluation=evaluation,
-        tables=tables(evaluation, comp, audit),
+        tables=out if run.ranks else unranked(out),
         timings={"read_validate_s": round(t1 - t0, 4), "score_s": round(t2 - t1, 4),
                  "uncertainty_s": round(t3 - t2, 4)},
     )
@@ -116,6 +119,7 @@ def tables(
     drew, the uncertainty tables, whose rank intervals and band shares are added to ``scores``.
     """
     fw = evaluation.framework
+    groups = evaluation.registry.group_ids()
     bands = fw.bands.set_index("code")["label_vi"]
     scores = evaluation.of_year("units").merge(
         comp[["unit_code", "received", "days_late", "on_time", "completeness_pct"]], on="unit_code", how="left"
@@ -127,10 +131,10 @@ def tables(
     ind = ind.join(meta, on="indicator_id")
     trend_cols = ["year", "unit_code", "name_vi", "kind", "composite", "band", "rank", *fw.areas.index]
     out = {
-        "scores": _ordered(scores, ["kind", "unit_code"]),
-        "indicators": _ordered(ind, ["unit_code", "indicator_id"]),
-        "trend": _ordered(evaluation.units[trend_cols], ["year", "kind", "unit_code"]),
-        "compliance": _ordered(comp, ["kind", "unit_code"]),
+        "scores": _ordered(scores, ["kind", "unit_code"], groups),
+        "indicators": _ordered(ind, ["unit_code", "indicator_id"], groups),
+        "trend": _ordered(evaluation.units[trend_cols], ["year", "kind", "unit_code"], groups),
+        "compliance": _ordered(comp, ["kind", "unit_code"], groups),
     }
     audit = dict(audit or {})
     codes = {c: i for i, c in enumerate([*fw.indicators.index, *fw.areas.index])}  # the index after them
@@ -142,7 +146,7 @@ def tables(
     }
     for name, (by, order) in structure.items():
         if name in audit:
-            out[name] = _ordered(audit.pop(name), by, order)
+            out[name] = _ordered(audit.pop(name), by, groups, order)
     if "uncertainty" in audit:  # rank interval and band shares wherever a rank is shown
         unc = audit["uncertainty"]
         bands = [c for c in unc.columns if c.startswith("p_") and c != "p_ranked"]
@@ -151,15 +155,34 @@ def tables(
         # a unit without an official rank gets no interval: only draws that impute its gaps ever rank it
         merged.loc[merged["rank"].isna(), interval] = np.nan
         out["scores"] = merged
-        out["uncertainty"] = _ordered(unc, ["kind", "unit_code"])
+        out["uncertainty"] = _ordered(unc, ["kind", "unit_code"], groups)
         out.update({k: v for k, v in audit.items() if k != "uncertainty"})
     return out
 
 
-def _ordered(df: pd.DataFrame, by: list[str], order: Mapping[str, Mapping] | None = None) -> pd.DataFrame:
-    """Stable row order: districts before departments (the plan's order), then by code; ``order`` gives the
-    position of each value of some columns (codes in the framework's order; a value it lacks comes last)."""
-    key = {"kind": {k: i for i, k in enumerate(KINDS)}, **(order or {})}
+RANK_COLUMNS = ("rank", "n_ranked", "rank_change", "rank_median", "rank_p05", "rank_p95")
+
+
+def unranked(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables of a run that asks for levels without ranks (``ranks: false``): every rank left empty."""
+    out = dict(tables)
+    for name in ("scores", "trend", "uncertainty"):
+        if name in out:
+            df = out[name].copy()
+            for col in RANK_COLUMNS:
+                if col in df.columns:
+                    df[col] = pd.array([pd.NA] * len(df), dtype="Int64") if col != "rank_median" else np.nan
+            out[name] = df
+    return out
+
+
+def _ordered(
+    df: pd.DataFrame, by: list[str], groups: list[str], order: Mapping[str, Mapping] | None = None
+) -> pd.DataFrame:
+    """Stable row order: peer groups in the registry's order (districts before departments, the plan's), then by
+    code; ``order`` gives the position of each value of some columns (codes in the framework's order; a value it
+    lacks comes last)."""
+    key = {"kind": {k: i for i, k in enumerate(groups)}, **(order or {})}
 
     def position(s: pd.Series) -> pd.Series:
         return s.map(key[s.name]).fillna(len(key[s.name])) if s.name in key else s

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..messages import LANGS, tr
+from ..model import groups
 from ..outputs import neutralise, safe_child
 from .templates import save_workbook
 
@@ -51,10 +52,11 @@ def _tables(files: pd.DataFrame, problems: pd.DataFrame, compliance: pd.DataFram
     files["state"] = files["state"].map(lambda s: _both(f"intake_report.state.{s}"))
     files["correction"] = files["correction"].map(lambda c: _both("intake_report.yes" if c else "intake_report.no"))
     comp = compliance.copy()
-    comp["kind"] = comp["kind"].map(lambda k: _both(f"kind.{k}"))
+    comp["kind"] = comp["kind"].map(lambda k: f"{groups.label(k, 'vi')} / {groups.label(k, 'en')}")
     comp["on_time"] = [_on_time(rep, ot) for rep, ot in zip(comp["reported"].astype(bool), comp["on_time"])]
     summ = summary.copy()
-    summ["group"] = summ["group"].map(lambda g: _both("label.province" if g == "province" else f"kind.{g}"))
+    summ["group"] = summ["group"].map(
+        lambda g: _both("label.province") if g == "province" else f"{groups.label(g, 'vi')} / {groups.label(g, 'en')}")
     out = {
         "summary": summ[list(SUMMARY_FIELDS)].rename(columns=lambda c: c if c == "group" else f"sum_{c}"),
         "problems": problems[list(PROBLEM_FIELDS)],

@@ -22,9 +22,16 @@ from ..problems import YamlProblems, read_yaml
 
 DEFAULT_VERSION = "dv33-2022.1"
 INDEX = "index"
-KINDS = ("district", "department")
+KINDS = ("district", "department", "commune", "ward", "agency")  # kinds of unit a framework may declare
+DEFAULT_KINDS = ("district", "department")  # a framework without ``kinds:`` (dv33-2022.1)
 TYPES = ("bool", "pct", "count", "days")
-DENOMINATORS = ("population_10k", "communes", "remote_communes", "dossiers_10k")
+DENOMINATORS = (
+    "population_10k", "communes", "remote_communes", "dossiers_10k",
+    # dv33-2025.1: per 1,000 inhabitants (registry), and shares computed from a numerator and a denominator
+    # that the unit reports (an auxiliary input ``feeds`` it): numerator / denominator × 100
+    "population_1k", "remote_population_1k", "dossiers_pct", "dossiers_online_pct", "staff_pct",
+    "complaints_pct", "documents_pct", "recommendations_pct", "projects_pct",
+)
 # the values an indicator of each type can take; goalposts must lie inside
 TYPE_RANGE = {"bool": (0, 1), "pct": (0, 100), "count": (0, math.inf), "days": (0, math.inf)}
 
@@ -32,10 +39,14 @@ TYPE_RANGE = {"bool": (0, 1), "pct": (0, 100), "count": (0, math.inf), "days": (
 _TEXT = ("label_vi", "label_en", "measure_vi", "measure_en", "unit_vi", "unit_en")
 _HELP = ("help_vi", "help_en")
 _TOP = {"version", "title", "deadline", "coverage_threshold", "areas", "indicators", "bands"}
-_TOP_OPTIONAL = {"auxiliary", "compliance", "changelog"}
+_TOP_OPTIONAL = {"auxiliary", "compliance", "changelog", "kinds"}
 _AREA = ("label_vi", "label_en", "short_vi", "short_en", "clause", "weight")
 _INDICATOR = ("area", *_TEXT, *_HELP, "type", "direction", "goalposts", "clause")
-_INDICATOR_OPTIONAL = {"denominator", "weight", "allow_na", "survey", "applies_to", "department"}
+# by_kind: {kind: {denominator, goalposts}} overrides for some kinds (``department:`` is by_kind.department);
+# comparable_to: the id of the dv33-2022.1 indicator whose definition this one keeps unchanged (sums across the
+# reform are made on those only)
+_INDICATOR_OPTIONAL = {"denominator", "weight", "allow_na", "survey", "applies_to", "department", "by_kind",
+                       "comparable_to"}
 _INDICATOR_COLUMNS = [
     "area",
     *_TEXT,
@@ -50,9 +61,8 @@ _INDICATOR_COLUMNS = [
     "allow_na",
     "survey",
     "applies_to",
-    "dept_denominator",
-    "dept_lo",
-    "dept_hi",
+    "comparable_to",
+    "by_kind",
 ]
 _DEPARTMENT = {"denominator", "goalposts"}
 _AUXILIARY = (*_TEXT, *_HELP, "type", "feeds")
@@ -68,14 +78,17 @@ class Framework:
     Attributes
     ----------
     areas : index ``area_id``.
-    indicators : index ``indicator_id``; ``dept_denominator, dept_lo, dept_hi`` are the values that apply to
-        departments (equal to the district values where the file gives no override).
+    indicators : index ``indicator_id``; ``by_kind`` maps a kind to its ``(denominator, lo, hi)`` where the file
+        overrides them for that kind (``department:`` in dv33-2022.1); ``comparable_to`` the unchanged
+        dv33-2022.1 indicator, or None.
+    kinds : the kinds of unit the framework scores (``kinds:``; default district, department).
     auxiliary : index id; inputs not scored but feeding a denominator (``feeds``).
     compliance : index id; reporting-compliance measures described beside the index, not scored.
     bands : ``code, min, label_vi, label_en`` sorted by ``min`` descending.
     """
 
     version: str
+    kinds: tuple[str, ...]
     title: dict[str, str]
     deadline: tuple[int, int]
     coverage_threshold: float
@@ -90,11 +103,19 @@ class Framework:
 
     def indicator_table(self, kind: str) -> pd.DataFrame:
         """The indicators that apply to ``kind``, with that kind's denominator and goalposts."""
-        _check_kind(kind)
+        self._check_kind(kind)
         ind = self.indicators[self.indicators["applies_to"].map(lambda kinds: kind in kinds)]
-        if kind == "department":
-            ind = ind.assign(denominator=ind["dept_denominator"], lo=ind["dept_lo"], hi=ind["dept_hi"])
-        return ind.drop(columns=["dept_denominator", "dept_lo", "dept_hi"])
+        own = ind["by_kind"].map(lambda d: d.get(kind))
+        if own.notna().any():
+            ind = ind.copy()
+            for i, (den, lo, hi) in own.dropna().items():
+                ind.loc[i, ["denominator", "lo", "hi"]] = [den, lo, hi]
+        return ind.drop(columns=["by_kind", "comparable_to"])
+
+    def _check_kind(self, kind: str) -> None:
+        if kind not in self.kinds:
+            raise ValueError(f"loại đơn vị không có trong khung {self.version} / kind {kind!r} is not in framework "
+                             f"{self.version}; use one of {self.kinds}")
 
     def indicator_ids(self, kind: str | None = None) -> list[str]:
         """Ids of the indicators that apply to ``kind`` (all indicators if None), in framework order."""
@@ -155,11 +176,6 @@ def load_framework(path: str | Path | None = None) -> Framework:
 
 
 # ---------------------------------------------------------------- validation
-def _check_kind(kind: str) -> None:
-    if kind not in KINDS:
-        raise ValueError(f"loại đơn vị không hợp lệ / unknown kind {kind!r}; use one of {KINDS}")
-
-
 def _number(x: object) -> bool:
     # YAML's true/false are ints to Python; a weight of "true" is a mistake, not 1
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
@@ -223,10 +239,10 @@ def _denominator(found: YamlProblems, value: object, path: tuple, ind: str) -> N
         found.add("bad_denominator", path, indicator=ind, value=value, allowed=", ".join(DENOMINATORS))
 
 
-def _kinds(found: YamlProblems, value: object, path: tuple, ind: str) -> tuple[str, ...]:
-    if not (isinstance(value, list) and value and all(k in KINDS for k in value)):
-        found.add("bad_kind", path, indicator=ind, value=value, allowed=", ".join(KINDS))
-        return KINDS
+def _kinds(found: YamlProblems, value: object, path: tuple, ind: str | None, allowed=KINDS) -> tuple[str, ...]:
+    if not (isinstance(value, list) and value and all(k in allowed for k in value)):
+        found.add("bad_kind", path, indicator=ind, value=value, allowed=", ".join(allowed))
+        return tuple(allowed)
     return tuple(value)
 
 
@@ -255,22 +271,24 @@ def _parse(data: object, found: YamlProblems) -> dict | None:
     area_list = _list(found, top, "areas")
     # a broken areas section would make every indicator's area "unknown": check areas only when it is a list
     areas = _areas(found, area_list) if area_list is not None else None
+    kinds = _kinds(found, top["kinds"], ("kinds",), None) if "kinds" in top else DEFAULT_KINDS
     seen: dict[str, int] = {}  # indicator, auxiliary and compliance ids share one name space
-    indicators = _indicators(found, _list(found, top, "indicators") or [], areas, seen)
+    indicators = _indicators(found, _list(found, top, "indicators") or [], areas, seen, kinds)
     where = {name: path for path, name in found.names.items() if path[0] == "areas"}
-    for kind in KINDS:
+    for kind in kinds:
         used = {r["area"] for r in indicators if kind in r["applies_to"]}
         for area in sorted(set(areas or ()) - used):
             kind_name = {lang: tr(f"kind.{kind}", lang) for lang in LANGS}
             found.add("empty_area", where.get(area, ("areas",)), area=area, kind=kind_name)
     return {
         "version": version,
+        "kinds": kinds,
         "title": dict(title),
         "deadline": deadline,
         "coverage_threshold": float(threshold) if _number(threshold) else math.nan,
         "areas": _frame(list((areas or {}).values()), "area_id", list(_AREA)),
         "indicators": _frame(indicators, "indicator_id", _INDICATOR_COLUMNS),
-        "auxiliary": _auxiliary(found, _list(found, top, "auxiliary") or [], seen),
+        "auxiliary": _auxiliary(found, _list(found, top, "auxiliary") or [], seen, kinds),
         "compliance": _compliance(found, _list(found, top, "compliance") or [], seen),
         "bands": _bands(found, _list(found, top, "bands") or []),
         "changelog": _changelog(found, _list(found, top, "changelog") or []),
@@ -314,7 +332,7 @@ def _areas(found: YamlProblems, entries: list) -> dict[str, dict]:
     return out
 
 
-def _indicators(found: YamlProblems, entries: list, areas: dict | None, seen: dict) -> list[dict]:
+def _indicators(found: YamlProblems, entries: list, areas: dict | None, seen: dict, kinds: tuple) -> list[dict]:
     rows = []
     for i, raw in _ids(found, entries, "indicators", seen):
         path = ("indicators", i)
@@ -346,19 +364,29 @@ def _indicators(found: YamlProblems, entries: list, areas: dict | None, seen: di
         survey = _bool(found, entry, "survey", path, False, indicator=ind)
         if survey and type_ != "pct":
             found.add("bad_survey", (*path, "survey"), indicator=ind)
-        applies_to = _kinds(found, entry.get("applies_to", list(KINDS)), (*path, "applies_to"), ind)
+        applies_to = _kinds(found, entry.get("applies_to", list(kinds)), (*path, "applies_to"), ind, kinds)
         lo, hi = goalposts or (math.nan, math.nan)
-        dept_den, dept_lo, dept_hi = entry.get("denominator"), lo, hi
-        dept = entry.get("department")
-        if dept is not None and found.entry(dept, (*path, "department"), set(), _DEPARTMENT, indicator=ind):
-            if "denominator" in dept:
-                dept_den = dept["denominator"]
-                _denominator(found, dept_den, (*path, "department", "denominator"), ind)
-            if "goalposts" in dept:
-                dept_goal = _goalposts(
-                    found, dept["goalposts"], (*path, "department", "goalposts"), direction, type_, ind
-                )
-                dept_lo, dept_hi = dept_goal or (math.nan, math.nan)
+        overrides = {"department": entry["department"]} if entry.get("department") is not None else {}
+        at = {"department": (*path, "department")}
+        if entry.get("by_kind") is not None:
+            by_kind = found.entry(entry["by_kind"], (*path, "by_kind"), set(), set(kinds), indicator=ind) or {}
+            overrides.update({k: v for k, v in by_kind.items() if k in kinds})
+            at.update({k: (*path, "by_kind", k) for k in by_kind})
+        own = {}
+        for kind, spec in overrides.items():
+            if not found.entry(spec, at[kind], set(), _DEPARTMENT, indicator=ind):
+                continue
+            den = spec.get("denominator", entry.get("denominator"))
+            if "denominator" in spec:
+                _denominator(found, den, (*at[kind], "denominator"), ind)
+            k_lo, k_hi = lo, hi
+            if "goalposts" in spec:
+                goal = _goalposts(found, spec["goalposts"], (*at[kind], "goalposts"), direction, type_, ind)
+                k_lo, k_hi = goal or (math.nan, math.nan)
+            own[kind] = (den, k_lo, k_hi)
+        comparable = entry.get("comparable_to")
+        if comparable is not None and not (isinstance(comparable, str) and comparable.strip()):
+            found.add("missing_label", (*path, "comparable_to"), key="comparable_to", indicator=ind)
         rows.append(
             {
                 "id": ind,
@@ -370,15 +398,14 @@ def _indicators(found: YamlProblems, entries: list, areas: dict | None, seen: di
                 "allow_na": _bool(found, entry, "allow_na", path, False, indicator=ind),
                 "survey": survey,
                 "applies_to": applies_to,
-                "dept_denominator": dept_den,
-                "dept_lo": dept_lo,
-                "dept_hi": dept_hi,
+                "comparable_to": comparable,
+                "by_kind": own,
             }
         )
     return rows
 
 
-def _auxiliary(found: YamlProblems, entries: list, seen: dict) -> pd.DataFrame:
+def _auxiliary(found: YamlProblems, entries: list, seen: dict, kinds: tuple) -> pd.DataFrame:
     rows = []
     for i, raw in _ids(found, entries, "auxiliary", seen):
         path = ("auxiliary", i)
@@ -399,7 +426,7 @@ def _auxiliary(found: YamlProblems, entries: list, seen: dict) -> pd.DataFrame:
                 value=entry["feeds"],
                 allowed=", ".join(DENOMINATORS),
             )
-        applies_to = _kinds(found, entry.get("applies_to", list(KINDS)), (*path, "applies_to"), ind)
+        applies_to = _kinds(found, entry.get("applies_to", list(kinds)), (*path, "applies_to"), ind, kinds)
         rows.append({"id": ind, **{k: entry.get(k) for k in _AUXILIARY}, "applies_to": applies_to})
     return _frame(rows, "id", [*_AUXILIARY, "applies_to"])
 

@@ -33,6 +33,10 @@ KEYS = {
     "plausibility": "path of the plausibility rules (default parameters/plausibility/<framework version>.yaml)",
     "values": "values scored: self_assessed (default, the units' own) or appraised (the Department's appraisal)",
     "appraisal": "path of the appraisal table (written by danvan-eval appraise --read)",
+    "peer_groups": "unit code → peer group, overriding the registry's for this run",
+    "ranks": "false: levels without ranks (e.g. a transition year); default true",
+    "ranks_note": "{vi, en}: why there are no ranks, shown in the reports",
+    "province": "path of the province profile (issuing body, place, recipients of the .docx)",
 }
 VALUES = ("self_assessed", "appraised")
 
@@ -55,6 +59,10 @@ class RunConfig:
     plausibility: Path | None = None
     values: str = "self_assessed"
     appraisal: Path | None = None
+    peer_groups: Mapping[str, str] = field(default_factory=dict)
+    ranks: bool = True
+    ranks_note: Mapping[str, str] = field(default_factory=dict)
+    province: Path | None = None
 
     def load_framework(self) -> Framework:
         """The run's framework, with the run's reporting deadline when the run file sets one."""
@@ -66,6 +74,8 @@ class RunConfig:
     def inputs(self) -> dict[str, Path]:
         """Every input file, named, for the manifest."""
         out = {"run": self.path, "framework": self.framework, "units": self.units}
+        if self.province is not None:
+            out["province"] = self.province
         out.update({f"observations_{y}": p for y, p in self.observations.items()})
         out.update({f"submissions_{y}": p for y, p in self.submissions.items()})
         if self.plausibility is not None:
@@ -227,6 +237,20 @@ def load_run(path: Path) -> RunConfig:
             problems.append(CATALOG.both("runfile.error.path", key="appraisal", value=repr(given)))
     if values == "appraised" and appraisal is None:
         problems.append(CATALOG.both("runfile.error.no_appraisal"))
+    peer_groups = raw.get("peer_groups") or {}
+    if not isinstance(peer_groups, Mapping) or not all(isinstance(g, str) for g in peer_groups.values()):
+        problems.append(CATALOG.both("runfile.error.block", key="peer_groups", value=repr(peer_groups)))
+        peer_groups = {}
+    ranks = raw.get("ranks", True)
+    if not isinstance(ranks, bool):
+        problems.append(CATALOG.both("options.error.bool", key="ranks", value=repr(ranks)))
+        ranks = True
+    note = raw.get("ranks_note") or {}
+    if not (isinstance(note, Mapping) and set(note) <= {"vi", "en"} and all(isinstance(v, str) for v in note.values())):
+        problems.append(CATALOG.both("runfile.error.block", key="ranks_note", value=repr(note)))
+        note = {}
+    if not ranks and set(note) != {"vi", "en"}:
+        problems.append(CATALOG.both("runfile.error.ranks_note"))
     config = RunConfig(
         path=path.resolve(),
         root=root,
@@ -242,6 +266,10 @@ def load_run(path: Path) -> RunConfig:
         plausibility=resolve(raw["plausibility"], "plausibility") if raw.get("plausibility") is not None else None,
         values=values if values in VALUES else "self_assessed",
         appraisal=appraisal,
+        peer_groups={str(k): v for k, v in peer_groups.items()},
+        ranks=ranks,
+        ranks_note=dict(note),
+        province=resolve(raw["province"], "province") if raw.get("province") is not None else None,
     )
     if problems:
         raise RunError(_message(path, problems))

@@ -4,8 +4,8 @@ Plan, section III.1: every year the Department synthesises and evaluates the res
 the province and reports to the Ministry of Home Affairs and the provincial People's Committee. This module
 writes that report as a draft in the form of Decree 30/2020/NĐ-CP: every figure comes from ``outputs/<Y>/`` (so
 it equals the scores), and the parts only a person can write (assessment, proposals) are highlighted
-placeholders. Districts and departments are separate peer groups throughout. Word formatting lives in
-``report_docx``.
+placeholders. The registry's peer groups are separate throughout; the issuing body, place and recipients come
+from the run's province profile (``parameters/province/``). Word formatting lives in ``report_docx``.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ import pandas as pd
 
 from ..evaluation import compliance as compliance_mod
 from ..evaluation.comparison import group_mean, paired_change
-from ..evaluation.scoring import KINDS
 from ..formatting import number, percent
 from ..messages import tr
+from ..model import groups as peer_groups
 from ..model.framework import Framework, default_framework_path, load_framework
+from ..model.province import Province, load_province
+from ..model.units import load_registry
 from ..outputs import read_year, sha256
 from ..paths import PROJECT_ROOT
 from . import continuity_views, plots
@@ -31,8 +33,6 @@ from . import word as dx
 DIRECTIVE = "Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ"
 NOTABLE_CHANGE = 10.0  # points: a change of an area score this large is named in the report
 MAX_MISSING_INDICATORS = 5
-RECIPIENTS = ("Bộ Nội vụ (b/c);", "UBND tỉnh (b/c);", "Ban Dân vận Tỉnh ủy;", "Các sở, ban, ngành tỉnh;",
-              "UBND các huyện, thị xã, thành phố;", "Lưu: VT.")
 METHOD_NAMES = {"goalposts": "mốc chuẩn cố định của khung chỉ tiêu", "amean": "bình quân cộng có trọng số",
                 "gmean": "bình quân nhân có trọng số", "hmean": "bình quân điều hòa có trọng số",
                 "none": "không ước tính số liệu thiếu", "previous": "lấy số liệu năm gần nhất của đơn vị"}
@@ -51,10 +51,11 @@ class ReportData:
     compliance: pd.DataFrame | None
     manifest: dict[str, Any]
     continuity: dict[str, pd.DataFrame] = field(default_factory=dict)  # from 2025: the tables across the reform
+    province: Province | None = None
 
     @property
     def kinds(self) -> list[str]:
-        return [k for k in KINDS if (self.scores["kind"] == k).any()]
+        return peer_groups.order(self.scores["kind"])
 
     @property
     def has_interval(self) -> bool:
@@ -85,6 +86,8 @@ def write_report(outputs_dir: Path, year: int, out: Path | None = None) -> Path:
 def load_data(outputs_dir: Path, year: int) -> ReportData:
     """Read the scored year (raises a bilingual error if it was not scored) and the framework it used."""
     yo = read_year(outputs_dir, year)
+    if (units := _pinned(yo.manifest, "units")) is not None:
+        load_registry(units)  # registers the names and order of its peer groups
     scores = yo.scores
     unc = yo.uncertainty
     extra = [c for c in ("rank_median", "rank_p05", "rank_p95") if unc is not None and c in unc.columns]
@@ -101,7 +104,15 @@ def load_data(outputs_dir: Path, year: int) -> ReportData:
         compliance=yo.compliance,
         manifest=yo.manifest,
         continuity=continuity_views.read_continuity(outputs_dir, year),
+        province=load_province(_pinned(yo.manifest, "province")),
     )
+
+
+def _pinned(manifest: dict[str, Any], key: str) -> Path | None:
+    """An input file the run's manifest names (relative to the project root), if it still exists."""
+    recorded = manifest.get("inputs", {}).get(key, {}).get("path")
+    path = PROJECT_ROOT / recorded if recorded else None
+    return path if path is not None and path.is_file() else None
 
 
 def _framework(manifest: dict[str, Any]) -> Framework:
@@ -123,15 +134,16 @@ def build_document(data: ReportData):
     y = data.year
     # the subject line breaks where an official would break it, not where the margin falls
     subject = ("Kết quả thực hiện Chỉ thị số 33/CT-TTg ngày 26/11/2021", f"của Thủ tướng Chính phủ năm {y}")
-    doc = dx.new_document(f"Báo cáo kết quả thực hiện {DIRECTIVE} năm {y}", "Sở Nội vụ tỉnh Bình Định", "DỰ THẢO")
-    _header(doc, y)
+    prov = data.province or load_province()
+    doc = dx.new_document(f"Báo cáo kết quả thực hiện {DIRECTIVE} năm {y}", prov.issuer_name, "DỰ THẢO")
+    _header(doc, y, prov)
     dx.paragraph(doc, [("BÁO CÁO", "b")], align="center", indent=False, before=18, after=0)
     dx.paragraph(doc, [(subject[0], "b"), ("\n", ""), (subject[1], "b")], align="center", indent=False, after=2)
     dx.rule(doc, dx.TITLE_RULE_MM, dx.TEXT_WIDTH_MM, after=12)
     dx.paragraph(doc, f"Thực hiện Kế hoạch của Ủy ban nhân dân tỉnh (tháng 01/2022) triển khai thực hiện {DIRECTIVE}"
                       " về tiếp tục tăng cường và đổi mới công tác dân vận của cơ quan hành chính nhà nước, chính"
-                      " quyền các cấp trong tình hình mới; trên cơ sở báo cáo của các sở, ban, ngành và Ủy ban nhân"
-                      f" dân các huyện, thị xã, thành phố, Sở Nội vụ tổng hợp, đánh giá kết quả thực hiện năm {y}"
+                      " quyền các cấp trong tình hình mới; trên cơ sở báo cáo của"
+                      f" {prov.reporting_units}, Sở Nội vụ tổng hợp, đánh giá kết quả thực hiện năm {y}"
                       " như sau:")
     counter = {"table": 0, "figure": 0}
     _section_reporting(doc, data, counter)
@@ -140,27 +152,27 @@ def build_document(data: ReportData):
         _section_continuity(doc, data, counter)
     _section_assessment(doc, data)
     _section_proposals(doc, data)
-    dx.paragraph(doc, f"Trên đây là báo cáo kết quả thực hiện {DIRECTIVE} năm {y} trên địa bàn tỉnh Bình Định,"
+    dx.paragraph(doc, f"Trên đây là báo cáo kết quả thực hiện {DIRECTIVE} năm {y} trên địa bàn tỉnh {prov.province_vi},"
                       " Sở Nội vụ báo cáo Bộ Nội vụ, Ủy ban nhân dân tỉnh theo quy định./.")
-    _recipients_and_signature(doc)
+    _recipients_and_signature(doc, prov)
     _appendix(doc, data, counter)
     return doc
 
 
-def _header(doc, year: int) -> None:
+def _header(doc, year: int, prov: Province) -> None:
     """Issuing body left, national title and motto right, then the number and the place and date (Decree 30)."""
     left, right = dx.HEADER_COLUMNS_MM
     table = dx.layout_table(doc, dx.HEADER_COLUMNS_MM)
     body, nation = table.rows[0].cells
-    dx.cell_line(body, "UBND TỈNH BÌNH ĐỊNH", 13, first=True)
-    dx.cell_line(body, [("SỞ NỘI VỤ", "b")], 13)
+    dx.cell_line(body, prov.issuer_parent, 13, first=True)
+    dx.cell_line(body, [(prov.issuer, "b")], 13)
     dx.rule(body, dx.AGENCY_RULE_MM, left)
     dx.cell_line(nation, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b")], 12, first=True)
     dx.cell_line(nation, [("Độc lập - Tự do - Hạnh phúc", "b")], 13)
     dx.rule(nation, dx.MOTTO_RULE_MM, right)
     number, place = table.add_row().cells
-    dx.cell_line(number, "Số:        /BC-SNV", 13, first=True, before=6)
-    dx.cell_line(place, [(f"Bình Định, ngày       tháng       năm {year}", "i")], 14, first=True, before=6)
+    dx.cell_line(number, prov.number, 13, first=True, before=6)
+    dx.cell_line(place, [(f"{prov.place}, ngày       tháng       năm {year}", "i")], 14, first=True, before=6)
 
 
 # ---------------------------------------------------------------- I. reporting
@@ -187,7 +199,7 @@ def _section_reporting(doc, data: ReportData, counter: dict) -> None:
     rows = []
     for group in [*data.kinds, "province"]:
         s = summary.loc[group]
-        label = tr("label.province") if group == "province" else tr(f"kind.{group}")
+        label = tr("label.province") if group == "province" else peer_groups.label(group, "vi")
         rows.append([label, str(int(s["expected"])), *(f"{int(s[k])} ({percent(s[f'{k}_pct'])})"
                                                        for k in ("received", "on_time", "complete"))])
     _table_caption(doc, counter, f"Tình hình báo cáo của các cơ quan, đơn vị năm {data.year}")
@@ -355,13 +367,13 @@ def _difficulties(data: ReportData) -> list[str]:
 
 
 # ---------------------------------------------------------------- recipients, signature, appendix
-def _recipients_and_signature(doc) -> None:
+def _recipients_and_signature(doc, prov: Province) -> None:
     table = dx.layout_table(doc, (80, 85))
     left, right = table.rows[0].cells
     dx.cell_line(left, [("Nơi nhận:", "bi")], 12, align="left", first=True, before=12)
-    for item in RECIPIENTS:
+    for item in prov.recipients:
         dx.cell_line(left, f"- {item}", 11, align="left")
-    dx.cell_line(right, [("GIÁM ĐỐC", "b")], 14, first=True, before=12, after=72)
+    dx.cell_line(right, [(prov.signer, "b")], 14, first=True, before=12, after=72)
     dx.cell_line(right, [("[Họ và tên]", "bh")], 14)
 
 
@@ -397,7 +409,7 @@ def _appendix(doc, data: ReportData, counter: dict) -> None:
 # ---------------------------------------------------------------- words
 def _kind_label(kind: str) -> str:
     """``huyện, thị xã, thành phố`` / ``sở, ban, ngành``: the peer group's name inside a sentence."""
-    label = tr(f"kind.{kind}")
+    label = peer_groups.label(kind, "vi")
     return f"{label[0].lower()}{label[1:]}"
 
 

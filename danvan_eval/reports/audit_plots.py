@@ -21,9 +21,9 @@ from ..engine.sensitivity import removal_summary
 from ..evaluation.audit import AuditData
 from ..formatting import number
 from ..messages import CATALOG, tr
+from ..model import groups
 from . import plots
 
-KINDS = ("district", "department")
 S1_COLOUR, INTERACTION_COLOUR = "#1f4e9c", "#9ecae1"
 AREA_COLOUR, INDICATOR_COLOUR = S1_COLOUR, INTERACTION_COLOUR
 
@@ -55,7 +55,7 @@ def code_label(framework, code: str, lang: str = "vi") -> str:
 
 
 def _group(kind: str, lang: str) -> str:
-    return tr(f"kind.{kind}", lang)
+    return groups.label(kind, lang)
 
 
 def _names(df: pd.DataFrame, lang: str) -> list[str]:

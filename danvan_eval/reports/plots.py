@@ -24,8 +24,8 @@ from ..errors import DanvanEvalError
 from ..evaluation.narrative import group_name
 from ..formatting import number
 from ..messages import tr
+from ..model import groups
 
-KIND_ORDER = ("district", "department")
 # Best band first: green → red, the reading order of a traffic light.
 BAND_PALETTE = ("#1a9850", "#91cf60", "#fdae61", "#d73027")
 MISSING_STYLE = {"facecolor": "#e0e0e0", "edgecolor": "#9e9e9e", "hatch": "///"}
@@ -95,7 +95,7 @@ def _bands(framework) -> pd.DataFrame:
 
 
 def _kind_sorted(scores: pd.DataFrame, by: str, ascending: bool) -> pd.DataFrame:
-    order = {k: i for i, k in enumerate(KIND_ORDER)}
+    order = {k: i for i, k in enumerate(groups.order(scores["kind"]))}
     out = scores.assign(_k=scores["kind"].map(order).fillna(len(order)))
     return out.sort_values(["_k", by, "unit_code"], ascending=[True, ascending, True], na_position="last",
                            kind="stable").drop(columns="_k")
@@ -296,7 +296,7 @@ def band_distribution(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axe
     _require(scores, ["kind", "band"], "scores")
     bands = _bands(framework)
     colours = band_colours(bands)
-    kinds = [k for k in KIND_ORDER if k in set(scores["kind"])]
+    kinds = groups.order(scores["kind"])
     cats = [*bands["code"], None]
     fig, ax = _axes(ax, (7.5, 3.8))
     width = 0.8 / max(1, len(kinds))
@@ -315,5 +315,5 @@ def band_distribution(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axe
     ax.set_title(tr("plot.band_distribution_title", lang))
     # the peer groups differ by hatch, so their legend shows the hatch alone
     ax.legend(handles=[Patch(facecolor="white", edgecolor="black", hatch=["", "//"][i % 2],
-                             label=tr(f"kind.{k}", lang)) for i, k in enumerate(kinds)], fontsize=7)
+                             label=groups.label(k, lang)) for i, k in enumerate(kinds)], fontsize=7)
     return fig

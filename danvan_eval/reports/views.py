@@ -20,13 +20,12 @@ from ..evaluation import narrative
 from ..evaluation.compliance import deadline as deadline_of
 from ..formatting import number
 from ..messages import tr
+from ..model import groups
 from ..model.framework import Framework, load_framework
 from ..model.runs import default_run_path, load_run
 from ..model.units import load_registry
 from ..outputs import read_year
 from . import plots
-
-KINDS = ("district", "department")
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,7 @@ class ReportData:
     indicators: pd.DataFrame | None
     trend: pd.DataFrame | None
     compliance: pd.DataFrame | None
+    unit_kinds: pd.Series | None = None  # code → kind of unit (which indicators apply), from the registry
 
     @property
     def has_intervals(self) -> bool:
@@ -56,7 +56,7 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
         raise DanvanEvalError(f"Tệp tham số {run.path} là của năm {run.year}, không phải {year} /"
                               f" run file {run.path} is for {run.year}, not {year}")
     out = read_year(Path(outputs_dir), run.year)
-    framework, names = _static_inputs(_stamp(run.framework), _stamp(run.units))
+    framework, names, kinds = _static_inputs(_stamp(run.framework), _stamp(run.units))
     return ReportData(
         year=run.year,
         framework=framework,
@@ -65,6 +65,7 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
         indicators=out.indicators,
         trend=None if out.trend is None else out.trend.assign(name_en=lambda d: d["unit_code"].map(names)),
         compliance=out.compliance,
+        unit_kinds=kinds,
     )
 
 
@@ -74,11 +75,14 @@ def _stamp(path: Path) -> tuple[str, int, int]:
 
 
 @functools.lru_cache(maxsize=8)
-def _static_inputs(framework: tuple[str, int, int], registry: tuple[str, int, int]) -> tuple[Framework, pd.Series]:
-    """The framework and the English unit names, read once per process while the files are unchanged (path,
-    time, size): every report of a run reads the same files, and a warm kernel keeps this module loaded."""
-    names = load_registry(registry[0]).units.drop_duplicates("code", keep="last").set_index("code")["name_en"]
-    return load_framework(framework[0]), names
+def _static_inputs(
+    framework: tuple[str, int, int], registry: tuple[str, int, int]
+) -> tuple[Framework, pd.Series, pd.Series]:
+    """The framework, the English unit names and the units' kinds, read once per process while the files are
+    unchanged (path, time, size): every report of a run reads the same files, and a warm kernel keeps this module
+    loaded. Loading the registry also registers its peer groups' names and order."""
+    units = load_registry(registry[0]).units.drop_duplicates("code", keep="last").set_index("code")
+    return load_framework(framework[0]), units["name_en"], units["kind"]
 
 
 # ---------------------------------------------------------------- helpers
@@ -145,7 +149,7 @@ def _raw(x: object, spec: pd.Series, lang: str) -> str:
 
 def _by_kind(df: pd.DataFrame) -> pd.DataFrame:
     """Districts first, then departments, each by unit code."""
-    order = df["kind"].map({k: i for i, k in enumerate(KINDS)})
+    order = df["kind"].map({k: i for i, k in enumerate(groups.order(df["kind"]))})
     return df.assign(_k=order).sort_values(["_k", "unit_code"], kind="stable").drop(columns="_k")
 
 
@@ -163,7 +167,7 @@ def section(key: str, lang: str = "vi", kind: str | None = None) -> Markdown:
 def unit_heading(data: ReportData, unit_code: str, lang: str = "vi") -> Markdown:
     """Title of the unit report: year, unit, peer group."""
     u = unit(data, unit_code)
-    group = tr(f"kind.{u['kind']}", lang)
+    group = groups.label(u["kind"], lang)
     return Markdown(f"# {tr('report.unit_title', lang, year=data.year)}\n\n## {name(u, lang)} ({u['unit_code']}) — {group}")
 
 
@@ -208,7 +212,8 @@ def indicator_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.Da
     mine = data.indicators[data.indicators["unit_code"] == u["unit_code"]]
     order = {ind: i for i, ind in enumerate(fw.indicators.index)}  # the framework's order, area by area
     mine = mine.assign(_o=mine["indicator_id"].map(order)).sort_values("_o", kind="stable")
-    table = fw.indicator_table(u["kind"])
+    kind = data.unit_kinds.get(u["unit_code"], u["kind"]) if data.unit_kinds is not None else u["kind"]
+    table = fw.indicator_table(kind)
     rows = []
     for _, r in mine.iterrows():
         spec = fw.indicators.loc[r["indicator_id"]]
@@ -247,7 +252,7 @@ def compliance_table(data: ReportData, unit_code: str | None = None, lang: str =
         received = pd.notna(r["received"])
         out.append({
             tr("label.unit", lang): name(r, lang),
-            tr("report.group", lang): tr(f"kind.{r['kind']}", lang),
+            tr("report.group", lang): groups.label(r["kind"], lang),
             tr("compliance.deadline", lang): due.strftime("%d/%m/%Y"),
             tr("compliance.received", lang): (pd.Timestamp(r["received"]).strftime("%d/%m/%Y") if received
                                               else tr("compliance.not_received", lang)),
@@ -304,7 +309,7 @@ def changes_table(data: ReportData, lang: str = "vi") -> pd.DataFrame:
         prev = data.trend[data.trend["year"] == data.year - 1].set_index("unit_code")
     rows = []
     for _, r in s.iterrows():
-        row = {tr("label.unit", lang): name(r, lang), tr("report.group", lang): tr(f"kind.{r['kind']}", lang),
+        row = {tr("label.unit", lang): name(r, lang), tr("report.group", lang): groups.label(r["kind"], lang),
                tr("label.change", lang): number(r["composite_change"], lang, sign=True),
                tr("label.rank_change", lang): _signed_int(r["rank_change"])}
         for a in areas:
@@ -327,8 +332,8 @@ def band_table(data: ReportData, lang: str = "vi") -> pd.DataFrame:
     rows = []
     for code in codes:
         row = {tr("label.band", lang): band(data, code, lang)}
-        for kind in KINDS:
+        for kind in groups.order(data.scores["kind"]):
             mine = data.scores.loc[data.scores["kind"] == kind, "band"]
-            row[tr(f"kind.{kind}", lang)] = str(int(mine.isna().sum() if code is None else (mine == code).sum()))
+            row[groups.label(kind, lang)] = str(int(mine.isna().sum() if code is None else (mine == code).sum()))
         rows.append(row)
     return _frame(rows, tr("label.band", lang))
