@@ -145,7 +145,7 @@ def test_ranks_are_given_only_within_each_peer_group(split):
 
 
 def test_an_unknown_population_sets_its_indicators_aside_and_the_area_rests_on_the_others(split):
-    ev, fw = split
+    ev, _ = split
     ind = ev.of_year("indicators")
     an_lao = ind[ind["unit_code"] == "542"].set_index("indicator_id")
     aside = set(an_lao.index[an_lao["status"] == "unknown_denominator"])
