@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-APT_PACKAGES := chromium fonts-dejavu-core libreoffice-writer-nogui poppler-utils
+APT_PACKAGES := chromium fonts-dejavu-core libreoffice-writer-nogui poppler-utils openssl nginx-light
 YEAR   ?= 2024
 
 .PHONY: demo test install system-deps bench clean-outputs
@@ -19,13 +19,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip uninstall -y -q rfc3987-syntax || true
 	touch $(STAMP)
 
-# Debian packages for the browser test (Chromium) and the report rendering (LibreOffice, pdftoppm).
+# Debian packages for the browser test (Chromium), the report rendering (LibreOffice, pdftoppm) and the office
+# dashboard's HTTPS tests (openssl, nginx: docs/office/nginx.conf is run by tests/test_dashboard_office.py).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Cài đặt / installing:$$missing"; \

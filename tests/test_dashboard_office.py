@@ -7,14 +7,19 @@ is measured by ``benchmarks/bench_dashboard_load.py``).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import re
+import socket
+import ssl
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -22,7 +27,7 @@ from playwright.sync_api import sync_playwright
 from danvan_eval.dashboard import accounts as acc
 from danvan_eval.dashboard.auth import ReviewerIdentityProvider
 from danvan_eval.dashboard.data import load_year
-from danvan_eval.dashboard.server import background, expected_hosts, port_free, serve
+from danvan_eval.dashboard.server import background, expected_hosts, free_port, port_free, serve
 from danvan_eval.dashboard.site import value_text, year_payload
 from danvan_eval.dashboard.web import host_pattern
 from danvan_eval.errors import DanvanEvalError
@@ -138,8 +143,6 @@ def test_expected_hosts_and_the_pattern_that_refuses_the_others():
     assert expected_hosts("127.0.0.1", []) == ["localhost", "127.0.0.1", "::1"]
     names = expected_hosts("192.168.1.20", ["danvan.snv.gialai.gov.vn"])
     assert {"localhost", "192.168.1.20", "danvan.snv.gialai.gov.vn"} <= set(names)
-    import re
-
     refuse = re.compile(host_pattern(names))
     assert refuse.match("attacker.example") and refuse.match("192.168.1.200") and refuse.match("localhost.evil")
     assert not refuse.match("danvan.snv.gialai.gov.vn") and not refuse.match("192.168.1.20")
@@ -287,3 +290,91 @@ def test_a_reviewer_signs_in_sees_the_ranking_moves_a_weight_and_the_map_follows
     page.wait_for_selector("input[name=password]")
     assert page.request.get(server + "danvan/data/2024.json", max_redirects=0).status in (302, 403)
     context.close()
+
+
+# ---------------------------------------------------------------- HTTPS: directly, and behind the documented nginx
+NGINX = "/usr/sbin/nginx"
+EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "office" / "nginx.conf"
+
+
+def certificate(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
+    return cert, key
+
+
+def https(port: int, cert: Path, path: str, method: str = "GET", headers: dict | None = None, body: str = ""):
+    conn = http.client.HTTPSConnection("localhost", port, timeout=60,
+                                       context=ssl.create_default_context(cafile=str(cert)))
+    conn.request(method, path, body=body or None, headers=headers or {})
+    response = conn.getresponse()
+    response.text = response.read().decode(errors="replace")
+    return response
+
+
+def signs_in_over_https(port: int, cert: Path) -> str:
+    """Sign in through ``port``; returns the session's Set-Cookie header."""
+    form = https(port, cert, "/login")
+    assert form.status == 200 and "Đăng nhập" in form.text
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text)[1]
+    cookies = "; ".join(c.split(";")[0] for c in form.headers.get_all("Set-Cookie"))
+    done = https(port, cert, "/login", "POST", {"Content-Type": "application/x-www-form-urlencoded",
+                                                 "Cookie": cookies},
+                 urlencode({"_xsrf": xsrf, "username": NAME, "password": PASSWORD, "next": "/"}))
+    assert done.status == 302 and done.getheader("Location") == "/"
+    return next(c for c in done.headers.get_all("Set-Cookie") if c.startswith("danvan-session="))
+
+
+def test_https_directly_and_behind_the_example_nginx(demo, accounts, tmp_path):
+    cert, key = certificate(tmp_path)
+    with background(demo, extra=["--sign-in", "--accounts", str(accounts), "--kernels", "0",
+                                 "--certfile", str(cert), "--keyfile", str(key)]) as url:
+        port = urlparse(url).port
+        session = signs_in_over_https(port, cert)
+        assert "Secure" in session and "HttpOnly" in session and "SameSite=Strict" in session
+        with pytest.raises((http.client.HTTPException, ConnectionError, OSError)):
+            request(url, "/login")  # plain HTTP on the HTTPS port gets nothing
+
+    # the documented configuration, with this machine's names, ports and files
+    config = EXAMPLE.read_text(encoding="utf-8")
+    with background(demo, extra=["--sign-in", "--behind-proxy", "--allow-host", "localhost", "--accounts",
+                                 str(accounts), "--kernels", "0"]) as url:
+        p80, p443 = free_port(), free_port()
+        for old, new in {"listen 80;": f"listen 127.0.0.1:{p80};", "listen 443 ssl;": f"listen 127.0.0.1:{p443} ssl;",
+                         "danvan.snv.gialai.gov.vn": "localhost", "/etc/ssl/danvan/": f"{tmp_path}/",
+                         "127.0.0.1:8866": f"127.0.0.1:{urlparse(url).port}"}.items():
+            assert old in config, old
+            config = config.replace(old, new)
+        (tmp_path / "danvan-eval.conf").write_text(config, encoding="utf-8")
+        temp = " ".join(f"{k}_temp_path {tmp_path}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        (tmp_path / "main.conf").write_text(
+            f"daemon off; master_process off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;\n"
+            f"events {{}}\nhttp {{ access_log off; {temp} include {tmp_path}/danvan-eval.conf; }}\n",
+            encoding="utf-8")
+        proxy = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "main.conf")],
+                                 stderr=subprocess.PIPE)
+        try:
+            _wait_port(p443)
+            home = https(p443, cert, "/")
+            assert home.status == 302 and home.getheader("Location").startswith("/login")
+            assert "max-age=31536000" in home.getheader("Strict-Transport-Security")
+            session = signs_in_over_https(p443, cert)
+            assert "Secure" in session  # the proxy said https: the dashboard marks the cookie Secure
+            page = https(p443, cert, "/danvan/data/2024.json", headers={"Cookie": session.split(";")[0]})
+            assert page.status == 200 and json.loads(page.text)["year"] == 2024
+            plain = request(f"http://127.0.0.1:{p80}/", "/", host="localhost")
+            assert plain.status == 301 and plain.getheader("Location") == "https://localhost/"
+        finally:
+            proxy.terminate()
+            proxy.wait(timeout=30)
+
+
+def _wait_port(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing listens on {port}")
