@@ -35,7 +35,7 @@ PACKAGES = ("danvan-eval", "pandas", "numpy", "scipy", "matplotlib", "papermill"
             "voila", "openpyxl", "python-docx", "pyyaml", "dask")
 # the tables ``read_year`` reads back (``uncertainty_draws.csv``, one row per draw, is left to who needs it)
 TABLES = ("scores", "indicators", "trend", "compliance", "uncertainty", "sensitivity", "removal", "coherence_areas",
-          "coherence_indicators", "correlations")
+          "coherence_indicators", "correlations", "plausibility", "appraisal")
 # the continuity tables of a year from 2025 (``evaluation.continuity_run``), written by the run and by ``continuity``
 CONTINUITY = ("continuity_measures", "former_districts", "continuity_districts", "continuity_province")
 
@@ -266,6 +266,8 @@ class YearOutputs:
     coherence_areas: pd.DataFrame | None = None
     coherence_indicators: pd.DataFrame | None = None
     correlations: pd.DataFrame | None = None
+    plausibility: pd.DataFrame | None = None  # the values to verify (evaluation.plausibility)
+    appraisal: pd.DataFrame | None = None  # the values the appraisal changed (evaluation.appraised), if any
 
 
 def read_year(outputs_dir: Path, year: int) -> YearOutputs:

@@ -14,6 +14,7 @@ from danvan_eval.intake import appraisal as ap
 from danvan_eval.model import appraisal as table_mod
 
 YEAR = 2024
+ROOT_RUN = Path(__file__).resolve().parent.parent / "parameters" / "runs" / f"{YEAR}.yaml"
 
 
 @pytest.fixture
@@ -157,3 +158,118 @@ def test_the_command_line_reads_and_refuses(appraised_run, tmp_path, monkeypatch
     _fill(path, {("544", "i2_sessions"): {"reason": "biên bản"}})
     assert main(["appraise", "--year", "2024", "--read", str(path)]) == 0
     assert "1 điều chỉnh" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- scoring on appraised values
+def _decisions(rows: list[dict]) -> pd.DataFrame:
+    base = {"year": YEAR, "reason": "", "evidence": "", "appraiser": "Nguyễn Văn A", "date": "2024-12-10"}
+    return table_mod.typed(pd.DataFrame([{**base, **r} for r in rows]))
+
+
+@pytest.fixture(scope="module")
+def scored_both(run, tmp_path_factory):
+    """The 2024 demo scored on self-assessed values, and on appraised values (544's sessions adjusted 370 → 37,
+    SNV's dialogues rejected), without Monte Carlo draws (they play no part here)."""
+    from danvan_eval.evaluation.year import score_run
+    from danvan_eval.outputs import write_csv
+
+    folder = tmp_path_factory.mktemp("scored")
+    table = folder / f"appraisal_{YEAR}.csv"
+    write_csv(_decisions([
+        {"unit_code": "544", "indicator_id": "i2_sessions", "reported_value": 370, "appraised_value": 37,
+         "decision": "adjusted", "reason": "Gõ thừa một số 0", "evidence": "125/BC-UBND | 2024-11-20"},
+        {"unit_code": "SNV", "indicator_id": "i4_dialogues", "reported_value": 2, "decision": "rejected",
+         "reason": "Không có biên bản"},
+        {"unit_code": "540", "indicator_id": "i2_sessions", "reported_value": 77, "decision": "accepted"},
+    ]), table)
+    quick = dataclasses.replace(run, uncertainty={})
+    return score_run(quick), score_run(dataclasses.replace(quick, values="appraised", appraisal=table))
+
+
+def test_a_self_assessed_year_is_scored_exactly_as_before(scored_both, run):
+    from danvan_eval.evaluation import compliance
+    from danvan_eval.evaluation.audit import audit_tables
+    from danvan_eval.evaluation.scoring import score
+    from danvan_eval.evaluation.year import load_inputs, tables
+
+    own, _ = scored_both
+    framework, registry, obs, subs = load_inputs(run)
+    evaluation = score(obs, framework, registry, YEAR, run.options)
+    before = tables(evaluation, compliance.compliance(evaluation, subs), audit_tables(evaluation, {}))
+    assert set(own.tables) == {*before, "plausibility"}
+    for name, df in before.items():
+        assert own.tables[name].to_csv() == df.to_csv(), name
+    assert not set(own.tables["scores"].columns) & {"composite_self_assessed", "rank_shift"}
+
+
+def test_scores_change_exactly_where_values_were_adjusted(scored_both):
+    own, appraised = scored_both
+    key = ["unit_code", "indicator_id"]
+    a = own.tables["indicators"].set_index(key)
+    b = appraised.tables["indicators"].set_index(key)
+    changed = sorted(i for i in a.index if not a.loc[i].fillna(-1).equals(b.loc[i].fillna(-1)))
+    assert changed == [("544", "i2_sessions"), ("SNV", "i4_dialogues")]
+    # 37 sessions over 15 communes: 2.47 per commune, on goalposts 0 → 4: 61.67 instead of 100
+    assert b.loc[("544", "i2_sessions"), ["raw", "denominated", "status"]].tolist() == [37.0, 37 / 15, "reported"]
+    assert b.loc[("544", "i2_sessions"), "score"] == pytest.approx(100 * 37 / 15 / 4)
+    assert b.loc[("SNV", "i4_dialogues"), "status"] == "missing" and pd.isna(b.loc[("SNV", "i4_dialogues"), "raw"])
+    scores = appraised.tables["scores"].set_index("unit_code")
+    before = own.tables["scores"].set_index("unit_code")
+    moved = sorted(u for u in scores.index if scores.at[u, "composite"] != before.at[u, "composite"])
+    assert moved == ["544", "SNV"]
+    # both composites side by side, the rank shift and how many values were changed
+    assert scores["composite_self_assessed"].equals(before["composite"].rename("composite_self_assessed"))
+    assert (scores["rank_shift"] == scores["rank_self_assessed"] - scores["rank"]).all()
+    assert scores.loc[["544", "SNV", "540"], "n_adjusted"].tolist() == [1, 1, 0]
+    area_a2 = (100 * 37 / 15 / 4 - 100) / 4  # one of four a2 indicators falls from 100 to 61.67
+    assert scores.at["544", "a2"] - before.at["544", "a2"] == pytest.approx(area_a2)
+    listed = appraised.tables["appraisal"]
+    assert listed[["unit_code", "indicator_id", "decision", "reason"]].values.tolist() == [
+        ["544", "i2_sessions", "adjusted", "Gõ thừa một số 0"], ["SNV", "i4_dialogues", "rejected", "Không có biên bản"]]
+    assert listed.loc[0, ["score_self_assessed", "area"]].tolist() == [100.0, "a2"]
+
+
+def test_the_run_file_chooses_the_values(tmp_path):
+    from danvan_eval.errors import RunError
+    from danvan_eval.model.runs import load_run
+
+    text = (ROOT_RUN.read_text(encoding="utf-8") + "values: appraised\n")
+    bad = ROOT_RUN.parent / "_test_appraised.yaml"
+    try:
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(RunError, match="appraisal"):
+            load_run(bad)
+        bad.write_text(text.replace("appraised", "guessed"), encoding="utf-8")
+        with pytest.raises(RunError, match="self_assessed, appraised"):
+            load_run(bad)
+    finally:
+        bad.unlink()
+
+
+def test_both_composites_reach_the_unit_report_and_the_dashboard_data(scored_both, run, tmp_path):
+    from danvan_eval.dashboard import data as dash
+    from danvan_eval.evaluation.year import write_tables
+    from danvan_eval.reports import views
+
+    own, appraised = scored_both
+    for name, scored in (("own", own), ("appraised", appraised)):
+        (tmp_path / name / str(YEAR)).mkdir(parents=True)
+        write_tables(scored, tmp_path / name / str(YEAR))
+    data = views.load(tmp_path / "appraised", YEAR, run.path)
+    figures = views.key_figures(data, "544", "vi")
+    before = own.tables["scores"].set_index("unit_code").at["544", "composite"]
+    assert figures.loc["Điểm tổng hợp theo số liệu tự đánh giá"].iloc[0] == f"{before:.1f}".replace(".", ",")
+    table = views.adjustment_table(data, "544", "en")
+    assert table.loc["Dissemination sessions (i2_sessions)", ["Appraisal decision", "Reason", "Supporting document"]
+                     ].tolist() == ["adjusted", "Gõ thừa một số 0", "125/BC-UBND | 2024-11-20"]
+    assert "giữ nguyên" in views.adjustment_table(data, "540", "vi").data
+    assert "6,5 lần năm trước" in views.to_verify_table(data, "544", "vi").iloc[0, -1]
+    plain = views.load(tmp_path / "own", YEAR, run.path)
+    assert "tự đánh giá" in views.adjustment_table(plain, "544", "vi").data
+    assert "Không có giá trị nào cần xác minh" in views.to_verify_table(plain, "540", "vi").data
+    year = dash.load_year(tmp_path / "appraised", YEAR)
+    both = dash.appraisal_comparison(year, "district").set_index("unit_code")
+    assert both.at["544", "composite_self_assessed"] == pytest.approx(before)
+    assert both.at["544", "rank_shift"] == both.at["544", "rank_self_assessed"] - both.at["544", "rank"]
+    assert dash.adjusted_cells(year, "544")["indicator_id"].tolist() == ["i2_sessions"]
+    assert dash.appraisal_comparison(dash.load_year(tmp_path / "own", YEAR), "district").empty

@@ -151,6 +151,33 @@ def ranking(data: YearData, kind: str, weights: Mapping[str, float] | None = Non
 
 
 # ---------------------------------------------------------------- formatting
+APPRAISAL_COLUMNS = ["unit_code", "name_vi", "composite_self_assessed", "composite", "rank_self_assessed", "rank",
+                     "rank_shift", "n_adjusted"]
+
+
+def appraised(data: YearData) -> bool:
+    """True when the year was scored on the Department's appraised values (both composites are in scores)."""
+    return "composite_self_assessed" in data.outputs.scores.columns
+
+
+def appraisal_comparison(data: YearData, kind: str) -> pd.DataFrame:
+    """Self-assessed and appraised composites side by side with the rank shift the appraisal caused, for one peer
+    group; no rows when the year was scored on self-assessed values."""
+    if not appraised(data):
+        return pd.DataFrame(columns=APPRAISAL_COLUMNS)
+    return data.scores(kind)[APPRAISAL_COLUMNS].reset_index(drop=True)
+
+
+def adjusted_cells(data: YearData, code: str) -> pd.DataFrame:
+    """The unit's values the appraisal changed (indicator, decision, reported and appraised value, reason), to mark
+    them in its indicator table."""
+    listed = data.outputs.appraisal
+    if listed is None:
+        return pd.DataFrame(columns=["indicator_id", "decision", "reported_value", "appraised_value", "reason"])
+    mine = listed[listed["unit_code"].astype(str) == str(code)]
+    return mine[["indicator_id", "decision", "reported_value", "appraised_value", "reason"]].reset_index(drop=True)
+
+
 def band_labels(fw: Framework, lang: str) -> dict[str, str]:
     return dict(zip(fw.bands["code"], fw.bands[f"label_{lang}"]))
 

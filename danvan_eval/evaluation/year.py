@@ -15,14 +15,19 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ValidationError
+from ..model import appraisal as appraisal_mod
 from ..model import observations as obs_mod
 from ..model.framework import Framework
+from ..model.plausibility import load_plausibility
 from ..model.runs import RunConfig
 from ..model.submissions import COLUMNS as SUBMISSION_COLUMNS
 from ..model.submissions import read_submissions
 from ..model.units import Registry, load_registry
 from ..outputs import write_csv
+from ..problems import problem, problems_frame
+from . import appraised as appraised_mod
 from . import compliance as compliance_mod
+from . import plausibility
 from .audit import audit_tables
 from .scoring import Evaluation, score
 from .uncertainty import UncertaintySettings
@@ -66,6 +71,14 @@ def load_inputs(run: RunConfig) -> tuple[Framework, Registry, pd.DataFrame, pd.D
             subs.append(read_submissions(path, registry, year))
         except ValidationError as err:
             problems.append(err.problems)
+    if run.values == "appraised":
+        if not run.appraisal.is_file():
+            problems.append(problems_frame([problem("appraisal_table_missing", file=run.appraisal, year=run.year)]))
+        else:
+            try:
+                appraisal_mod.read_appraisal(run.appraisal, framework, registry, run.year)
+            except ValidationError as err:
+                problems.append(err.problems)
     if problems:
         raise ValidationError(pd.concat(problems, ignore_index=True))
     subs = pd.concat(subs, ignore_index=True) if subs else pd.DataFrame(columns=SUBMISSION_COLUMNS)
@@ -92,7 +105,18 @@ def score_run(run: RunConfig, inputs: tuple | None = None) -> ScoredYear:
     t0 = time.perf_counter()
     framework, registry, observations, submissions = inputs if inputs is not None else load_inputs(run)
     t1 = time.perf_counter()
-    evaluation = score(observations, framework, registry, run.year, run.options)
+    # values to verify (warnings) on the units' own figures; with values: appraised, the Department's decisions
+    # replace the figures they adjust or reject, and the self-assessed scores are kept beside the appraised ones
+    found = plausibility.findings(observations, framework, registry, run.year,
+                                  load_plausibility(framework, run.plausibility),
+                                  files=run.observations[run.year].name)
+    decisions = None
+    scored_obs = observations
+    if run.values == "appraised":
+        decisions = appraisal_mod.latest(appraisal_mod.read_appraisal(run.appraisal, framework, registry, run.year),
+                                         run.year)
+        scored_obs = appraisal_mod.apply(observations, decisions, run.year)
+    evaluation = score(scored_obs, framework, registry, run.year, run.options)
     comp = compliance_mod.compliance(evaluation, submissions)
     t2 = time.perf_counter()
     # rank intervals, every draw's parameters and Sobol indices when the run file asks for draws; seeded by the
@@ -100,6 +124,11 @@ def score_run(run: RunConfig, inputs: tuple | None = None) -> ScoredYear:
     audit = audit_tables(evaluation, run.uncertainty)
     t3 = time.perf_counter()
     out = tables(evaluation, comp, audit)
+    out["plausibility"] = found
+    if decisions is not None:
+        self_assessed = score(observations, framework, registry, run.year, run.options)
+        out["scores"] = appraised_mod.with_self_assessed(out["scores"], self_assessed, decisions)
+        out["appraisal"] = appraised_mod.adjustments(decisions, self_assessed, evaluation)
     return ScoredYear(
         run=run,
         evaluation=evaluation,
@@ -160,7 +189,7 @@ def tables(
     return out
 
 
-RANK_COLUMNS = ("rank", "n_ranked", "rank_change", "rank_median", "rank_p05", "rank_p95")
+RANK_COLUMNS = ("rank", "n_ranked", "rank_change", "rank_median", "rank_p05", "rank_p95", "rank_self_assessed", "rank_shift")
 
 
 def unranked(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -263,7 +263,8 @@ def load_run(path: Path) -> RunConfig:
         deadline=deadline,
         uncertainty=dict(uncertainty),
         description=str(raw.get("description", "")),
-        plausibility=resolve(raw["plausibility"], "plausibility") if raw.get("plausibility") is not None else None,
+        plausibility=(resolve(raw["plausibility"], "plausibility") if raw.get("plausibility") is not None
+                      else _default_plausibility(root, raw["framework"])),
         values=values if values in VALUES else "self_assessed",
         appraisal=appraisal,
         peer_groups={str(k): v for k, v in peer_groups.items()},
@@ -274,6 +275,14 @@ def load_run(path: Path) -> RunConfig:
     if problems:
         raise RunError(_message(path, problems))
     return config
+
+
+def _default_plausibility(root: Path, framework: object) -> Path | None:
+    """``parameters/plausibility/<framework file stem>.yaml`` (the framework's version) if it exists."""
+    if not isinstance(framework, str):
+        return None
+    path = (root / "parameters" / "plausibility" / f"{Path(framework.strip()).stem}.yaml").resolve()
+    return path if path.is_file() else None
 
 
 def _message(path: Path, problems: list[str]) -> str:

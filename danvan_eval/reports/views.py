@@ -42,6 +42,8 @@ class ReportData:
     trend: pd.DataFrame | None
     compliance: pd.DataFrame | None
     unit_kinds: pd.Series | None = None  # code → kind of unit (which indicators apply), from the registry
+    plausibility: pd.DataFrame | None = None  # the values to verify
+    appraisal: pd.DataFrame | None = None  # the values the appraisal changed (a year scored on appraised values)
 
     @property
     def has_intervals(self) -> bool:
@@ -66,6 +68,8 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
         trend=None if out.trend is None else out.trend.assign(name_en=lambda d: d["unit_code"].map(names)),
         compliance=out.compliance,
         unit_kinds=kinds,
+        plausibility=out.plausibility,
+        appraisal=out.appraisal,
     )
 
 
@@ -181,6 +185,10 @@ def key_figures(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFr
     ]
     if data.has_intervals:
         rows.append((tr("report.rank_interval", lang), _interval(u)))
+    if "composite_self_assessed" in u.index:  # a year scored on appraised values: the unit's own figures beside
+        rows += [(tr("label.composite_self_assessed", lang), number(u["composite_self_assessed"], lang)),
+                 (tr("report.rank_shift", lang), _signed_int(u["rank_shift"])),
+                 (tr("report.n_adjusted", lang), _int(u["n_adjusted"]))]
     rows += [
         (tr("label.change", lang), number(u["composite_change"], lang, sign=True)),
         (tr("label.rank_change", lang), _signed_int(u["rank_change"])),
@@ -228,6 +236,43 @@ def indicator_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.Da
             tr("label.status", lang): tr(f"status.{r['status']}", lang),
             tr("label.clause", lang): str(spec["clause"]),
         })
+    return _frame(rows, tr("label.indicator", lang))
+
+
+def to_verify_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFrame | Markdown:
+    """The unit's values to verify ("cần xác minh"): each plausibility finding with what it was compared with."""
+    u = unit(data, unit_code)
+    found = data.plausibility
+    mine = found[found["unit"].astype(str) == u["unit_code"]] if found is not None else pd.DataFrame()
+    if mine.empty:
+        return Markdown(tr("report.no_findings", lang))
+    labels = pd.concat([data.framework.indicators[f"label_{lang}"], data.framework.auxiliary[f"label_{lang}"]])
+    rows = [{tr("label.indicator", lang): f"{labels.get(r['indicator'], r['indicator'])} ({r['indicator']})",
+             tr("label.raw", lang): number(r["value"], lang, 0 if float(r["value"]).is_integer() else 1),
+             tr("report.to_verify", lang): r[f"message_{lang}"]} for _, r in mine.iterrows()]
+    return _frame(rows, tr("label.indicator", lang))
+
+
+def adjustment_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFrame | Markdown:
+    """Each of the unit's values the Department's appraisal changed, with its reason and evidence; or a sentence
+    saying that the year was scored on the units' own figures."""
+    u = unit(data, unit_code)
+    if "composite_self_assessed" not in u.index:
+        return Markdown(tr("report.self_assessed_only", lang))
+    listed = data.appraisal if data.appraisal is not None else pd.DataFrame(columns=["unit_code"])
+    mine = listed[listed["unit_code"].astype(str) == u["unit_code"]]
+    if mine.empty:
+        return Markdown(tr("report.no_adjustment", lang))
+    labels = pd.concat([data.framework.indicators[f"label_{lang}"], data.framework.auxiliary[f"label_{lang}"]])
+    rows = [{tr("label.indicator", lang): f"{labels.get(r['indicator_id'], r['indicator_id'])} ({r['indicator_id']})",
+             tr("report.decision", lang): tr(f"appraisal.decision.{r['decision']}", lang),
+             tr("label.raw", lang): number(r["reported_value"], lang, 1),
+             tr("report.appraised_value", lang): number(r["appraised_value"], lang, 1),
+             tr("report.score_self_assessed", lang): number(r["score_self_assessed"], lang),
+             tr("label.score", lang): number(r["score_appraised"], lang),
+             tr("report.reason", lang): str(r["reason"]) if pd.notna(r["reason"]) else "",
+             tr("report.evidence", lang): str(r["evidence"]) if pd.notna(r["evidence"]) else ""}
+            for _, r in mine.iterrows()]
     return _frame(rows, tr("label.indicator", lang))
 
 
