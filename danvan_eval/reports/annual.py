@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..evaluation import appraised as appraised_mod
 from ..evaluation import compliance as compliance_mod
 from ..evaluation.comparison import group_mean, paired_change
 from ..formatting import number, percent
@@ -52,6 +53,8 @@ class ReportData:
     manifest: dict[str, Any]
     continuity: dict[str, pd.DataFrame] = field(default_factory=dict)  # from 2025: the tables across the reform
     province: Province | None = None
+    plausibility: pd.DataFrame | None = None  # the values to verify
+    appraisal: pd.DataFrame | None = None  # the values the appraisal changed (a year scored on appraised values)
 
     @property
     def kinds(self) -> list[str]:
@@ -105,6 +108,8 @@ def load_data(outputs_dir: Path, year: int) -> ReportData:
         manifest=yo.manifest,
         continuity=continuity_views.read_continuity(outputs_dir, year),
         province=load_province(_pinned(yo.manifest, "province")),
+        plausibility=yo.plausibility,
+        appraisal=yo.appraisal,
     )
 
 
@@ -206,6 +211,32 @@ def _section_reporting(doc, data: ReportData, counter: dict) -> None:
     dx.data_table(doc, ["Khối", "Phải báo cáo", "Đã gửi báo cáo", "Đúng hạn", "Đầy đủ số liệu"], rows,
                   dx.columns_mm([None, 25, 30, 30, 30]), ["left", "center", "center", "center", "center"])
     dx.paragraph(doc, "", after=0)
+    for text in _appraisal_words(data):
+        dx.paragraph(doc, text)
+
+
+def _appraisal_words(data: ReportData) -> list[str]:
+    """The appraisal of the units' figures: how many values were adjusted or rejected, and why, area by area; in a
+    year scored on self-assessed figures, how many values the plausibility checks flagged."""
+    found = data.plausibility if data.plausibility is not None else pd.DataFrame(columns=["unit", "indicator"])
+    flagged = found.drop_duplicates(["unit", "indicator"])
+    checked = (f"Kiểm tra tính hợp lý của số liệu (so với năm trước, với các đơn vị cùng khối, giữa các chỉ tiêu)"
+               f" phát hiện {len(flagged)} giá trị của {flagged['unit'].nunique()} đơn vị cần xác minh.")
+    if "composite_self_assessed" not in data.scores.columns:
+        return [checked + f" Kết quả năm {data.year} được tính trên số liệu tự đánh giá của các đơn vị, chưa qua"
+                          " thẩm định."] if len(flagged) else []
+    changed = data.appraisal if data.appraisal is not None else pd.DataFrame(columns=["decision", "area"])
+    n_adj, n_rej = int((changed["decision"] == "adjusted").sum()), int((changed["decision"] == "rejected").sum())
+    lines = [checked + f" Sở Nội vụ đã thẩm định số liệu tự đánh giá: {n_adj} giá trị được điều chỉnh và {n_rej} giá"
+                       f" trị không được chấp nhận vì không có căn cứ, của {changed['unit_code'].nunique()} đơn vị;"
+                       f" kết quả năm {data.year} được tính trên số liệu đã thẩm định (điểm theo số liệu tự đánh giá"
+                       " ghi kèm trong bảng kết quả)."]
+    labels = data.framework.areas["short_vi"]
+    for rec in appraised_mod.by_area(changed).itertuples(index=False):
+        area = f"Lĩnh vực {rec.area[1:]} ({labels.get(rec.area, rec.area)})" if rec.area else "Số liệu bổ trợ"
+        lines.append(f"- {area}: {rec.adjusted} giá trị điều chỉnh, {rec.rejected} giá trị không chấp nhận;"
+                     f" lý do: {rec.reasons}.")
+    return lines
 
 
 def _deadline(data: ReportData) -> dt.date:
