@@ -233,7 +233,9 @@ def test_the_run_file_chooses_the_values(tmp_path):
     from danvan_eval.errors import RunError
     from danvan_eval.model.runs import load_run
 
-    text = (ROOT_RUN.read_text(encoding="utf-8") + "values: appraised\n")
+    text = ROOT_RUN.read_text(encoding="utf-8").replace("values: self_assessed", "values: appraised")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("appraisal:")) + "\n"
+    assert load_run(ROOT_RUN).values == "self_assessed"  # the demo year: the units' own figures
     bad = ROOT_RUN.parent / "_test_appraised.yaml"
     try:
         bad.write_text(text, encoding="utf-8")

@@ -103,6 +103,16 @@ def test_unit_reports_show_the_library_scores(year_run, library):
         assert f"{row['name_vi']} ({code})" in outputs_of(nb, "text/markdown"), code
 
 
+def test_the_values_to_verify_reach_the_unit_report_and_the_console(year_run):
+    folder, summary = year_run
+    html = (folder / "units" / "544.html").read_text(encoding="utf-8")
+    assert "Các giá trị cần xác minh" in html and "bằng 6,5 lần năm trước (57)" in html
+    assert "tự đánh giá của đơn vị (chưa áp dụng kết quả thẩm định)" in html
+    assert "Không có giá trị nào cần xác minh" in (folder / "units" / "540.html").read_text(encoding="utf-8")
+    assert "Cần xác minh: 2 giá trị của 1 đơn vị" in summary.describe("vi")
+    assert "[peer_outlier]" in summary.describe("en") and (folder / "plausibility.csv").is_file()
+
+
 def test_unit_reports_are_in_vietnamese_without_code(year_run):
     folder, _ = year_run
     html = (folder / "units" / "546.html").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from tqdm import tqdm
 
 from ..errors import RunError
@@ -25,6 +26,7 @@ from ..messages import tr
 from ..model.runs import RunConfig
 from ..outputs import atomic_dir, manifest, read_csv, safe_child, sha256, write_json
 from ..paths import PROJECT_ROOT
+from ..problems import format_problems
 from .render import Job, Rendered, Renderer
 
 
@@ -82,6 +84,7 @@ class RunSummary:
     carried_over: list[str]
     dropped: list[str]
     seconds: float
+    to_verify: pd.DataFrame | None = None  # the plausibility findings of the year (warnings)
 
     @property
     def failed(self) -> list[str]:
@@ -100,6 +103,10 @@ class RunSummary:
         for r in sorted((r for r in self.rendered if not r.ok), key=lambda r: r.name):
             where = f"{r.files[0]}" if r.files else ""
             lines.append(tr("run.failed", lang, name=r.name, error=r.error.splitlines()[0], file=where))
+        if self.to_verify is not None and len(self.to_verify):
+            lines.append("⚠ " + tr("plausibility.to_verify_run", lang, n=len(self.to_verify),
+                                    units=self.to_verify["unit"].nunique(), path=self.folder / "plausibility.csv"))
+            lines.append(format_problems(self.to_verify, lang, limit=20))
         return "\n".join(lines)
 
 
@@ -150,7 +157,8 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
         write_manifest(scored, tmp, timings, notebooks=_notebook_records(rendered, tmp),
                        failed=sorted(r.name for r in rendered if not r.ok), carried_over=carried,
                        lang=lang, jobs=jobs, scheduler=scheduler)
-    return RunSummary(run.year, final, rendered, carried, dropped, round(time.perf_counter() - start, 2))
+    return RunSummary(run.year, final, rendered, carried, dropped, round(time.perf_counter() - start, 2),
+                      to_verify=scored.tables.get("plausibility"))
 
 
 def _select_units(scored: ScoredYear, units: list[str] | None) -> list[str]:
