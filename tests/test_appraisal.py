@@ -274,6 +274,9 @@ def test_both_composites_reach_the_unit_report_and_the_dashboard_data(scored_bot
     assert both.at["544", "composite_self_assessed"] == pytest.approx(before)
     assert both.at["544", "rank_shift"] == both.at["544", "rank_self_assessed"] - both.at["544", "rank"]
     assert dash.adjusted_cells(year, "544")["indicator_id"].tolist() == ["i2_sessions"]
+    marked = dash.indicator_table(year, "544", "vi")
+    assert marked.count("dv-adjusted") == 1
+    assert 'data-indicator="i2_sessions" class="dv-status-reported dv-adjusted" title="điều chỉnh: Gõ thừa' in marked
     assert dash.appraisal_comparison(dash.load_year(tmp_path / "own", YEAR), "district").empty
 
 
@@ -290,8 +293,8 @@ def test_the_annual_report_says_how_many_values_were_adjusted_and_why_by_area(sc
     assert "phát hiện 1 giá trị của 1 đơn vị cần xác minh" in words[0]
     assert words[1:] == [
         "- Lĩnh vực 2 (Tuyên truyền, giáo dục): 1 giá trị điều chỉnh, 0 giá trị không chấp nhận; lý do: Gõ thừa một số 0.",
-        "- Lĩnh vực 4 (Cải cách hành chính, dân chủ): 0 giá trị điều chỉnh, 1 giá trị không chấp nhận; lý do: Không có"
-        " biên bản.",
+        ("- Lĩnh vực 4 (Cải cách hành chính, dân chủ): 0 giá trị điều chỉnh, 1 giá trị không chấp nhận; lý do: Không có"
+         " biên bản."),
     ]
     own_words = annual._appraisal_words(annual.load_data(tmp_path / "own", YEAR))
     assert len(own_words) == 1 and "chưa qua thẩm định" in own_words[0]

@@ -380,6 +380,7 @@ def indicator_table(data: YearData, code: str, lang: str) -> str:
     order = {i: n for n, i in enumerate(fw.indicators.index)}  # the framework's order, area by area
     rows = ind[ind["unit_code"] == code].sort_values("indicator_id", key=lambda s: s.map(order), kind="stable")
     heads = ["label.area", "label.indicator", "label.raw", "label.score", "label.status", "label.clause"]
+    changed = adjusted_cells(data, code).drop_duplicates("indicator_id").set_index("indicator_id")
     body = []
     for _, r in rows.iterrows():
         meta = fw.indicators.loc[r["indicator_id"]] if r["indicator_id"] in fw.indicators.index else None
@@ -387,10 +388,17 @@ def indicator_table(data: YearData, code: str, lang: str) -> str:
         clause = r.get("clause") if pd.notna(r.get("clause")) else (meta["clause"] if meta is not None else "")
         area = fw.areas.loc[r["area"], f"short_{lang}"] if r["area"] in fw.areas.index else r["area"]
         status = str(r["status"])
-        cells = [area, label, number(r["raw"], lang, 2), number(r["score"], lang), tr(f"status.{status}", lang),
-                 clause]
+        shown_status, mark = tr(f"status.{status}", lang), ""
+        if r["indicator_id"] in changed.index:  # a value the appraisal changed: marked, with its reason
+            c = changed.loc[r["indicator_id"]]
+            decision = tr(f"appraisal.decision.{c['decision']}", lang)
+            shown_status = f"{shown_status} — {decision}"
+            title = html.escape(f"{decision}: {c['reason']}")
+            mark = f' dv-adjusted" title="{title}'
+        cells = [area, label, number(r["raw"], lang, 2), number(r["score"], lang), shown_status, clause]
         tds = "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
-        body.append(f'<tr data-indicator="{html.escape(str(r["indicator_id"]))}" class="dv-status-{status}">{tds}</tr>')
+        body.append(f'<tr data-indicator="{html.escape(str(r["indicator_id"]))}" class="dv-status-{status}{mark}">'
+                    f"{tds}</tr>")
     head = "".join(f"<th>{html.escape(tr(h, lang))}</th>" for h in heads)
     return f'<table class="dv-table dv-indicators"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
@@ -406,6 +414,7 @@ CSS = """<style>
 .dv-missing{color:#777;font-style:italic;background:repeating-linear-gradient(45deg,#eee,#eee 4px,#f8f8f8 4px,#f8f8f8 8px)}
 .dv-band{padding:1px 6px;border-radius:3px}
 .dv-status-missing td{color:#b00020}.dv-status-not_applicable td{color:#777}
+.dv-adjusted td{background:#fff2cc}
 .dv-download{margin-right:1.5em}
 .dv-dashboard a{color:#1f4e9c;text-decoration:underline}
 .dv-notice{color:#8a4b00}
