@@ -8,6 +8,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from danvan_eval.cli import main
 from danvan_eval.intake import appraisal as ap
@@ -79,6 +81,7 @@ def test_round_trip_reproduces_the_decisions_and_the_table_is_append_only(apprai
     read, added = ap.take_in(path, appraised_run)
     assert read.ok, read.problems
     assert added == 3
+    assert appraised_run.inputs()["appraisal"] == appraised_run.appraisal  # hashed in the manifest like any input
     table = pd.read_csv(appraised_run.appraisal, encoding="utf-8-sig", dtype={"unit_code": str})
     assert list(table.columns) == table_mod.COLUMNS
     got = table.set_index(["unit_code", "indicator_id"])
@@ -298,3 +301,34 @@ def test_the_annual_report_says_how_many_values_were_adjusted_and_why_by_area(sc
     ]
     own_words = annual._appraisal_words(annual.load_data(tmp_path / "own", YEAR))
     assert len(own_words) == 1 and "chưa qua thẩm định" in own_words[0]
+
+
+@pytest.fixture(scope="module")
+def demo_observations(run):
+    from danvan_eval.evaluation.year import load_inputs
+
+    return load_inputs(run)[2]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(picks=st.lists(st.tuples(st.integers(0, 572), st.sampled_from(table_mod.DECISIONS),
+                                st.floats(0, 100, allow_nan=False)), max_size=12))
+def test_apply_changes_only_the_cells_decided(demo_observations, picks):
+    obs = demo_observations
+    this_year = obs[obs["year"] == YEAR].reset_index(drop=True)
+    rows = [{"unit_code": this_year.at[i, "unit_code"], "indicator_id": this_year.at[i, "indicator_id"],
+             "reported_value": this_year.at[i, "value"], "appraised_value": v if d == "adjusted" else None,
+             "decision": d, "reason": "r"} for i, d, v in picks]
+    decisions = _decisions(rows) if rows else table_mod.empty()
+    out = table_mod.apply(obs, decisions, YEAR)
+    final = table_mod.latest(decisions)
+    key = ["unit_code", "indicator_id"]
+    both = obs.assign(after_value=out["value"], after_status=out["status"].astype(str)).merge(
+        final.assign(year=YEAR)[["year", *key, "decision", "appraised_value"]], on=["year", *key], how="left")
+    adjusted, rejected = both["decision"] == "adjusted", both["decision"] == "rejected"
+    assert (both.loc[adjusted, "after_value"] == both.loc[adjusted, "appraised_value"]).all()
+    assert (both.loc[adjusted, "after_status"] == "reported").all()
+    assert both.loc[rejected, "after_value"].isna().all() and (both.loc[rejected, "after_status"] == "missing").all()
+    kept = ~(adjusted | rejected)
+    assert both.loc[kept, "after_value"].equals(both.loc[kept, "value"])
+    assert (both.loc[kept, "after_status"] == both.loc[kept, "status"].astype(str)).all()
