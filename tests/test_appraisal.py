@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from danvan_eval.cli import main
 from danvan_eval.intake import appraisal as ap
 from danvan_eval.model import appraisal as table_mod
+from danvan_eval.outputs import read_csv
 
 YEAR = 2024
 ROOT_RUN = Path(__file__).resolve().parent.parent / "parameters" / "runs" / f"{YEAR}.yaml"
@@ -54,11 +55,12 @@ def _fill(path, decisions: dict, appraiser="Nguyễn Văn A", date=dt.date(2024,
     return where
 
 
+REJECTED = "-Không có biên bản đối thoại (dấu trừ đầu dòng: như một công thức)"
 GOOD = {
     ("544", "i2_sessions"): {"appraised": 37, "decision": "điều chỉnh", "reason": "Gõ thừa một số 0; biên bản 37 buổi",
                              "evidence_number": "125/BC-UBND", "evidence_date": dt.date(2024, 11, 20)},
     ("540", "i2_sessions"): {"decision": "chấp nhận"},
-    ("SNV", "i4_dialogues"): {"decision": "Không chấp nhận", "reason": "Không có biên bản đối thoại"},
+    ("SNV", "i4_dialogues"): {"decision": "Không chấp nhận", "reason": REJECTED},
 }
 
 
@@ -82,13 +84,13 @@ def test_round_trip_reproduces_the_decisions_and_the_table_is_append_only(apprai
     assert read.ok, read.problems
     assert added == 3
     assert appraised_run.inputs()["appraisal"] == appraised_run.appraisal  # hashed in the manifest like any input
-    table = pd.read_csv(appraised_run.appraisal, encoding="utf-8-sig", dtype={"unit_code": str})
+    table = read_csv(appraised_run.appraisal)
     assert list(table.columns) == table_mod.COLUMNS
     got = table.set_index(["unit_code", "indicator_id"])
     assert got.loc[("544", "i2_sessions"), ["reported_value", "appraised_value", "decision", "evidence"]].tolist() == \
         [370.0, 37.0, "adjusted", "125/BC-UBND | 2024-11-20"]
     assert got.loc[("540", "i2_sessions"), "decision"] == "accepted"
-    assert got.loc[("SNV", "i4_dialogues"), ["decision", "reason"]].tolist() == ["rejected", "Không có biên bản đối thoại"]
+    assert got.loc[("SNV", "i4_dialogues"), ["decision", "reason"]].tolist() == ["rejected", REJECTED]
     assert set(table["appraiser"]) == {"Nguyễn Văn A"} and set(table["date"]) == {"2024-12-10"}
     # the same workbook again adds nothing; a new workbook shows the decisions in force and a change is a new row
     assert ap.take_in(path, appraised_run)[1] == 0
@@ -332,3 +334,16 @@ def test_apply_changes_only_the_cells_decided(demo_observations, picks):
     kept = ~(adjusted | rejected)
     assert both.loc[kept, "after_value"].equals(both.loc[kept, "value"])
     assert (both.loc[kept, "after_status"] == both.loc[kept, "status"].astype(str)).all()
+
+
+def test_the_table_keeps_texts_that_look_like_formulas(run, tmp_path):
+    from danvan_eval.model.units import load_registry
+    from danvan_eval.outputs import write_csv
+
+    rows = _decisions([{"unit_code": "544", "indicator_id": "i2_sessions", "reported_value": 370,
+                        "appraised_value": 37, "decision": "adjusted", "reason": "=370-333 buổi",
+                        "evidence": "'125/BC-UBND"}])
+    path = write_csv(rows, tmp_path / "appraisal.csv")
+    assert "'=370-333" in path.read_text(encoding="utf-8-sig")  # neutralised in the file …
+    back = table_mod.read_appraisal(path, run.load_framework(), load_registry(run.units), YEAR)
+    assert back.loc[0, ["reason", "evidence"]].tolist() == ["=370-333 buổi", "'125/BC-UBND"]  # … and read back as typed

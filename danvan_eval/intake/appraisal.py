@@ -32,7 +32,7 @@ from ..model.framework import Framework
 from ..model.plausibility import load_plausibility
 from ..model.runs import RunConfig
 from ..model.units import load_registry
-from ..outputs import safe_child, write_csv
+from ..outputs import FORMULA_START, safe_child, write_csv
 from ..problems import PROBLEM_COLUMNS, problem, problems_frame
 from . import templates as tpl
 from .values import Unreadable, is_blank, plain, read_date, read_value, shown
@@ -238,10 +238,9 @@ def read_workbook(path: Path, run: RunConfig) -> AppraisalRead:
         except Unreadable:
             add("appraisal_date", cell=f"{LETTER['evidence_date']}{r}", value=shown(cells["evidence_date"]), **who)
             continue
-        number = "" if is_blank(cells["evidence_number"]) else str(cells["evidence_number"]).strip()
+        number = _text(cells["evidence_number"])
         rows.append({"year": run.year, "unit_code": unit, "indicator_id": indicator, "reported_value": value,
-                     "appraised_value": appraised, "decision": decision,
-                     "reason": "" if is_blank(cells["reason"]) else str(cells["reason"]).strip(),
+                     "appraised_value": appraised, "decision": decision, "reason": _text(cells["reason"]),
                      "evidence": f"{number} | {evidence_date.isoformat()}" if evidence_date else number})
         places.append(r)
     for r in range(FIRST_ROW + len(listed), ws.max_row + 1):  # nothing typed below the listed rows
@@ -275,6 +274,14 @@ def read_workbook(path: Path, run: RunConfig) -> AppraisalRead:
     if found:
         return done()
     return AppraisalRead(table_mod.typed(new), _problems(found))
+
+
+def _text(value: object) -> str:
+    """A text cell as typed: stripped, without the apostrophe the workbook put before a formula-like text."""
+    if is_blank(value):
+        return ""
+    text = str(value).strip()
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 def _problems(rows: list[dict]) -> pd.DataFrame:

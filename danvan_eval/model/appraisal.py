@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ValidationError
+from ..outputs import unneutralise
 from ..problems import problem, problems_frame
 from .framework import TYPE_RANGE, Framework
 from .units import Registry
@@ -56,7 +57,7 @@ def read_appraisal(path: str | Path, framework: Framework, registry: Registry, y
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise ValidationError([problem("appraisal_unreadable", file=path, detail=type(err).__name__)],
                               file=path) from None
-    raw = raw.apply(lambda s: s.str.lstrip("'") if s.dtype == object else s)  # write_csv's formula guard
+    raw = unneutralise(raw)  # write_csv's guard against formulas
     found = validate(raw, framework, registry, year, file=str(path))
     if len(found):
         raise ValidationError(found, file=path)
