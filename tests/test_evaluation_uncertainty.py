@@ -69,10 +69,10 @@ def test_summary_has_intervals_and_band_shares_per_unit(demo):
     assert (s["rank_p05"] <= s["rank_median"]).all() and (s["rank_median"] <= s["rank_p95"]).all()
     shares = s[[c for c in s.columns if c.startswith("p_") and c != "p_ranked"]]
     assert list(shares.columns) == [
-        "p_xuat_sac",
         "p_tot",
-        "p_hoan_thanh",
-        "p_khong_hoan_thanh",
+        "p_kha",
+        "p_trung_binh",
+        "p_yeu",
         "p_insufficient",
     ]
     np.testing.assert_allclose(shares.sum(axis=1), 1.0)

@@ -75,7 +75,7 @@ def ind(data, ident):
 
 # ---------------------------------------------------------------- the shipped framework
 def test_shipped_framework_loads(fw):
-    assert fw.version == "dv33-2022.1"
+    assert fw.version == "dv33-2022.2"
     assert fw.deadline == (11, 25)
     assert fw.coverage_threshold == pytest.approx(0.6667)
     assert fw.indicator_ids() == CATALOGUE
@@ -92,20 +92,21 @@ def test_shipped_framework_loads(fw):
     assert all(entry["change"]["vi"] and entry["change"]["en"] for entry in fw.changelog)
 
 
-def test_bands_of_decree_335(fw):
-    assert fw.bands[["code", "min"]].values.tolist() == [
-        ["xuat_sac", 90.0],
-        ["tot", 70.0],
-        ["hoan_thanh", 50.0],
-        ["khong_hoan_thanh", 0.0],
-    ]
-    assert fw.bands["label_vi"].tolist() == [
-        "Hoàn thành xuất sắc nhiệm vụ",
-        "Hoàn thành tốt nhiệm vụ",
-        "Hoàn thành nhiệm vụ",
-        "Không hoàn thành nhiệm vụ",
-    ]
-    assert fw.bands.at[0, "label_en"] == "Excellent"
+def test_neutral_levels_of_implementation(fw):
+    assert fw.bands[["code", "min"]].values.tolist() == [["tot", 80.0], ["kha", 65.0], ["trung_binh", 50.0],
+                                                          ["yeu", 0.0]]
+    assert fw.bands["label_vi"].tolist() == ["Tốt", "Khá", "Trung bình", "Yếu"]
+    assert fw.bands["label_en"].tolist() == ["Good", "Fair", "Average", "Weak"]
+    assert fw.changelog[-1]["version"] == "dv33-2022.2"
+
+
+def test_the_first_version_keeps_its_bands_for_the_record():
+    old = load_framework(default_framework_path("dv33-2022.1"))
+    assert old.bands["code"].tolist() == ["xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh"]
+    new = load_framework(default_framework_path())
+    assert old.indicator_ids() == new.indicator_ids()
+    assert old.indicators["direction"].tolist() == new.indicators["direction"].tolist()
+
 
 
 def test_vietnamese_texts_have_diacritics(fw):

@@ -70,8 +70,8 @@ def test_position_states_score_band_rank_and_interval(years):
     s = tables["scores"]
     u = s[s["unit_code"] == "546"].iloc[0]
     text = narrative.position(s, "546", fw)
-    assert text.startswith(f"Huyện Vĩnh Thạnh đạt {narrative.number(u['composite'])} điểm, xếp loại “Hoàn thành tốt "
-                           f"nhiệm vụ”, đứng thứ {u['rank']}/11 trong khối huyện, thị xã, thành phố.")
+    assert text.startswith(f"Huyện Vĩnh Thạnh đạt {narrative.number(u['composite'])} điểm, mức độ thực hiện “Tốt”,"
+                           f" đứng thứ {u['rank']}/11 trong khối huyện, thị xã, thành phố.")
     assert f"từ {int(u['rank_p05'])} đến {int(u['rank_p95'])}" in text
 
 

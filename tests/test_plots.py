@@ -156,7 +156,7 @@ def test_band_distribution_counts_units_per_band_and_group(scores, fw):
     expected = [int((districts == b).sum()) for b in fw.bands["code"]] + [int(districts.isna().sum())]
     assert heights[:n_bands] == expected
     assert sum(heights) == len(scores)
-    assert "Hoàn thành tốt nhiệm vụ" in texts(fig) and "Sở, ban, ngành" in texts(fig)
+    assert "Khá" in texts(fig) and "Sở, ban, ngành" in texts(fig)
 
 
 def test_rank_interval_chart_draws_the_interval_of_every_unit(scores):

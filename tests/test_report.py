@@ -1,5 +1,6 @@
 """The annual synthesis report (.docx): its form (Decree 30/2020/NĐ-CP), and every figure equal to the scores."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ from danvan_eval.reports.runner import score_year
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2024
-UNIT_HEADER = ["TT", "Cơ quan, đơn vị", "Điểm tổng hợp", f"So với năm {YEAR - 1}", "Xếp loại", "Xếp hạng"]
+UNIT_HEADER = ["TT", "Cơ quan, đơn vị", "Điểm tổng hợp", f"So với năm {YEAR - 1}", "Mức độ thực hiện", "Xếp hạng"]
 INTERVAL = "Khoảng xếp hạng"  # a column of its own when the run computed rank intervals (the demo runs do)
 NUMBER = re.compile(r"[+−-]?\d+(?:\.\d{3})*(?:,\d+)?")
 
@@ -125,7 +126,9 @@ def test_title_names_the_directive_and_the_year(doc):
     i = texts.index("BÁO CÁO")
     assert doc.paragraphs[i].runs[0].bold and doc.paragraphs[i].alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert " ".join(texts[i + 1].split()) == (
-        f"Kết quả thực hiện Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ năm {YEAR}"
+        f"Kết quả thực hiện năm {YEAR} Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ về tiếp tục"
+        " tăng cường và đổi mới công tác dân vận của cơ quan hành chính nhà nước, chính quyền các cấp trong tình"
+        " hình mới"
     )
 
 
@@ -257,7 +260,7 @@ def test_vietnamese_text_is_nfc_with_diacritics(doc):
     assert text == unicodedata.normalize("NFC", text)
     for stripped in ("Bao cao", "BAO CAO", "Hoan thanh", "Noi nhan", "GIAM DOC", "CONG HOA", "Doc lap", "Chi thi"):
         assert stripped not in text
-    for word in ("Hoàn thành tốt nhiệm vụ", "Độc lập - Tự do - Hạnh phúc", "Nơi nhận:", "Sở Nội vụ", "Lĩnh vực"):
+    for word in ("Mức độ thực hiện", "Độc lập - Tự do - Hạnh phúc", "Nơi nhận:", "Sở Nội vụ", "Lĩnh vực"):
         assert word in text
     assert not re.search(r"\b(nan|NaN|None|True|False)\b", text)
 
@@ -318,7 +321,8 @@ def test_a_unit_without_enough_data_is_shown_so_never_as_zero(variant):
     assert last[1:] == [s.loc[gap, "name_vi"], "Không đủ số liệu", "—", "Không đủ số liệu", "—", "—"]
     text = all_text(doc)
     assert f"{s.loc[gap, 'name_vi']} (thiếu số liệu lĩnh vực 3)" in text
-    assert "1 đơn vị chưa đủ số liệu để xếp loại" in text
+    assert "1 đơn vị chưa đủ số liệu để đánh giá mức độ thực hiện" in text
+    assert "đơn vị có điểm tổng hợp; 1 đơn vị chưa đủ số liệu)" in text  # counts are of the units scored
 
 
 def test_difficulties_name_missing_reports_and_missing_indicators(variant):
@@ -397,3 +401,35 @@ def test_group_changes_are_computed_on_the_units_scored_in_both_years(doc):
     assert ("Khối sở, ban, ngành: điểm bình quân 81,9 điểm (so với năm 2023, tính trên 7 đơn vị có điểm cả hai"
             " năm: giảm 0,5 điểm)") in text
     assert "giảm 0,5 điểm so với năm trước" not in text
+
+
+def highlighted(doc) -> list[str]:
+    return [r.text for p in doc.paragraphs for r in p.runs if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
+
+
+def test_plan_and_criteria_document_are_highlighted_blanks_while_the_run_file_leaves_them_empty(doc, outputs):
+    manifest = json.loads((outputs / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["framework_version"] == "dv33-2022.2"
+    assert (manifest["plan"], manifest["criteria_document"]) == ("", "")
+    marked = highlighted(doc)
+    assert "Kế hoạch số …/KH-UBND ngày …/01/2022" in marked
+    assert any(t.startswith("[Văn bản thông qua tiêu chí") for t in marked)
+    text = all_text(doc)
+    assert "(tháng 01/2022)" not in text
+    assert ("từ 80 điểm trở lên: “Tốt”; từ 65 đến dưới 80 điểm: “Khá”; từ 50 đến dưới 65 điểm: “Trung bình”;"
+            " dưới 50 điểm: “Yếu”") in text
+    assert "- Ủy ban MTTQ Việt Nam tỉnh;" in text
+
+
+def test_plan_and_criteria_document_of_the_run_file_are_cited(variant):
+    path = variant / str(YEAR) / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest.update(plan="Kế hoạch số 12/KH-UBND ngày 20/01/2022",
+                    criteria_document="Quyết định số 99/QĐ-UBND ngày 05/3/2024 của Ủy ban nhân dân tỉnh")
+    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    doc = Document(str(write_report(variant, YEAR, variant / "r.docx")))
+    text = all_text(doc)
+    assert "Thực hiện Kế hoạch số 12/KH-UBND ngày 20/01/2022 của Ủy ban nhân dân tỉnh triển khai" in text
+    assert ("mức độ thực hiện theo Quyết định số 99/QĐ-UBND ngày 05/3/2024 của Ủy ban nhân dân tỉnh: từ 80 điểm"
+            in text)
+    assert not any("KH-UBND" in t or "Văn bản thông qua" in t for t in highlighted(doc))

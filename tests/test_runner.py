@@ -116,7 +116,7 @@ def test_the_values_to_verify_reach_the_unit_report_and_the_console(year_run):
 def test_unit_reports_are_in_vietnamese_without_code(year_run):
     folder, _ = year_run
     html = (folder / "units" / "546.html").read_text(encoding="utf-8")
-    for label in ("Điểm tổng hợp", "Xếp loại", "Nhận xét", "Điểm theo lĩnh vực", "Chi tiết các chỉ tiêu",
+    for label in ("Điểm tổng hợp", "Mức độ thực hiện", "Nhận xét", "Điểm theo lĩnh vực", "Chi tiết các chỉ tiêu",
                   "Diễn biến qua các năm", "Thời hạn và mức đầy đủ của báo cáo", "Căn cứ (mục của Kế hoạch)",
                   "Báo cáo gửi chậm 8 ngày so với hạn", "03/12/2024", "Chậm hạn", "Khoảng thứ hạng"):
         assert label in html, label
@@ -132,7 +132,7 @@ def test_the_province_report_ranks_each_peer_group(year_run, library):
     for code, row in library.iterrows():
         assert row["name_vi"] in text, code
     html = (folder / "province.html").read_text(encoding="utf-8")
-    for label in ("Xếp hạng khối huyện, thị xã, thành phố", "Xếp hạng khối sở, ban, ngành", "Phân bố xếp loại",
+    for label in ("Xếp hạng khối huyện, thị xã, thành phố", "Xếp hạng khối sở, ban, ngành", "Phân bố mức độ thực hiện",
                   "Độ tin cậy của thứ hạng", "Điểm lĩnh vực của tất cả đơn vị", "Thay đổi so với năm trước"):
         assert label in html, label
     fw = load_framework(default_framework_path())

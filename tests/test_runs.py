@@ -15,7 +15,7 @@ def test_the_bundled_run_files_load():
         run = load_run(default_run_path(year))
         assert run.year == year
         assert max(run.observations) == year
-        assert run.framework.name == "dv33-2022.1.yaml"
+        assert run.framework.name == "dv33-2022.2.yaml"
         assert set(run.inputs()) >= {"run", "framework", "units", f"observations_{year}"}
 
 

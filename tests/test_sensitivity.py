@@ -146,10 +146,10 @@ def test_yearly_tables_carry_rank_intervals_and_rerun_byte_identical(demo, tmp_p
         "rank_median",
         "rank_p05",
         "rank_p95",
-        "p_xuat_sac",
         "p_tot",
-        "p_hoan_thanh",
-        "p_khong_hoan_thanh",
+        "p_kha",
+        "p_trung_binh",
+        "p_yeu",
         "p_insufficient",
     ]
     pd.testing.assert_frame_equal(scores[plain.columns], plain)

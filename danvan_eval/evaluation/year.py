@@ -33,6 +33,9 @@ from .scoring import Evaluation, score
 from .uncertainty import UncertaintySettings
 
 
+SYNTHETIC_SOURCE = "demo"  # the ``source`` of every observation the demo generator writes
+
+
 @dataclass(frozen=True)
 class ScoredYear:
     """A scored year: the run file, the evaluation, and the tables a run writes (name → DataFrame)."""
@@ -41,6 +44,18 @@ class ScoredYear:
     evaluation: Evaluation
     tables: dict[str, pd.DataFrame]
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the outputs are made from synthetic data: the run file says so, or an observation of the
+        run came from the demo generator (``source`` ``demo``)."""
+        return is_synthetic(self.run, self.evaluation.observations)
+
+
+def is_synthetic(run: RunConfig, observations: pd.DataFrame) -> bool:
+    """True when ``run`` is flagged ``synthetic`` or any observation has ``source == "demo"``."""
+    sources = observations["source"] if "source" in observations.columns else pd.Series(dtype=object)
+    return bool(run.synthetic or sources.astype(str).str.strip().str.lower().eq(SYNTHETIC_SOURCE).any())
 
 
 def load_inputs(run: RunConfig) -> tuple[Framework, Registry, pd.DataFrame, pd.DataFrame]:

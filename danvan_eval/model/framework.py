@@ -20,7 +20,7 @@ from ..messages import LANGS, tr
 from ..paths import PROJECT_ROOT
 from ..problems import YamlProblems, read_yaml
 
-DEFAULT_VERSION = "dv33-2022.1"
+DEFAULT_VERSION = "dv33-2022.2"
 INDEX = "index"
 KINDS = ("district", "department", "commune", "ward", "agency")  # kinds of unit a framework may declare
 DEFAULT_KINDS = ("district", "department")  # a framework without ``kinds:`` (dv33-2022.1)

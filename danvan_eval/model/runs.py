@@ -37,6 +37,9 @@ KEYS = {
     "ranks": "false: levels without ranks (e.g. a transition year); default true",
     "ranks_note": "{vi, en}: why there are no ranks, shown in the reports",
     "province": "path of the province profile (issuing body, place, recipients of the .docx)",
+    "plan": "the plan evaluated, cited by number and date (Kế hoạch số …/KH-UBND ngày …/01/2022)",
+    "criteria_document": "the document adopting the criteria and levels (empty: a highlighted placeholder)",
+    "synthetic": "true when the observations are synthetic (demo); every output then says so",
 }
 VALUES = ("self_assessed", "appraised")
 
@@ -63,6 +66,9 @@ class RunConfig:
     ranks: bool = True
     ranks_note: Mapping[str, str] = field(default_factory=dict)
     province: Path | None = None
+    plan: str = ""
+    criteria_document: str = ""
+    synthetic: bool = False
 
     def load_framework(self) -> Framework:
         """The run's framework, with the run's reporting deadline when the run file sets one."""
@@ -251,6 +257,16 @@ def load_run(path: Path) -> RunConfig:
         note = {}
     if not ranks and set(note) != {"vi", "en"}:
         problems.append(CATALOG.both("runfile.error.ranks_note"))
+    texts = {}
+    for key in ("plan", "criteria_document"):
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(CATALOG.both("runfile.error.text", key=key, value=repr(value)))
+        texts[key] = (value or "").strip() if isinstance(value, str) else ""
+    synthetic = raw.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        problems.append(CATALOG.both("runfile.error.flag", key="synthetic", value=repr(synthetic)))
+        synthetic = False
     config = RunConfig(
         path=path.resolve(),
         root=root,
@@ -271,6 +287,8 @@ def load_run(path: Path) -> RunConfig:
         ranks=ranks,
         ranks_note=dict(note),
         province=resolve(raw["province"], "province") if raw.get("province") is not None else None,
+        synthetic=synthetic,
+        **texts,
     )
     if problems:
         raise RunError(_message(path, problems))

@@ -38,6 +38,8 @@ METHOD_NAMES = {"goalposts": "mốc chuẩn cố định của khung chỉ tiêu
                 "gmean": "bình quân nhân có trọng số", "hmean": "bình quân điều hòa có trọng số",
                 "none": "không ước tính số liệu thiếu", "previous": "lấy số liệu năm gần nhất của đơn vị"}
 PLACEHOLDER = "[Phần do cán bộ viết: {}]"
+PLAN_PLACEHOLDER = "Kế hoạch số …/KH-UBND ngày …/01/2022"  # the run file's ``plan`` while it is empty
+CRITERIA_PLACEHOLDER = "[Văn bản thông qua tiêu chí và mức độ thực hiện: số, ngày, cơ quan ban hành]"
 
 
 @dataclass(frozen=True)
@@ -137,19 +139,22 @@ def _framework(manifest: dict[str, Any]) -> Framework:
 def build_document(data: ReportData):
     """The whole report as a python-docx ``Document``."""
     y = data.year
-    # the subject line breaks where an official would break it, not where the margin falls
-    subject = ("Kết quả thực hiện Chỉ thị số 33/CT-TTg ngày 26/11/2021", f"của Thủ tướng Chính phủ năm {y}")
+    # the subject line (Decree 30/2020, Appendix I): the year, the directive with its date and issuer, its subject;
+    # it breaks where an official would break it, not where the margin falls
+    subject = (f"Kết quả thực hiện năm {y} Chỉ thị số 33/CT-TTg ngày 26/11/2021", "của Thủ tướng Chính phủ về tiếp"
+               " tục tăng cường và đổi mới công tác dân vận", "của cơ quan hành chính nhà nước, chính quyền các cấp"
+               " trong tình hình mới")
     prov = data.province or load_province()
-    doc = dx.new_document(f"Báo cáo kết quả thực hiện {DIRECTIVE} năm {y}", prov.issuer_name, "DỰ THẢO")
+    doc = dx.new_document(f"Báo cáo kết quả thực hiện năm {y} {DIRECTIVE}", prov.issuer_name, "DỰ THẢO")
     _header(doc, y, prov)
     dx.paragraph(doc, [("BÁO CÁO", "b")], align="center", indent=False, before=18, after=0)
-    dx.paragraph(doc, [(subject[0], "b"), ("\n", ""), (subject[1], "b")], align="center", indent=False, after=2)
+    dx.paragraph(doc, [(subject[0], "b"), ("\n", ""), (subject[1], "b"), ("\n", ""), (subject[2], "b")],
+                 align="center", indent=False, after=2)
     dx.rule(doc, dx.TITLE_RULE_MM, dx.TEXT_WIDTH_MM, after=12)
-    dx.paragraph(doc, f"Thực hiện Kế hoạch của Ủy ban nhân dân tỉnh (tháng 01/2022) triển khai thực hiện {DIRECTIVE}"
-                      " về tiếp tục tăng cường và đổi mới công tác dân vận của cơ quan hành chính nhà nước, chính"
-                      " quyền các cấp trong tình hình mới; trên cơ sở báo cáo của"
-                      f" {prov.reporting_units}, Sở Nội vụ tổng hợp, đánh giá kết quả thực hiện năm {y}"
-                      " như sau:")
+    dx.paragraph(doc, [("Thực hiện ", ""), *_plan_runs(data), (" của Ủy ban nhân dân tỉnh triển khai thực hiện"
+                       f" {DIRECTIVE} về tiếp tục tăng cường và đổi mới công tác dân vận của cơ quan hành chính nhà"
+                       f" nước, chính quyền các cấp trong tình hình mới; trên cơ sở báo cáo của {prov.reporting_units},"
+                       f" Sở Nội vụ tổng hợp, đánh giá kết quả thực hiện năm {y} như sau:", "")])
     counter = {"table": 0, "figure": 0}
     _section_reporting(doc, data, counter)
     _section_results(doc, data, counter)
@@ -178,6 +183,18 @@ def _header(doc, year: int, prov: Province) -> None:
     number, place = table.add_row().cells
     dx.cell_line(number, prov.number, 13, first=True, before=6)
     dx.cell_line(place, [(f"{prov.place}, ngày       tháng       năm {year}", "i")], 14, first=True, before=6)
+
+
+def _plan_runs(data: ReportData) -> list[tuple[str, str]]:
+    """The plan cited by number and date (run file ``plan``), or a highlighted blank to fill in."""
+    plan = str(data.manifest.get("plan") or "")
+    return [(plan, "")] if plan else [(PLAN_PLACEHOLDER, "h")]
+
+
+def _criteria_runs(data: ReportData) -> list[tuple[str, str]]:
+    """The document adopting the criteria and levels (run file ``criteria_document``), or a highlighted blank."""
+    document = str(data.manifest.get("criteria_document") or "")
+    return [(document, "")] if document else [(CRITERIA_PLACEHOLDER, "h")]
 
 
 # ---------------------------------------------------------------- I. reporting
@@ -260,12 +277,12 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         unscored = f"; {len(s) - scored} đơn vị chưa đủ số liệu" if scored < len(s) else ""
         text = (f"- {_kind_words(kind, capital=True)} ({scored} đơn vị có điểm tổng hợp{unscored}): điểm tổng hợp"
                 f" bình quân {_points(group_mean(s['composite']))}{_change_words(data, kind, 'composite')};"
-                f" {_best_worst(s, 'composite')}. Kết quả xếp loại: {_band_counts(data, s)}.")
+                f" {_best_worst(s, 'composite')}. Mức độ thực hiện: {_band_counts(data, s)}.")
         dx.paragraph(doc, text + _composite_movers(s))
     if prev is None:
         dx.paragraph(doc, f"Chưa có kết quả đánh giá năm {y - 1} để so sánh.")
     dx.figure(doc, plots.band_distribution(data.scores, data.framework),
-              _figure_caption(counter, f"Số đơn vị theo mức xếp loại năm {y}"))
+              _figure_caption(counter, f"Số đơn vị theo mức độ thực hiện năm {y}"))
 
     dx.heading(doc, "2. Kết quả thực hiện các nội dung của Kế hoạch", 2)
     dx.paragraph(doc, f"Điểm từng lĩnh vực của các cơ quan, đơn vị tại Hình {counter['figure'] + 1}; kết quả"
@@ -283,11 +300,12 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         if prev is not None:
             dx.paragraph(doc, _area_movers(data, area))
 
-    dx.heading(doc, "3. Kết quả đánh giá, xếp loại các cơ quan, đơn vị", 2)
-    dx.paragraph(doc, "Các huyện, thị xã, thành phố và các sở, ban, ngành được đánh giá, xếp hạng trong khối của"
-                      f" mình. Điểm tổng hợp theo thang 100 điểm; xếp loại: {_band_rules(data.framework)}.")
+    dx.heading(doc, "3. Kết quả đánh giá mức độ thực hiện của các cơ quan, đơn vị", 2)
+    dx.paragraph(doc, [("Các huyện, thị xã, thành phố và các sở, ban, ngành được đánh giá, xếp hạng trong khối của"
+                        " mình. Điểm tổng hợp theo thang 100 điểm; mức độ thực hiện theo ", ""),
+                       *_criteria_runs(data), (f": {_band_rules(data.framework)}.", "")])
     for kind in data.kinds:
-        _table_caption(doc, counter, f"Kết quả đánh giá, xếp loại {_kind_words(kind)} năm {y}")
+        _table_caption(doc, counter, f"Kết quả đánh giá {_kind_words(kind)} năm {y}")
         header, rows, widths, align = _unit_table(data, kind)
         dx.data_table(doc, header, rows, widths, align)
         dx.paragraph(doc, "", after=0)
@@ -296,7 +314,7 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
                 " các lựa chọn về phương pháp (phân tích độ bất định); khoảng càng hẹp thì thứ hạng càng ổn định.")
         dx.paragraph(doc, [(note, "i")], size=12)
     dx.figure(doc, plots.ranking_chart(data.scores, framework=data.framework),
-              _figure_caption(counter, f"Điểm tổng hợp và xếp loại các cơ quan, đơn vị năm {y}"))
+              _figure_caption(counter, f"Điểm tổng hợp và mức độ thực hiện của các cơ quan, đơn vị năm {y}"))
     if data.has_interval and "rank_median" in data.scores.columns:
         dx.figure(doc, plots.rank_interval_chart(data.scores),
                   _figure_caption(counter, f"Khoảng xếp hạng của các cơ quan, đơn vị năm {y}"))
@@ -318,9 +336,8 @@ def _unit_table(data: ReportData, kind: str) -> tuple[list[str], list[list[str]]
     """Header, rows, widths and alignment of the table of every unit of a peer group, best rank first."""
     s = data.of_kind(kind).sort_values(["rank", "name_vi"], na_position="last", kind="stable")
     prev = f"So với năm {data.year - 1}"
-    header = ["TT", "Cơ quan, đơn vị", "Điểm tổng hợp", prev, "Xếp loại", "Xếp hạng"]
-    # wide enough for "Hoàn thành tốt nhiệm vụ" on one line, unless the rank interval needs the room
-    widths = [10, None, 18, 18, 36, 15, 20] if data.has_interval else [10, None, 20, 20, 46, 15]
+    header = ["TT", "Cơ quan, đơn vị", "Điểm tổng hợp", prev, "Mức độ thực hiện", "Xếp hạng"]
+    widths = [10, None, 20, 20, 28, 18, 24] if data.has_interval else [10, None, 22, 22, 32, 20]
     if data.has_interval:
         header.append("Khoảng xếp hạng")
     rows = []
@@ -393,7 +410,7 @@ def _difficulties(data: ReportData) -> list[str]:
         items = [f"{u['name_vi']} (thiếu số liệu lĩnh vực "
                  f"{', '.join(str(areas.index(a) + 1) for a in areas if pd.isna(u[a]))})"
                  for _, u in unscored.iterrows()]
-        out.append(f"{len(unscored)} đơn vị chưa đủ số liệu để tính điểm tổng hợp và xếp loại: {', '.join(items)}.")
+        out.append(f"{len(unscored)} đơn vị chưa đủ số liệu để tính điểm tổng hợp và đánh giá mức độ thực hiện: {', '.join(items)}.")
     return out
 
 
@@ -432,8 +449,7 @@ def _appendix(doc, data: ReportData, counter: dict) -> None:
     opts = data.manifest.get("options", {})
     method = (f"Điểm từng chỉ tiêu được quy đổi về thang 100 điểm theo {_method(opts.get('normalisation', 'goalposts'))};"
               f" điểm từng lĩnh vực và điểm tổng hợp tính theo {_method(opts.get('aggregation', 'amean'))}; số liệu"
-              f" thiếu: {_method(opts.get('imputation', 'none'))}. Khung chỉ tiêu {data.framework.version}; số liệu"
-              f" từ kết quả chấm điểm năm {data.year} (tệp scores.csv).")
+              f" thiếu: {_method(opts.get('imputation', 'none'))}. Khung chỉ tiêu {data.framework.version}.")
     dx.paragraph(doc, [(f"Phương pháp: {method}", "i")], size=12)
 
 
@@ -487,7 +503,7 @@ def _band_counts(data: ReportData, s: pd.DataFrame) -> str:
     parts = [f"{n} đơn vị “{_band_label(data, code)}”" for code in data.framework.bands["code"]
              if (n := int((s["band"] == code).sum()))]
     if n := int(s["band"].isna().sum()):
-        parts.append(f"{n} đơn vị chưa đủ số liệu để xếp loại")
+        parts.append(f"{n} đơn vị chưa đủ số liệu để đánh giá mức độ thực hiện")
     return "; ".join(parts)
 
 

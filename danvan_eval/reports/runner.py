@@ -62,6 +62,9 @@ def write_manifest(scored: ScoredYear, folder: Path, timings: dict, **extra) -> 
         framework_sha256=ev.framework.sha256,
         uncertainty=dataclasses.asdict(UncertaintySettings.from_mapping(scored.run.uncertainty)),
         units_expected=len(ev.of_year("units")),
+        synthetic=scored.synthetic,
+        plan=scored.run.plan,
+        criteria_document=scored.run.criteria_document,
         timings=timings,
         **extra,
     )
