@@ -34,7 +34,7 @@ def _only(rules: PlausibilityRules, rule_id: str) -> PlausibilityRules:
 
 def test_the_rules_of_the_framework_are_found_by_its_version(demo):
     _, _, _, rules = demo
-    assert rules.path == ROOT / "parameters" / "plausibility" / "dv33-2022.1.yaml"
+    assert rules.path == ROOT / "parameters" / "plausibility" / "dv33-2022.2.yaml"
     assert [r.id for r in rules.rules] == ["history_ratio", "peer_outlier", "part_whole", "range_edge"]
     assert rules.rules[0].thresholds == {"ratio": 5.0, "min_change": 20.0}
     assert rules.rules[2].pairs == (("i5_conduct_complaints", "d_dossiers_received"),)

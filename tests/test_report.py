@@ -377,7 +377,7 @@ def test_first_page_renders_through_libreoffice(report, tmp_path):
     page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], check=True,
                            capture_output=True, text=True).stdout
     for line in ("UBND TỈNH BÌNH ĐỊNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                 "SỞ NỘI VỤ", "BÁO CÁO", "Kết quả thực hiện Chỉ thị số 33/CT-TTg ngày 26/11/2021"):
+                 "SỞ NỘI VỤ", "BÁO CÁO", "Kết quả thực hiện năm 2024 Chỉ thị số 33/CT-TTg ngày 26/11/2021"):
         assert line in page1
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(tmp_path / "page1")], check=True, timeout=300)
