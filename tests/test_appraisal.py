@@ -283,6 +283,13 @@ def test_both_composites_reach_the_unit_report_and_the_dashboard_data(scored_bot
     assert marked.count("dv-adjusted") == 1
     assert 'data-indicator="i2_sessions" class="dv-status-reported dv-adjusted" title="điều chỉnh: Gõ thừa' in marked
     assert dash.appraisal_comparison(dash.load_year(tmp_path / "own", YEAR), "district").empty
+    ranking = dash.ranking(year, "district")
+    page = dash.table_html(ranking, year, "vi", modified=False)
+    assert "Điểm tổng hợp theo số liệu tự đánh giá" in page and "Thay đổi thứ hạng do thẩm định" in page
+    row = page[page.index('<tr data-unit="544">'):]
+    assert f'<td data-col="self_assessed">{before:.1f}'.replace(".", ",") in row
+    plain_year = dash.load_year(tmp_path / "own", YEAR)
+    assert "self_assessed" not in dash.table_html(dash.ranking(plain_year, "district"), plain_year, "vi", False)
 
 
 def test_the_annual_report_says_how_many_values_were_adjusted_and_why_by_area(scored_both, tmp_path):

@@ -137,6 +137,8 @@ def ranking(data: YearData, kind: str, weights: Mapping[str, float] | None = Non
     (official rank − new rank: positive means the unit moves up).
     """
     out = data.scores(kind)
+    if "rank_shift" in out.columns:  # a year scored on appraised values: the shift the appraisal caused
+        out["appraisal_shift"] = out["rank_shift"].astype("Int64")
     out["rank_official"] = out["rank"].astype("Int64")
     if weights is not None and dict(weights) != data.weights:
         areas = out.set_index("unit_code")[data.areas]
@@ -218,6 +220,8 @@ COLUMNS = {
     "band": ("label.band", "composite"),
     "interval": ("dashboard.rank_interval", "rank_p05"),
     "shift": ("dashboard.rank_shift", "rank_shift"),
+    "self_assessed": ("label.composite_self_assessed", "composite_self_assessed"),  # a year scored on appraised
+    "appraisal_shift": ("report.rank_shift", "appraisal_shift"),                     # values: both side by side
     "change": ("dashboard.composite_change", "composite_change"),
     "rank_change": ("dashboard.rank_change_year", "rank_change"),
     "on_time": ("dashboard.on_time", "days_late"),
@@ -228,7 +232,9 @@ COLUMNS = {
 def columns(frame: pd.DataFrame, modified: bool) -> list[str]:
     """The columns shown: the rank interval when the scores carry it, the shift when the weights differ."""
     has_interval = {"rank_p05", "rank_p95"} <= set(frame.columns)
-    return [c for c in COLUMNS if (c != "interval" or has_interval) and (c != "shift" or modified)]
+    both = "composite_self_assessed" in frame.columns
+    return [c for c in COLUMNS if (c != "interval" or has_interval) and (c != "shift" or modified)
+            and (c not in ("self_assessed", "appraisal_shift") or both)]
 
 
 def table_cells(frame: pd.DataFrame, data: YearData, lang: str, modified: bool) -> pd.DataFrame:
@@ -244,6 +250,9 @@ def table_cells(frame: pd.DataFrame, data: YearData, lang: str, modified: bool) 
         "band": [bands.get(b, str(b)) if pd.notna(b) else insufficient for b in frame["band"]],
         "interval": [_interval(r) for r in records] if "interval" in shown else None,
         "shift": [_arrow(v) for v in frame["rank_shift"]],
+        "self_assessed": ([number(v, lang) if pd.notna(v) else insufficient for v in frame["composite_self_assessed"]]
+                          if "self_assessed" in shown else None),
+        "appraisal_shift": [_arrow(v) for v in frame["appraisal_shift"]] if "appraisal_shift" in shown else None,
         "change": [number(v, lang, sign=True) for v in frame["composite_change"]],
         "rank_change": [_arrow(v) for v in frame["rank_change"]],
         "on_time": [on_time_text(r, lang) for r in records],
