@@ -11,6 +11,7 @@ import contextlib
 import http.client
 import json
 import re
+import shutil
 import socket
 import ssl
 import stat
@@ -21,6 +22,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlencode, urlparse
 
+import pandas as pd
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -33,7 +35,7 @@ from danvan_eval.dashboard.web import host_pattern
 from danvan_eval.errors import DanvanEvalError
 from danvan_eval.evaluation import scoring
 from danvan_eval.model.runs import default_run_path, load_run
-from danvan_eval.outputs import read_csv
+from danvan_eval.outputs import read_csv, write_csv
 from danvan_eval.reports import maps
 from danvan_eval.reports.runner import score_year
 
@@ -44,6 +46,7 @@ AREAS = ["a1", "a2", "a3", "a4", "a5", "a6"]
 ROWS = ".dv-ranking tr[data-unit]"
 WAIT_MS = 120_000
 NAME, PASSWORD = "lan.nguyen", "mật-khẩu-dài-2026"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +56,26 @@ def demo(tmp_path_factory) -> Path:
         score_year(load_run(default_run_path(year)), out)
     (out / "2024" / "units").mkdir()
     (out / "2024" / "units" / "540.html").write_text("<!doctype html><title>540</title>", encoding="utf-8")
+    communes_2025(out)
     return out
+
+
+def communes_2025(out: Path) -> None:
+    """A stand-in 2025 of the 135 communes and wards of Gia Lai (scores only), to see them on the map."""
+    units = read_csv(ROOT / "data" / "reference" / "crosswalks" / "gialai_unit_former_district.csv")
+    folder = out / "2025"
+    folder.mkdir()
+    shutil.copy(out / "2024" / "manifest.json", folder / "manifest.json")
+    scores = pd.DataFrame({"year": 2025, "unit_code": units["unit_code"], "name_vi": units["unit_name"],
+                           "kind": "commune", "coverage": 1.0, "received": "2025-11-20", "days_late": -5,
+                           "on_time": True, "completeness_pct": 100.0})
+    for n, a in enumerate(AREAS):
+        scores[a] = [40 + (i * (7 + n)) % 60 for i in range(len(units))]
+    result = scoring.recompose(scores.set_index("unit_code")[AREAS], dict.fromkeys(AREAS, 1.0), "amean")
+    scores["composite"] = result["composite"].to_numpy()
+    scores["rank"] = result["rank"].to_numpy()
+    scores["band"] = scoring.classify(scores["composite"], load_year(out, 2024).framework.bands).to_numpy()
+    write_csv(scores, folder / "scores.csv")
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +256,19 @@ def test_a_reviewer_signs_in_sees_the_ranking_moves_a_weight_and_the_map_follows
     page.wait_for_selector(ROWS)
     assert page.evaluate("document.documentElement.lang") == "vi"
     assert page.title() == "Đánh giá kết quả thực hiện Chỉ thị số 33/CT-TTg về công tác dân vận"
+
+    # the latest year first: 2025, the 135 communes and wards, on their map, filtered by former district
+    assert page.locator(ROWS).count() == 135
+    page.select_option(".dv-district", label="Huyện Hoài Ân")
+    assert {r["code"] for r in page.eval_on_selector_all(ROWS, "rs => rs.map(r => ({code: r.dataset.unit}))")} == \
+        {"21688", "21697", "21703", "21715", "21727"}
+    page.click(".dv-tab-map")
+    page.wait_for_selector("path.dv-shape")
+    assert page.locator("path.dv-shape").count() == 135
+    page.select_option(".dv-year select", "2024")
+    page.wait_for_selector(".dv-tabs")
+    page.click(".dv-tab-ranking")
+    page.wait_for_selector(".dv-ranking[data-year='2024'] tr[data-unit='540']")
     official = read_csv(demo / "2024" / "scores.csv")
     official = official[official["kind"] == "district"].set_index("unit_code")
     assert ranks(page) == official["rank"].astype(int).to_dict()
@@ -270,6 +305,8 @@ def test_a_reviewer_signs_in_sees_the_ranking_moves_a_weight_and_the_map_follows
     page.goto(server + "?lang=en")
     page.wait_for_selector(ROWS)
     assert page.evaluate("document.documentElement.lang") == "en"
+    page.select_option(".dv-year select", "2024")
+    page.wait_for_selector(".dv-ranking[data-year='2024']")
     assert "Quy Nhơn City" in page.inner_text(ROWS + "[data-unit='540']")
 
     # signed in, a reviewer still cannot read outside the year's reports, nor run code

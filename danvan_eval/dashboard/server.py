@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import jinja2
 import tornado.httpserver
 import tornado.ioloop
 import tornado.netutil
@@ -34,6 +35,7 @@ from jupyter_server.utils import url_path_join
 from traitlets import Bool, List, Unicode
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.static_file_handler import TemplateStaticFileHandler
 
 from ..errors import DanvanEvalError
 from ..messages import CATALOG
@@ -43,6 +45,7 @@ from .data import ENV_OUTPUTS, default_outputs
 from .web import HostRefused, handlers, host_pattern
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "dashboard.ipynb"
+TEMPLATES = Path(__file__).parent / "templates"
 WIDGETS = "/widgets"  # the Voila dashboard's address
 POOL_SIZE = 1  # preheated Voila kernels (each ~190 MB); the reviewers' page needs none
 CULL_IDLE_S = 300  # a kernel idle for 5 min is shut down
@@ -58,6 +61,23 @@ class ShutdownHandler(VoilaShutdownKernelHandler):
         return None
 
 
+class TemplateStaticHandler(TemplateStaticFileHandler):
+    """Voila's template assets; an address it cannot parse (``…/static/../…``) is a 404, not an assertion (500)."""
+
+    def parse_url_path(self, path: str) -> str:
+        try:
+            return super().parse_url_path(path)
+        except (AssertionError, ValueError):
+            raise tornado.web.HTTPError(404) from None
+
+    @classmethod
+    def get_absolute_path(cls, root: str, path: str) -> str:
+        try:
+            return super().get_absolute_path(root, path)
+        except (AssertionError, ValueError):
+            raise tornado.web.HTTPError(404) from None
+
+
 class DashboardApp(Voila):
     """Voila with the reviewers' page, sign-in, a Host allow-list, TLS and a port bound with ``SO_REUSEADDR``."""
 
@@ -70,8 +90,11 @@ class DashboardApp(Voila):
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
+        # error pages of Jupyter's handlers: ours, plain (Jupyter's need a page template Voila does not set up)
+        errors = jinja2.Environment(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)),
+                                                               settings["jinja2_env"].loader]), autoescape=True)
         return {**settings, "danvan_outputs": self.outputs, "danvan_lang": self.lang, "compress_response": True,
-                "xsrf_cookie_kwargs": {"samesite": "Strict"}}
+                "xsrf_cookie_kwargs": {"samesite": "Strict"}, "jinja2_env": errors}
 
     def init_handlers(self) -> list:
         voila = []
@@ -83,6 +106,8 @@ class DashboardApp(Voila):
                 continue  # the notebooks' folder has nothing to serve
             elif handler is VoilaShutdownKernelHandler:
                 route = (pattern, ShutdownHandler, *route[2:])
+            elif handler is TemplateStaticFileHandler:
+                route = (pattern, TemplateStaticHandler, *route[2:])
             voila.append(route)
         return [*handlers(self.server_url, self.outputs), *voila]
 

@@ -9,6 +9,7 @@ formatted as the library formats it (``formatting``), in the page's language.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -49,6 +50,18 @@ def _registry(data: YearData):
     pinned = data.outputs.manifest.get("inputs", {}).get("units", {}).get("path", "")
     path = Path(pinned) if Path(pinned).is_absolute() else PROJECT_ROOT / pinned
     return load_registry(path if path.is_file() else default_registry_path())
+
+
+FORMER_DISTRICTS = PROJECT_ROOT / "data" / "reference" / "crosswalks" / "gialai_unit_former_district.csv"
+
+
+@functools.cache
+def former_districts() -> dict[str, str]:
+    """New unit (from 2025) → the name of its former district; units spanning several have none (never guessed)."""
+    if not FORMER_DISTRICTS.is_file():
+        return {}
+    table = pd.read_csv(FORMER_DISTRICTS, dtype=str, encoding="utf-8-sig").fillna("")
+    return {c: n for c, n in zip(table["unit_code"], table["former_district_name"]) if n}
 
 
 def _num(x: object, digits: int = 2) -> float | None:
@@ -96,8 +109,8 @@ def year_payload(data: YearData, lang: str) -> dict:
         name = str(meta[name_col]) if meta is not None and pd.notna(meta[name_col]) else str(row["name_vi"])
         peer = row.get("peer_group")
         group = str(peer) if peer is not None and pd.notna(peer) and str(peer) else str(row["kind"])
-        district = None
-        if district_col and meta is not None and pd.notna(meta[district_col]):
+        district = former_districts().get(code)
+        if district is None and district_col and meta is not None and pd.notna(meta[district_col]):
             district = str(meta[district_col])
         units.append({
             "code": code, "name": name, "group": group, "district": district,

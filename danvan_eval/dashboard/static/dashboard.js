@@ -386,6 +386,7 @@
     if (!state.data.groups.some(g => g.id === state.group)) state.group = state.data.groups[0] && state.data.groups[0].id;
     state.weights = official();
     state.unit = null;
+    if (!state.data.units.some(u => u.district === state.district)) state.district = "";
     draw();
   }
   if (!config.years.length) { app.replaceChildren(h("p", { class: "dv-notice" }, T["page.no_outputs"])); return; }
