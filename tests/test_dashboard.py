@@ -113,6 +113,10 @@ def test_moving_a_slider_reranks_and_shows_each_shift(demo):
     shift = (areas["rank"] - expected).to_dict()
     arrows = {u: ("=" if s == 0 else f"↑{s}" if s > 0 else f"↓{-s}") for u, s in shift.items()}
     assert {u: r["shift"] for u, r in table.items()} == arrows
+    assert not {"change", "rank_change"} & set(table["540"])  # official-only columns left out with other weights
+    query = {"w": ",".join(f"{a}:{w}" for a, w in weights.items())}
+    body, _ = export_file(demo, 2024, "district", "csv", query)
+    assert "Điểm tăng/giảm so với năm trước" not in body.decode("utf-8-sig").splitlines()[0]
     assert "KHÔNG phải kết quả chính thức" in d.weights.status.value
 
     d.weights.reset.click()

@@ -229,12 +229,18 @@ COLUMNS = {
 }
 
 
+OFFICIAL_ONLY = ("interval", "change", "rank_change")
+
+
 def columns(frame: pd.DataFrame, modified: bool) -> list[str]:
-    """The columns shown: the rank interval when the scores carry it, the shift when the weights differ."""
+    """The columns shown: the rank interval when the scores carry it, the shift when the weights differ. With
+    other weights the official-only columns (rank interval, year-on-year changes) are left out: beside recomputed
+    ranks they would mix two results."""
     has_interval = {"rank_p05", "rank_p95"} <= set(frame.columns)
     both = "composite_self_assessed" in frame.columns
     return [c for c in COLUMNS if (c != "interval" or has_interval) and (c != "shift" or modified)
-            and (c not in ("self_assessed", "appraisal_shift") or both)]
+            and (c not in ("self_assessed", "appraisal_shift") or both)
+            and not (modified and c in OFFICIAL_ONLY)]
 
 
 def table_cells(frame: pd.DataFrame, data: YearData, lang: str, modified: bool) -> pd.DataFrame:
