@@ -151,16 +151,17 @@ def per_unit(current: pd.DataFrame, framework: Framework, registry: Registry, ye
 
 
 def _peer_robust_z(rule, current, history, framework, registry, year):
-    """The value on the indicator's basis against the units of the same kind: robust z (median, MAD)."""
+    """The value on the indicator's basis against the units of its peer group: robust z (median, MAD)."""
     t = rule.thresholds
     chosen = _selected(rule, current)
     if chosen.empty:
         return
-    kinds = registry.active(year, framework.deadline).set_index("code")["kind"]
+    active = registry.active(year, framework.deadline).set_index("code")
+    groups = active["peer_group"] if "peer_group" in active.columns else active["kind"]  # the units ranked together
     chosen = chosen.assign(per_unit=per_unit(current, framework, registry, year).reindex(chosen.index),
-                           kind=chosen["unit_code"].map(kinds))
+                           group=chosen["unit_code"].map(groups))
     chosen = chosen[chosen["per_unit"].notna()]
-    for _, peers in chosen.groupby(["kind", "indicator_id"], sort=False):
+    for _, peers in chosen.groupby(["group", "indicator_id"], sort=False):
         if len(peers) < t["min_peers"]:
             continue
         x = peers["per_unit"].astype(float)
