@@ -118,7 +118,24 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     folder = score_year(_run_config(args), Path(args.out))
     print(f"✔ Đã chấm điểm năm {args.year}: {folder / 'scores.csv'} / scored {args.year}")
+    _registry_figures(folder, args.lang)
     return 0
+
+
+def _registry_figures(folder: Path, lang: str) -> None:
+    """Name the units whose registry figure is unknown or an estimate (Vietnamese, then English unless ``en``)."""
+    import json
+
+    from .evaluation.registry_figures import describe
+    from .outputs import read_csv
+
+    if not (folder / "registry_figures.csv").exists():
+        return
+    table = read_csv(folder / "registry_figures.csv")
+    inputs = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+    supply = inputs.get("units_supplements", inputs["units"])["path"]
+    for one in ("vi", "en") if lang == "vi" else (lang,):
+        print("\n".join(describe(table, one, supply)))
 
 
 def cmd_run(args: argparse.Namespace) -> int:

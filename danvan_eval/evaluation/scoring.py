@@ -54,7 +54,10 @@ DENOMINATORS = {  # denominator name in the framework → how it is computed fro
     "projects_pct": _per_100("d_projects_land"),
 }
 # denominators taken from the registry: unknown there (null) → the indicator is set aside, not scored 0
-REGISTRY_DENOMINATORS = ("population_10k", "communes", "remote_communes", "population_1k", "remote_population_1k")
+# (name → the registry attribute it is computed from)
+REGISTRY_DENOMINATORS = {"population_10k": "population", "communes": "n_communes",
+                         "remote_communes": "n_remote_communes", "population_1k": "population",
+                         "remote_population_1k": "population"}
 
 
 @dataclass(frozen=True, eq=False)

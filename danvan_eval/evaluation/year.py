@@ -29,6 +29,7 @@ from . import appraised as appraised_mod
 from . import compliance as compliance_mod
 from . import plausibility
 from .audit import audit_tables
+from .registry_figures import registry_figures
 from .scoring import Evaluation, score
 from .uncertainty import UncertaintySettings
 
@@ -140,6 +141,9 @@ def score_run(run: RunConfig, inputs: tuple | None = None) -> ScoredYear:
     t3 = time.perf_counter()
     out = tables(evaluation, comp, audit)
     out["plausibility"] = found
+    figures = registry_figures(evaluation)  # written only when a figure is unknown or an estimate
+    if len(figures):
+        out["registry_figures"] = figures
     if decisions is not None:
         self_assessed = score(observations, framework, registry, run.year, run.options)
         out["scores"] = appraised_mod.with_self_assessed(out["scores"], self_assessed, decisions)

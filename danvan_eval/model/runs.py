@@ -19,6 +19,7 @@ from ..messages import CATALOG
 from ..paths import PROJECT_ROOT
 from .framework import Framework, load_framework
 from .options import ScoringOptions
+from .units import supplements_path
 
 KEYS = {
     "year": "the evaluated year",
@@ -80,6 +81,9 @@ class RunConfig:
     def inputs(self) -> dict[str, Path]:
         """Every input file, named, for the manifest."""
         out = {"run": self.path, "framework": self.framework, "units": self.units}
+        supplements = supplements_path(self.units) if self.units.is_file() else None
+        if supplements is not None and supplements.is_file():
+            out["units_supplements"] = supplements
         if self.province is not None:
             out["province"] = self.province
         out.update({f"observations_{y}": p for y, p in self.observations.items()})

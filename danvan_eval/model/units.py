@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from ..errors import RegistryError
 from ..messages import tr
@@ -92,6 +93,13 @@ class Registry:
                 out["population_status"] = out["code"].map(mine["status"]).where(lambda s: s.notna(), None)
         return out
 
+    def figures_on(self, date: dt.date | str) -> pd.DataFrame:
+        """Every dated value in force on ``date``, long (``HISTORY_COLUMNS``): one row per unit and attribute,
+        with its status (official, estimate, unknown) and source."""
+        ts = pd.Timestamp(date)
+        past = self.history[self.history["valid_from"] <= ts].sort_values("valid_from", kind="stable")
+        return past.drop_duplicates(["code", "attribute"], keep="last").reset_index(drop=True)
+
     def on(self, date: dt.date | str) -> pd.DataFrame:
         """The units valid on ``date``, with the attribute values in force that day."""
         ts = pd.Timestamp(date)
@@ -151,6 +159,16 @@ class Registry:
 def default_registry_path() -> Path:
     """The registry shipped in the repository's ``parameters/units``."""
     return PROJECT_ROOT / "parameters" / "units" / "binh-dinh.yaml"
+
+
+def supplements_path(path: str | Path) -> Path | None:
+    """The supplements file a registry names (its top-level ``supplements:``), read without validating the
+    registry (the run's manifest hashes it with the other inputs); None when it names none."""
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("supplements:"):
+            name = yaml.safe_load(line.split(":", 1)[1])
+            return None if name is None else Path(path).parent / str(name)
+    return None
 
 
 def load_registry(path: str | Path | None = None) -> Registry:

@@ -16,6 +16,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from ..errors import RunError
+from ..evaluation import registry_figures as figures_mod
 from ..evaluation.continuity import FIRST_NEW_YEAR
 from ..evaluation.continuity_run import continuity_for_run, past_run_path, write_continuity
 from ..evaluation.uncertainty import UncertaintySettings
@@ -62,6 +63,7 @@ def write_manifest(scored: ScoredYear, folder: Path, timings: dict, **extra) -> 
         framework_sha256=ev.framework.sha256,
         uncertainty=dataclasses.asdict(UncertaintySettings.from_mapping(scored.run.uncertainty)),
         units_expected=len(ev.of_year("units")),
+        registry_figures=figures_mod.manifest_entry(scored.tables.get("registry_figures")),
         synthetic=scored.synthetic,
         plan=scored.run.plan,
         criteria_document=scored.run.criteria_document,
@@ -88,6 +90,8 @@ class RunSummary:
     dropped: list[str]
     seconds: float
     to_verify: pd.DataFrame | None = None  # the plausibility findings of the year (warnings)
+    figures: pd.DataFrame | None = None  # registry figures unknown or estimated (evaluation.registry_figures)
+    supply: str = ""  # where an evaluator supplies a missing figure (the registry's supplements file)
 
     @property
     def failed(self) -> list[str]:
@@ -110,6 +114,7 @@ class RunSummary:
             lines.append("⚠ " + tr("plausibility.to_verify_run", lang, n=len(self.to_verify),
                                     units=self.to_verify["unit"].nunique(), path=self.folder / "plausibility.csv"))
             lines.append(format_problems(self.to_verify, lang, limit=20))
+        lines += figures_mod.describe(self.figures, lang, self.supply)
         return "\n".join(lines)
 
 
@@ -161,7 +166,17 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
                        failed=sorted(r.name for r in rendered if not r.ok), carried_over=carried,
                        lang=lang, jobs=jobs, scheduler=scheduler)
     return RunSummary(run.year, final, rendered, carried, dropped, round(time.perf_counter() - start, 2),
-                      to_verify=scored.tables.get("plausibility"))
+                      to_verify=scored.tables.get("plausibility"), figures=scored.tables.get("registry_figures"),
+                      supply=supply_path(scored))
+
+
+def supply_path(scored: ScoredYear) -> str:
+    """Where an evaluator supplies a figure the registry lacks: its supplements file (else the registry itself),
+    relative to the project."""
+    reg = scored.evaluation.registry
+    path = Path(reg.supplements or reg.path).resolve()
+    root = Path(scored.run.root).resolve()
+    return path.relative_to(root).as_posix() if root in path.parents else str(path)
 
 
 def _select_units(scored: ScoredYear, units: list[str] | None) -> list[str]:

@@ -1,0 +1,120 @@
+"""Registry figures that are unknown or estimates: named in the run's output and manifest, never invented."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from danvan_eval.cli import main
+from danvan_eval.evaluation.registry_figures import describe, registry_figures
+from danvan_eval.evaluation.year import load_inputs, score_run
+from danvan_eval.model.runs import load_run
+from danvan_eval.outputs import read_csv
+from danvan_eval.reports.runner import RunSummary, supply_path
+
+ROOT = Path(__file__).resolve().parent.parent
+SET_ASIDE = "i3_exemplars_commended;i4_backlog_cases"  # the two per-10,000-inhabitant indicators of dv33-2022.2
+ESTIMATE_SOURCE = "Ước tính của Sở Nội vụ (thử nghiệm) / Department's estimate (test)"
+
+
+def project(folder: Path, supplements: list[dict], draws: int = 0) -> Path:
+    """A project tree under ``folder``: Bình Định's registry with An Lão's (542) population unknown, a supplements
+    file, and the 2024 run file on the demo data; returns the run file."""
+    units = folder / "parameters" / "units"
+    runs = folder / "parameters" / "runs"
+    units.mkdir(parents=True)
+    runs.mkdir(parents=True)
+    raw = yaml.safe_load((ROOT / "parameters" / "units" / "binh-dinh.yaml").read_text(encoding="utf-8"))
+    for u in raw["units"]:
+        if u["code"] == "542":
+            u["population"] = {"value": None, "status": "unknown", "source": "chưa tìm được / not found (test)"}
+    raw["supplements"] = "units-supplements.yaml"
+    (units / "units.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (units / "units-supplements.yaml").write_text(
+        yaml.safe_dump({"supplements": supplements}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    run = yaml.safe_load((ROOT / "parameters" / "runs" / "2024.yaml").read_text(encoding="utf-8"))
+    run.update(framework=str(ROOT / run["framework"]), units="parameters/units/units.yaml",
+               observations={y: str(ROOT / p) for y, p in run["observations"].items()},
+               submissions={y: str(ROOT / p) for y, p in run["submissions"].items()},
+               uncertainty={**run["uncertainty"], "draws": draws, "sensitivity_draws": 0})
+    run.pop("appraisal", None)
+    (runs / "2024.yaml").write_text(yaml.safe_dump(run, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return runs / "2024.yaml"
+
+
+ESTIMATE = {"code": "546", "attribute": "population", "from": "2024-01-01", "value": 31000, "status": "estimate",
+            "source": ESTIMATE_SOURCE}
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    run = load_run(project(tmp_path_factory.mktemp("figures"), [ESTIMATE]))
+    return score_run(run, load_inputs(run))
+
+
+def test_the_table_names_the_unknown_and_the_estimated_figures_and_what_they_did(scored):
+    table = registry_figures(scored.evaluation).set_index("unit_code")
+    assert list(table.index) == ["542", "546"]
+    an_lao, vinh_thanh = table.loc["542"], table.loc["546"]
+    assert (an_lao["attribute"], an_lao["status"]) == ("population", "unknown") and pd.isna(an_lao["value"])
+    assert an_lao["indicators"] == SET_ASIDE and an_lao["composite_scored"]  # a3 rests on its other indicators
+    assert (vinh_thanh["status"], vinh_thanh["value"], vinh_thanh["source"]) == ("estimate", 31000, ESTIMATE_SOURCE)
+    # the indicators scored on the estimate are those per 10,000 inhabitants that Vĩnh Thạnh reported
+    ind = scored.evaluation.of_year("indicators").set_index(["unit_code", "indicator_id"])
+    used = vinh_thanh["indicators"].split(";")
+    assert used and set(used) <= set(SET_ASIDE.split(";"))
+    assert (ind.loc[[("546", i) for i in used], "status"] == "reported").all()
+
+
+def test_a_year_with_official_figures_only_names_nothing(run):
+    scored = score_run(run)
+    assert "registry_figures" not in scored.tables
+    assert describe(None) == [] and registry_figures(scored.evaluation).empty
+
+
+def test_score_names_the_units_in_its_output_in_both_languages_and_in_the_manifest(tmp_path, capsys):
+    run = project(tmp_path, [ESTIMATE])
+    assert main(["score", "--year", "2024", "--run", str(run), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    vi, en = out.split("⚠ No official figure in the registry for 1 unit(s) (population)")
+    assert "⚠ 1 đơn vị chưa có số liệu chính thức trong danh mục (dân số)" in vi
+    assert ("542 Huyện An Lão — dân số chưa rõ: 2 chỉ tiêu không chấm điểm (i3_exemplars_commended, "
+            "i4_backlog_cases); điểm tổng hợp: vẫn tính được trên các chỉ tiêu còn lại") in vi
+    assert f"546 Huyện Vĩnh Thạnh — dân số = 31.000 (ước tính; nguồn: {ESTIMATE_SOURCE})" in vi
+    assert "Bổ sung số liệu kèm nguồn tại parameters/units/units-supplements.yaml" in vi
+    assert "542 Huyện An Lão — population unknown: 2 indicators not scored" in en
+    assert "546 Huyện Vĩnh Thạnh — population = 31,000 (estimate; source:" in en
+    folder = tmp_path / "out" / "2024"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    entries = {e["unit"]: e for e in manifest["registry_figures"]}
+    assert entries["542"] == {"unit": "542", "name": "Huyện An Lão", "attribute": "population", "status": "unknown",
+                              "value": None, "source": "chưa tìm được / not found (test)",
+                              "indicators": SET_ASIDE.split(";"), "composite_scored": True}
+    assert entries["546"]["status"] == "estimate" and entries["546"]["value"] == 31000
+    assert manifest["inputs"]["units_supplements"]["path"] == "parameters/units/units-supplements.yaml"
+    table = read_csv(folder / "registry_figures.csv")
+    assert list(table["unit_code"]) == ["542", "546"] and list(table["status"]) == ["unknown", "estimate"]
+    assert main(["--lang", "en", "score", "--year", "2024", "--run", str(run), "--out", str(tmp_path / "out")]) == 0
+    english = capsys.readouterr().out
+    assert "542 Huyện An Lão — population unknown" in english and "dân số chưa rõ" not in english
+
+
+def test_a_supplied_official_figure_lifts_the_unknown(tmp_path, capsys):
+    official = {"code": "542", "attribute": "population", "from": "2024-01-01", "value": 28000,
+                "source": "Niên giám thống kê (thử nghiệm) / statistical yearbook (test)"}
+    run = project(tmp_path, [official])
+    assert main(["score", "--year", "2024", "--run", str(run), "--out", str(tmp_path / "out")]) == 0
+    assert "542" not in capsys.readouterr().out.split("scored 2024")[1]
+    manifest = json.loads((tmp_path / "out" / "2024" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["registry_figures"] == [] and not (tmp_path / "out" / "2024" / "registry_figures.csv").exists()
+
+
+def test_the_run_summary_names_the_units(scored):
+    figures = scored.tables["registry_figures"]
+    summary = RunSummary(2024, Path("outputs/2024"), [], [], [], 1.0, figures=figures, supply=supply_path(scored))
+    text = summary.describe("vi")
+    assert "542 Huyện An Lão — dân số chưa rõ: 2 chỉ tiêu không chấm điểm" in text
+    assert "tại parameters/units/units-supplements.yaml" in text
+    assert "546 Huyện Vĩnh Thạnh — population = 31,000 (estimate" in summary.describe("en")
