@@ -20,7 +20,7 @@ from ..model.framework import TYPE_RANGE, Framework
 from ..model.plausibility import PlausibilityRules, Rule
 from ..model.units import Registry
 from ..problems import PROBLEM_COLUMNS
-from .scoring import DENOMINATORS
+from .scoring import denominator_values, period_years
 
 FINDING_COLUMNS = [*PROBLEM_COLUMNS, "year", "value", "reference", "measure"]
 Z_SCALE = 0.6745  # robust z = 0.6745 (x − median) / MAD (Iglewicz and Hoaglin)
@@ -136,6 +136,7 @@ def per_unit(current: pd.DataFrame, framework: Framework, registry: Registry, ye
     units = registry.active(year, framework.deadline).set_index("code")
     aux = current.pivot_table(index="unit_code", columns="indicator_id", values="value", aggfunc="first")
     attrs = units.join(aux.reindex(columns=list(framework.auxiliary.index)))
+    attrs["period_years"] = period_years(units.assign(year=year), framework.deadline).to_numpy()
     out = pd.Series(np.nan, index=current.index)
     for kind in units["kind"].unique():
         table = framework.indicator_table(kind)
@@ -144,7 +145,7 @@ def per_unit(current: pd.DataFrame, framework: Framework, registry: Registry, ye
             if den == "":
                 out[rows.index] = rows["value"].astype(float)
                 continue
-            base = DENOMINATORS[den](attrs).astype(float)
+            base = denominator_values(den, attrs, framework).astype(float)
             d = rows["unit_code"].map(base).astype(float)
             out[rows.index] = (rows["value"].astype(float) / d.where(d > 0)).to_numpy()
     return out

@@ -28,13 +28,11 @@ STATUSES = ("reported", "imputed", "missing", "not_applicable", "unknown_denomin
 INDEX = "index"
 
 
-def _remote_population_1k(u: pd.DataFrame) -> pd.Series:
-    """Inhabitants (thousands) of a commune or ward in an ethnic-minority and mountainous area; 0 elsewhere."""
-    return (u["population"].astype(float) / 1_000).where(u["mountainous"].fillna(False).astype(bool), 0.0)
-
-
-def _per_100(column: str):
-    return lambda u: u[column] / 100
+def _remote_population_1k_year(u: pd.DataFrame) -> pd.Series:
+    """Thousands of inhabitants × years of a commune or ward in an ethnic-minority and mountainous area; 0
+    elsewhere (the indicator is then not applicable)."""
+    return (u["population"].astype(float) / 1_000 * u["period_years"]).where(
+        u["mountainous"].fillna(False).astype(bool), 0.0)
 
 
 DENOMINATORS = {  # denominator name in the framework → how it is computed from a unit's attributes
@@ -43,21 +41,39 @@ DENOMINATORS = {  # denominator name in the framework → how it is computed fro
     "remote_communes": lambda u: u["n_remote_communes"],
     "dossiers_10k": lambda u: u["d_dossiers_received"] / 10_000,
     "population_1k": lambda u: u["population"] / 1_000,
-    "remote_population_1k": _remote_population_1k,
-    # numerator / reported denominator × 100: a share computed from counts the unit reports (auxiliary inputs)
-    "dossiers_pct": _per_100("d_dossiers_received"),
-    "dossiers_online_pct": _per_100("d_dossiers_online_eligible"),
-    "staff_pct": _per_100("d_staff"),
-    "complaints_pct": _per_100("d_complaints_received"),
-    "documents_pct": _per_100("d_documents_received"),
-    "recommendations_pct": _per_100("d_recommendations_received"),
-    "projects_pct": _per_100("d_projects_land"),
+    "population_1k_year": lambda u: u["population"].astype(float) / 1_000 * u["period_years"],
+    "remote_population_1k_year": _remote_population_1k_year,
+    "year": lambda u: u["period_years"],
+    "weeks_pct": lambda u: u["period_years"] * 52 / 100,   # one day a week (Luật Tiếp công dân 2013, Điều 15)
+    "months_pct": lambda u: u["period_years"] * 12 / 100,  # one day a month (Điều 18)
 }
 # denominators taken from the registry: unknown there (null) → the indicator is set aside, not scored 0
 # (name → the registry attribute it is computed from)
 REGISTRY_DENOMINATORS = {"population_10k": "population", "communes": "n_communes",
                          "remote_communes": "n_remote_communes", "population_1k": "population",
-                         "remote_population_1k": "population"}
+                         "population_1k_year": "population", "remote_population_1k_year": "population"}
+YEAR_DAYS = 365
+
+
+def period_years(units: pd.DataFrame, deadline: tuple[int, int]) -> pd.Series:
+    """Length in years of each (year, unit)'s reporting period: the 12 months to the year's deadline, starting no
+    earlier than the unit's ``valid_from`` (a unit created on 1 July 2025 reports on 1 July–25 November 2025)."""
+    ends = pd.to_datetime([f"{y}-{deadline[0]:02d}-{deadline[1]:02d}" for y in units["year"]])
+    starts = pd.to_datetime(units["valid_from"]).to_numpy() if "valid_from" in units.columns else ends
+    days = np.minimum((ends - pd.DatetimeIndex(starts)).days.to_numpy() + 1, YEAR_DAYS)
+    days = np.where(pd.isna(starts), YEAR_DAYS, days)
+    return pd.Series(days / YEAR_DAYS, index=units.index)
+
+
+def denominator_values(name: str, attrs: pd.DataFrame, fw: Framework) -> pd.Series:
+    """The values of denominator ``name`` for each row of ``attrs`` (registry attributes, ``period_years`` and the
+    auxiliary inputs): a registry or period denominator, or ``<name>_pct`` = the auxiliary feeding it ÷ 100."""
+    if name in DENOMINATORS:
+        return DENOMINATORS[name](attrs)
+    feeder = fw.auxiliary.index[fw.auxiliary["feeds"] == name]
+    if len(feeder) != 1:
+        raise DanvanEvalError(f"Mẫu số không biết / unknown denominator '{name}'")
+    return attrs[feeder[0]] / 100
 
 
 @dataclass(frozen=True, eq=False)
@@ -211,11 +227,10 @@ def _build_coin(
     groups = pd.DataFrame({"year": expected["year"].to_numpy(), "unit_code": expected["unit_code"].to_numpy()},
                           index=index)
     attrs = expected.set_index(["year", "unit_code"]).join(wide(list(fw.auxiliary.index), values, np.nan))
+    attrs["period_years"] = period_years(expected, fw.deadline).to_numpy()
     unknown = pd.DataFrame(False, index=index, columns=inds)
     for den in meta.loc[inds, "denominator"].dropna().unique():
-        if den not in DENOMINATORS:
-            raise DanvanEvalError(f"Mẫu số không biết / unknown denominator '{den}'")
-        groups[den] = DENOMINATORS[den](attrs).astype(float).to_numpy()
+        groups[den] = denominator_values(den, attrs, fw).astype(float).to_numpy()
         # a unit with none of what the denominator counts (no remote commune) is not concerned: N/A, not 0
         zero = (groups[den] == 0).to_numpy()
         missing = groups[den].isna().to_numpy() & (den in REGISTRY_DENOMINATORS)

@@ -27,11 +27,13 @@ DEFAULT_KINDS = ("district", "department")  # a framework without ``kinds:`` (dv
 TYPES = ("bool", "pct", "count", "days")
 DENOMINATORS = (
     "population_10k", "communes", "remote_communes", "dossiers_10k",
-    # dv33-2025.1: per 1,000 inhabitants (registry), and shares computed from a numerator and a denominator
-    # that the unit reports (an auxiliary input ``feeds`` it): numerator / denominator × 100
-    "population_1k", "remote_population_1k", "dossiers_pct", "dossiers_online_pct", "staff_pct",
-    "complaints_pct", "documents_pct", "recommendations_pct", "projects_pct",
+    # dv33-2025.1: per 1,000 inhabitants (registry); "_year": and per year of the reporting period (the 12 months
+    # to the deadline, from the unit's creation at the earliest); the norm of one day a week / a month of the period
+    "population_1k", "population_1k_year", "remote_population_1k_year", "year", "weeks_pct", "months_pct",
 )
+# a share computed from counts the unit reports: numerator ÷ ``<name>_pct`` × 100, where ``<name>_pct`` is fed
+# by an auxiliary input (``feeds: <name>_pct``)
+SHARE_SUFFIX = "_pct"
 # the values an indicator of each type can take; goalposts must lie inside
 TYPE_RANGE = {"bool": (0, 1), "pct": (0, 100), "count": (0, math.inf), "days": (0, math.inf)}
 
@@ -234,9 +236,15 @@ def _goalposts(found: YamlProblems, value: object, path: tuple, direction: objec
     return lo, hi
 
 
-def _denominator(found: YamlProblems, value: object, path: tuple, ind: str) -> None:
-    if value is not None and value not in DENOMINATORS:
-        found.add("bad_denominator", path, indicator=ind, value=value, allowed=", ".join(DENOMINATORS))
+def _denominator(found: YamlProblems, value: object, path: tuple, ind: str, fed: frozenset = frozenset()) -> None:
+    if value is not None and value not in DENOMINATORS and value not in fed:
+        found.add("bad_denominator", path, indicator=ind, value=value, allowed=", ".join([*DENOMINATORS, *sorted(fed)]))
+
+
+def _fed(entries: list) -> frozenset:
+    """The share denominators (``<name>_pct``) that an auxiliary input of the file feeds."""
+    return frozenset(e["feeds"] for e in entries if isinstance(e, dict) and isinstance(e.get("feeds"), str)
+                     and e["feeds"].endswith(SHARE_SUFFIX) and e["feeds"] not in DENOMINATORS)
 
 
 def _kinds(found: YamlProblems, value: object, path: tuple, ind: str | None, allowed=KINDS) -> tuple[str, ...]:
@@ -273,7 +281,8 @@ def _parse(data: object, found: YamlProblems) -> dict | None:
     areas = _areas(found, area_list) if area_list is not None else None
     kinds = _kinds(found, top["kinds"], ("kinds",), None) if "kinds" in top else DEFAULT_KINDS
     seen: dict[str, int] = {}  # indicator, auxiliary and compliance ids share one name space
-    indicators = _indicators(found, _list(found, top, "indicators") or [], areas, seen, kinds)
+    auxiliary = _list(found, top, "auxiliary") or []
+    indicators = _indicators(found, _list(found, top, "indicators") or [], areas, seen, kinds, _fed(auxiliary))
     where = {name: path for path, name in found.names.items() if path[0] == "areas"}
     for kind in kinds:
         used = {r["area"] for r in indicators if kind in r["applies_to"]}
@@ -288,7 +297,7 @@ def _parse(data: object, found: YamlProblems) -> dict | None:
         "coverage_threshold": float(threshold) if _number(threshold) else math.nan,
         "areas": _frame(list((areas or {}).values()), "area_id", list(_AREA)),
         "indicators": _frame(indicators, "indicator_id", _INDICATOR_COLUMNS),
-        "auxiliary": _auxiliary(found, _list(found, top, "auxiliary") or [], seen, kinds),
+        "auxiliary": _auxiliary(found, auxiliary, seen, kinds),
         "compliance": _compliance(found, _list(found, top, "compliance") or [], seen),
         "bands": _bands(found, _list(found, top, "bands") or []),
         "changelog": _changelog(found, _list(found, top, "changelog") or []),
@@ -332,7 +341,9 @@ def _areas(found: YamlProblems, entries: list) -> dict[str, dict]:
     return out
 
 
-def _indicators(found: YamlProblems, entries: list, areas: dict | None, seen: dict, kinds: tuple) -> list[dict]:
+def _indicators(
+    found: YamlProblems, entries: list, areas: dict | None, seen: dict, kinds: tuple, fed: frozenset
+) -> list[dict]:
     rows = []
     for i, raw in _ids(found, entries, "indicators", seen):
         path = ("indicators", i)
@@ -352,7 +363,7 @@ def _indicators(found: YamlProblems, entries: list, areas: dict | None, seen: di
             found.add("bad_type", (*path, "type"), indicator=ind, value=type_, allowed=", ".join(TYPES))
         if "direction" in entry and (isinstance(direction, bool) or direction not in (1, -1)):
             found.add("bad_direction", (*path, "direction"), indicator=ind, value=direction)
-        _denominator(found, entry.get("denominator"), (*path, "denominator"), ind)
+        _denominator(found, entry.get("denominator"), (*path, "denominator"), ind, fed)
         goalposts = None
         if "goalposts" in entry:
             goalposts = _goalposts(found, entry["goalposts"], (*path, "goalposts"), direction, type_, ind)
@@ -378,7 +389,7 @@ def _indicators(found: YamlProblems, entries: list, areas: dict | None, seen: di
                 continue
             den = spec.get("denominator", entry.get("denominator"))
             if "denominator" in spec:
-                _denominator(found, den, (*at[kind], "denominator"), ind)
+                _denominator(found, den, (*at[kind], "denominator"), ind, fed)
             k_lo, k_hi = lo, hi
             if "goalposts" in spec:
                 goal = _goalposts(found, spec["goalposts"], (*at[kind], "goalposts"), direction, type_, ind)
@@ -418,7 +429,8 @@ def _auxiliary(found: YamlProblems, entries: list, seen: dict, kinds: tuple) -> 
             found.add(
                 "bad_type", (*path, "type"), indicator=ind, value=entry["type"], allowed=", ".join(TYPES)
             )
-        if "feeds" in entry and entry["feeds"] not in DENOMINATORS:
+        feeds = entry.get("feeds")
+        if "feeds" in entry and not (feeds in DENOMINATORS or (isinstance(feeds, str) and feeds.endswith(SHARE_SUFFIX))):
             found.add(
                 "bad_denominator",
                 (*path, "feeds"),
