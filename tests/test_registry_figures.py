@@ -12,7 +12,7 @@ from danvan_eval.evaluation.registry_figures import describe, registry_figures
 from danvan_eval.evaluation.year import load_inputs, score_run
 from danvan_eval.model.runs import load_run
 from danvan_eval.outputs import read_csv
-from danvan_eval.reports.runner import RunSummary, supply_path
+from danvan_eval.reports.runner import RunSummary, run_year, supply_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SET_ASIDE = "i3_exemplars_commended;i4_backlog_cases"  # the two per-10,000-inhabitant indicators of dv33-2022.2
@@ -118,3 +118,25 @@ def test_the_run_summary_names_the_units(scored):
     assert "542 Huyện An Lão — dân số chưa rõ: 2 chỉ tiêu không chấm điểm" in text
     assert "tại parameters/units/units-supplements.yaml" in text
     assert "546 Huyện Vĩnh Thạnh — population = 31,000 (estimate" in summary.describe("en")
+
+
+def test_the_reports_say_which_figure_is_unknown_and_which_is_an_estimate(tmp_path):
+    """A real run of two units: each unit's report, the province report and the run summary name them."""
+    summary = run_year(load_run(project(tmp_path / "p", [ESTIMATE])), tmp_path / "out", units=["542", "546"], jobs=2)
+    assert summary.failed == []
+    assert "542 Huyện An Lão — dân số chưa rõ: 2 chỉ tiêu không chấm điểm" in summary.describe("vi")
+    folder = tmp_path / "out" / "2024"
+    an_lao = (folder / "units" / "542.html").read_text(encoding="utf-8")
+    assert "Số liệu danh mục chưa rõ hoặc ước tính" in an_lao
+    assert "Dân số của đơn vị chưa có số liệu chính thức" in an_lao and "chưa tìm được / not found (test)" in an_lao
+    assert "2 chỉ tiêu tính theo dân số không được chấm điểm" in an_lao and "(i4_backlog_cases)" in an_lao
+    assert an_lao.count("Chưa có mẫu số (dân số chưa rõ)") == 2  # the two indicators' status in the table
+    vinh_thanh = (folder / "units" / "546.html").read_text(encoding="utf-8")
+    assert "Dân số 31.000 là số ước tính" in vinh_thanh and ESTIMATE_SOURCE in vinh_thanh
+    assert vinh_thanh.count("10.000 dân (ước tính)") == 2  # the denominators computed on the estimate
+    assert "chưa có số liệu chính thức" not in vinh_thanh
+    province = (folder / "province.html").read_text(encoding="utf-8")
+    assert "Số liệu danh mục chưa rõ hoặc ước tính" in province
+    assert "1 đơn vị chưa có số liệu chính thức trong danh mục" in province
+    assert "Huyện An Lão (542)" in province and "Huyện Vĩnh Thạnh (546)" in province
+    assert "Chưa rõ" in province and "Ước tính" in province

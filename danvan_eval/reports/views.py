@@ -18,6 +18,7 @@ from IPython.display import Markdown
 from ..errors import DanvanEvalError
 from ..evaluation import narrative
 from ..evaluation.compliance import deadline as deadline_of
+from ..evaluation.scoring import REGISTRY_DENOMINATORS
 from ..formatting import number
 from ..messages import tr
 from ..model import groups
@@ -25,7 +26,7 @@ from ..model.framework import Framework, load_framework
 from ..model.runs import default_run_path, load_run
 from ..model.units import load_registry
 from ..outputs import read_year
-from . import plots
+from . import plots, registry_views
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class ReportData:
     unit_kinds: pd.Series | None = None  # code → kind of unit (which indicators apply), from the registry
     plausibility: pd.DataFrame | None = None  # the values to verify
     appraisal: pd.DataFrame | None = None  # the values the appraisal changed (a year scored on appraised values)
+    registry_figures: pd.DataFrame | None = None  # registry figures unknown or estimated (evaluation.registry_figures)
 
     @property
     def has_intervals(self) -> bool:
@@ -70,6 +72,7 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
         unit_kinds=kinds,
         plausibility=out.plausibility,
         appraisal=out.appraisal,
+        registry_figures=out.registry_figures,
     )
 
 
@@ -222,16 +225,19 @@ def indicator_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.Da
     mine = mine.assign(_o=mine["indicator_id"].map(order)).sort_values("_o", kind="stable")
     kind = data.unit_kinds.get(u["unit_code"], u["kind"]) if data.unit_kinds is not None else u["kind"]
     table = fw.indicator_table(kind)
+    estimated = registry_views.estimated(data, u["unit_code"])  # a denominator computed on an estimate says so
     rows = []
     for _, r in mine.iterrows():
         spec = fw.indicators.loc[r["indicator_id"]]
         den = table.at[r["indicator_id"], "denominator"] if r["indicator_id"] in table.index else None
+        mark = (f" ({tr('report.estimate_mark', lang)})"
+                if REGISTRY_DENOMINATORS.get(den) in estimated and pd.notna(r["denominated"]) else "")
         rows.append({
             tr("label.indicator", lang): f"{spec[f'label_{lang}']} ({r['indicator_id']})",
             tr("label.area", lang): str(r["area"]).upper(),
             tr("label.raw", lang): _raw(r["raw"], spec, lang),
-            tr("report.denominator", lang): tr(f"denominator.{den}", lang) if isinstance(den, str) else "—",
-            tr("label.denominated", lang): number(r["denominated"], lang, 2) if isinstance(den, str) else "—",
+            tr("report.denominator", lang): tr(f"denominator.{den}", lang) + mark if isinstance(den, str) else "—",
+            tr("label.denominated", lang): number(r["denominated"], lang, 2) + mark if isinstance(den, str) else "—",
             tr("label.score", lang): number(r["score"], lang),
             tr("label.status", lang): tr(f"status.{r['status']}", lang),
             tr("label.clause", lang): str(spec["clause"]),
