@@ -11,7 +11,7 @@ import pytest
 from danvan_eval.engine import uncertainty as unc
 from danvan_eval.errors import DanvanEvalError
 from danvan_eval.evaluation import uncertainty as evu
-from danvan_eval.evaluation.scoring import score
+from danvan_eval.evaluation.scoring import rebuild, score
 from danvan_eval.evaluation.year import load_inputs
 from danvan_eval.model.runs import default_run_path, load_run
 
@@ -67,7 +67,7 @@ def test_summary_has_intervals_and_band_shares_per_unit(demo):
     units = demo.of_year("units")
     assert len(s) == len(units) and set(s["unit_code"]) == set(units["unit_code"])
     assert (s["rank_p05"] <= s["rank_median"]).all() and (s["rank_median"] <= s["rank_p95"]).all()
-    shares = s[[c for c in s.columns if c.startswith("p_") and c != "p_ranked"]]
+    shares = s[[c for c in s.columns if c.startswith("p_") and c not in ("p_ranked", "p_level")]]
     assert list(shares.columns) == [
         "p_tot",
         "p_kha",
@@ -76,6 +76,53 @@ def test_summary_has_intervals_and_band_shares_per_unit(demo):
         "p_insufficient",
     ]
     np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+
+
+def test_level_probabilities_ignore_the_relative_scale_draws(tiny):
+    """Tiny 2024: U1 scores 70.0 on goalposts (Good, the band's lower edge) and 51.7 under min-max (the best
+    unit of each indicator set to 100, the worst to 0): half of the draws would put it in Satisfactory. Only the
+    goalposts draws count for its level, so it is Good in all of them and stable; its ranks count every draw."""
+    obs, fw, reg = tiny
+    ev = score(obs, fw, reg, 2024)
+    spec = evu.evaluation_spec(ev, weight_noise=0, imputation=("none",), aggregation=("amean",), survey=False)
+    assert list(spec) == ["normalisation"]
+    result = evu.rank_intervals(ev, 40, seed=1, spec=spec)
+    minmax = (result.draws["normalisation"] == "minmax").to_numpy()
+    assert 0 < minmax.sum() < 40
+    u1 = result.scores[unc.row_key((2024, "U1"))].to_numpy()
+    np.testing.assert_allclose(u1[~minmax], 70.0)
+    np.testing.assert_allclose(u1[minmax], 51.666667, atol=1e-6)  # the level the relative draws would give
+    row = result.summary.set_index("unit_code").loc["U1"]
+    assert row["n_level_draws"] == (~minmax).sum()
+    assert (row["p_tot"], row["p_hoan_thanh"], row["p_level"]) == (1.0, 0.0, 1.0)
+    assert row["composite_p05"] == row["composite_p95"] == 70.0
+    assert bool(row["level_stable"]) is True
+    u3 = result.summary.set_index("unit_code").loc["U3"]  # no composite: no level, no stability
+    assert np.isnan(u3["p_level"]) and pd.isna(u3["level_stable"])
+
+
+def test_without_absolute_draws_there_is_no_level_probability(tiny):
+    obs, fw, reg = tiny
+    ev = rebuild(score(obs, fw, reg, 2024), normalisation="minmax")
+    spec = evu.evaluation_spec(
+        ev, weight_noise=0.2, normalisation=("minmax",), imputation=("none",), aggregation=("amean",), survey=False
+    )
+    s = evu.rank_intervals(ev, 20, seed=2, spec=spec).summary.set_index("unit_code")
+    assert (s["n_level_draws"] == 0).all() and s["p_tot"].isna().all() and s["level_stable"].isna().all()
+    assert s.loc["U1", "rank_p05"] >= 1  # ranks still drawn
+
+
+def test_level_stable_at_the_threshold_of_the_framework():
+    """Hand-checked: a level is stable when at least the threshold share of the absolute draws gives it."""
+    summary = pd.DataFrame(
+        {"p_tot": [0.9, 0.05, 0.0, 0.0], "p_kha": [0.1, 0.85, 0.0, 1.0], "p_insufficient": [0, 0.1, 1.0, 0]},
+        index=["A", "B", "C", "D"],
+    )
+    band = pd.Series({"A": "tot", "B": "kha", "C": np.nan, "D": "kha"})
+    out = evu.level_stability(summary, band, 0.9)
+    np.testing.assert_allclose(out["p_level"], [0.9, 0.85, np.nan, 1.0])
+    assert out["level_stable"].tolist() == [True, False, pd.NA, True]
+    assert evu.level_stability(summary, band, 0.8)["level_stable"].tolist() == [True, True, pd.NA, True]
 
 
 def test_a_normalisation_off_the_0_100_scale_is_refused(demo):

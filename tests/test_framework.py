@@ -78,6 +78,7 @@ def test_shipped_framework_loads(fw):
     assert fw.version == "dv33-2022.2"
     assert fw.deadline == (11, 25)
     assert fw.coverage_threshold == pytest.approx(0.6667)
+    assert fw.level_stability == 0.9
     assert fw.indicator_ids() == CATALOGUE
     assert list(fw.areas.index) == ["a1", "a2", "a3", "a4", "a5", "a6"]
     assert fw.areas["clause"].tolist() == ["II.1", "II.2", "II.3", "II.4", "II.5", "II.6"]
@@ -197,6 +198,9 @@ def test_meta_department_applies_overrides(fw):
         (lambda d: d.pop("bands"), "missing_key"),
         (lambda d: d.update(deadline={"month": 2, "day": 30}), "bad_deadline"),
         (lambda d: d.update(coverage_threshold=1.5), "bad_threshold"),
+        (lambda d: d.update(level_stability=0.4), "bad_stability"),
+        (lambda d: d.update(level_stability="90%"), "bad_stability"),
+        (lambda d: d.pop("level_stability"), "missing_key"),
         (lambda d: d.update(indicators=[i for i in d["indicators"] if i["area"] != "a6"]), "empty_area"),
         (
             lambda d: [i.update(applies_to=["district"]) for i in d["indicators"] if i["area"] == "a5"],

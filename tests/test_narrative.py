@@ -175,3 +175,38 @@ def test_an_unknown_unit_is_a_clear_error(years):
     tables, fw = years[2024]
     with pytest.raises(DanvanEvalError, match="999"):
         narrative.position(tables["scores"], "999", fw)
+
+
+def test_every_level_is_said_stable_or_not_and_the_unstable_units_are_named(years):
+    """Hand case: A's level comes out in 90 % of the absolute-scale draws (stable at the framework's 0.9), B's in
+    89 % (not stable), C has no level; the province text names B only, with its share."""
+    _, fw = years[2024]
+    s = pd.DataFrame({"unit_code": ["A", "B", "C"], "name_vi": ["Đơn vị A", "Đơn vị B", "Đơn vị C"],
+                      "kind": "district", "composite": [85.0, 66.0, None], "band": ["tot", "kha", None],
+                      "rank": [1, 2, None], "n_ranked": 2, "p_level": [0.9, 0.89, None],
+                      "level_stable": [True, False, None], "coverage": [1.0, 1.0, 0.5]})
+    assert narrative.position(s, "A", fw) == (
+        "Đơn vị A đạt 85,0 điểm, mức độ thực hiện “Tốt”, đứng thứ 1/2 trong khối huyện, thị xã, thành phố."
+        " Mức “Tốt” ổn định: 90 % các lần mô phỏng trên thang điểm tuyệt đối cho cùng mức (ngưỡng 90 %).")
+    assert "Mức “Khá” chưa ổn định: chỉ 89 % các lần mô phỏng trên thang điểm tuyệt đối cho cùng mức (cần ít nhất" \
+           " 90 %)" in narrative.position(s, "B", fw)
+    assert "ổn định" not in narrative.position(s, "C", fw)
+    text = " ".join(narrative.province_narrative(s, fw))
+    assert ("Mức độ thực hiện chưa ổn định (dưới 90 % các lần mô phỏng trên thang điểm tuyệt đối cho cùng mức):"
+            " Đơn vị B (89 %).") in text
+    assert "Đơn vị A (" not in text
+    stable = s.assign(level_stable=[True, True, None], p_level=[0.9, 0.95, None])
+    assert "mọi đơn vị được xếp mức đều ổn định" in " ".join(narrative.province_narrative(stable, fw, "vi"))
+    assert "Levels not stable" in narrative.unstable_levels(s, fw, "en")
+    # without level probabilities (a run that drew nothing) nothing is said about stability
+    plain = s.drop(columns=["p_level", "level_stable"])
+    assert "ổn định" not in narrative.position(plain, "A", fw) + " ".join(narrative.province_narrative(plain, fw))
+
+
+def test_the_demo_year_states_the_stability_of_every_level(years):
+    tables, fw = years[2024]
+    s = tables["scores"]
+    for code in s.loc[s["band"].notna(), "unit_code"]:
+        text = narrative.position(s, code, fw)
+        stable = bool(s.loc[s["unit_code"] == code, "level_stable"].iloc[0])
+        assert ("chưa ổn định" in text) == (not stable) and "ổn định" in text, code

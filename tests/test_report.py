@@ -201,11 +201,14 @@ def test_every_number_of_the_unit_tables_equals_the_scores(doc, scores):
             expected = [e for e in expected if not pd.isna(e)]
             assert found == pytest.approx(expected, abs=1e-9), name
             assert composite == vn_number(unit["composite"])
-            assert band == unit["band_vi"]
+            stable = str(unit["level_stable"]).lower() == "true"  # an unstable level is marked as such
+            assert band == unit["band_vi"] + ("" if stable else " (chưa ổn định)")
             assert interval == f"{vn_number(unit['rank_p05'], digits=0)}–{vn_number(unit['rank_p95'], digits=0)}"
         assert len(kinds) == 1
         assert [int(r[5]) for r in rows] == sorted(int(r[5]) for r in rows)  # best rank first
     assert sorted(seen) == sorted(scores["unit_code"])
+    shaky = scores[scores["level_stable"].astype(str).str.lower() == "false"]
+    assert len(shaky) and all(f"{n} (" in all_text(doc) for n in shaky["name_vi"])  # named in the note too
 
 
 def test_appendix_area_scores_equal_the_scores(doc, scores):

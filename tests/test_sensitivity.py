@@ -151,6 +151,8 @@ def test_yearly_tables_carry_rank_intervals_and_rerun_byte_identical(demo, tmp_p
         "p_trung_binh",
         "p_yeu",
         "p_insufficient",
+        "p_level",
+        "level_stable",
     ]
     pd.testing.assert_frame_equal(scores[plain.columns], plain)
     assert len(out["uncertainty_draws"]) == 100
@@ -266,6 +268,27 @@ def test_audit_data_explains_outputs_of_an_older_version(outputs_only):
     (outputs_dir / "2024" / "removal.csv").unlink()
     with pytest.raises(DanvanEvalError, match="removal.csv"):
         audit.audit_data(2024, outputs_dir)
+
+
+def test_the_audit_says_in_plain_words_that_levels_count_the_absolute_scale_draws_only(outputs_only):
+    from dataclasses import replace
+
+    from danvan_eval.reports import audit_plots
+
+    data = audit.audit_data(2024, outputs_only[0])
+    unc = data.uncertainty
+    n = int((pd.read_csv(outputs_only[0] / "2024" / "uncertainty_draws.csv")["normalisation"] == "goalposts").sum())
+    assert (unc["n_level_draws"] == n).all() and 0 < n < data.settings.draws
+    text = audit_plots.levels_paragraph(data, "vi").data
+    assert f"chỉ được tính trên {n} lần mô phỏng chấm theo mốc cố định" in text
+    assert "chuẩn hóa min-max (so với các đơn vị khác" in text and "chỉ được dùng cho khoảng thứ hạng" in text
+    shaky = unc.loc[~unc["level_stable"].astype(bool) & unc["p_level"].notna(), "unit_code"]
+    assert len(shaky)  # the demo year has a unit whose level is not stable: it is named
+    names = data.scores.set_index("unit_code")["name_vi"]
+    assert all(names[c] in text for c in shaky)
+    assert "min-max draws (relative to the other units" in audit_plots.levels_paragraph(data, "en").data
+    none = replace(data, uncertainty=unc.assign(n_level_draws=0))
+    assert "Không có lần mô phỏng nào chấm theo mốc cố định" in audit_plots.levels_paragraph(none, "vi").data
 
 
 @pytest.mark.slow

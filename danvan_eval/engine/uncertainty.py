@@ -405,15 +405,24 @@ def band_of(scores: np.ndarray, bands: pd.DataFrame) -> np.ndarray:
 
 
 def summarise(
-    sim: Simulation, nominal: pd.Series | None = None, bands: pd.DataFrame | None = None
+    sim: Simulation,
+    nominal: pd.Series | None = None,
+    bands: pd.DataFrame | None = None,
+    level_draws: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Per unit: nominal rank, mean and median rank, 5th and 95th percentiles (R's default quantile, as COINr),
-    share of draws in which the unit is ranked, composite percentiles and the share of draws in each band."""
+    share of draws in which the unit is ranked, composite percentiles and the share of draws in each band.
+
+    ``level_draws`` (a mask over the draws, default all) picks the draws whose scores are on the scale the bands
+    are defined on: composite percentiles and band shares count those only (``n_level_draws`` of them), while the
+    ranks count every draw."""
+    level_draws = np.ones(len(sim.scores), bool) if level_draws is None else np.asarray(level_draws, bool)
+    scores = sim.scores[level_draws]
     with warnings.catch_warnings():
         # a unit never ranked has no percentile: NaN is the answer, not a warning
         warnings.simplefilter("ignore", RuntimeWarning)
         rq = np.nanpercentile(sim.ranks, [5, 50, 95], axis=0)
-        cq = np.nanpercentile(sim.scores, [5, 50, 95], axis=0)
+        cq = np.nanpercentile(scores, [5, 50, 95], axis=0) if len(scores) else np.full((3, scores.shape[1]), np.nan)
         mean = np.nanmean(sim.ranks, axis=0)
     out = pd.DataFrame(index=sim.index)
     out["rank"] = np.nan if nominal is None else nominal.reindex(sim.index).to_numpy(float)
@@ -422,9 +431,10 @@ def summarise(
     out["p_ranked"] = (~np.isnan(sim.ranks)).mean(axis=0)
     out["composite_p05"], out["composite_median"], out["composite_p95"] = cq[0], cq[1], cq[2]
     if bands is not None:
-        b = band_of(sim.scores, bands)
+        out["n_level_draws"] = len(scores)
+        b = band_of(scores, bands)
         for code in [*bands.sort_values("min", ascending=False)["code"], INSUFFICIENT]:
-            out[f"p_{code}"] = (b == code).mean(axis=0)
+            out[f"p_{code}"] = (b == code).mean(axis=0) if len(scores) else np.nan
     return out
 
 

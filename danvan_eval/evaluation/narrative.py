@@ -2,7 +2,8 @@
 
 Each function returns sentences built from catalog templates; nothing is computed that the tables do not hold.
 When rank intervals exist (``rank_p05``, ``rank_p95``), two units whose intervals overlap heavily are never
-called different: the text names them as not distinguishable instead.
+called different: the text names them as not distinguishable instead. When level probabilities exist
+(``p_level``, ``level_stable``), every level is said to be stable or not, and the units that are not are named.
 """
 
 from __future__ import annotations
@@ -82,12 +83,48 @@ def position(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") 
         return tr("narrative.no_composite", lang, name=_name(u, lang), coverage=number(100 * u["coverage"], lang, 0))
     text = tr("narrative.position", lang, name=_name(u, lang), score=number(u["composite"], lang),
               band=_band_label(framework, u["band"], lang), rank=int(u["rank"]), n=int(u["n_ranked"]), group=group)
+    certainty = level_certainty(scores, unit_code, framework, lang)
+    text += f" {certainty}" if certainty else ""
     if not has_intervals(scores) or pd.isna(u["rank_p05"]):
         return text
     text += " " + tr("narrative.interval", lang, lo=int(u["rank_p05"]), hi=int(u["rank_p95"]))
     close = indistinct_from(scores, unit_code)
     key = "narrative.indistinct" if close else "narrative.distinct"
     return text + " " + tr(key, lang, names=_names(scores, close, lang))
+
+
+def stable(x: object) -> bool:
+    """``level_stable`` as read back from a CSV (bool or text)."""
+    return str(x).strip().lower() in ("true", "1")
+
+
+def has_levels(scores: pd.DataFrame) -> bool:
+    """True when ``scores`` carries level probabilities (``p_level``) with at least one value."""
+    return "p_level" in scores.columns and scores["p_level"].notna().any()
+
+
+def level_certainty(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") -> str:
+    """Whether the unit's level is stable (at least ``framework.level_stability`` of the absolute-scale draws give
+    it); "" when the unit has no level or the run drew no level probabilities."""
+    u = _row(scores, unit_code)
+    if "p_level" not in u.index or pd.isna(u["p_level"]) or pd.isna(u["band"]):
+        return ""
+    key = "narrative.level_stable" if stable(u["level_stable"]) else "narrative.level_unstable"
+    return tr(key, lang, band=_band_label(framework, u["band"], lang), share=number(100 * u["p_level"], lang, 0),
+              threshold=number(100 * framework.level_stability, lang, 0))
+
+
+def unstable_levels(scores: pd.DataFrame, framework, lang: str = "vi") -> str:
+    """The units of ``scores`` whose level is not stable, each with its share of draws; or that all are."""
+    if not has_levels(scores):
+        return ""
+    rated = scores[scores["p_level"].notna() & scores["band"].notna()]
+    shaky = rated[~rated["level_stable"].map(stable)]
+    threshold = number(100 * framework.level_stability, lang, 0)
+    if shaky.empty:
+        return tr("narrative.all_levels_stable", lang, threshold=threshold)
+    names = ", ".join(f"{_name(r, lang)} ({number(100 * r['p_level'], lang, 0)} %)" for _, r in shaky.iterrows())
+    return tr("narrative.unstable_levels", lang, threshold=threshold, names=names)
 
 
 def strengths(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") -> str:
@@ -209,6 +246,8 @@ def province_narrative(scores: pd.DataFrame, framework, lang: str = "vi") -> lis
         if mine["band"].isna().any():
             bands.append(f"{tr('label.insufficient_data', lang)}: {int(mine['band'].isna().sum())}")
         parts.append(tr("narrative.bands", lang, n=len(mine), list="; ".join(bands)))
+        certainty = unstable_levels(mine, framework, lang)
+        parts += [certainty] if certainty else []
         if "on_time" in mine:
             late = mine[mine["on_time"].astype("boolean").eq(False).fillna(False) | mine["received"].isna()]
             if len(late):

@@ -4,7 +4,8 @@
 choices around the evaluation's own (weights, normalisation, imputation, aggregation, survey shares);
 ``rank_intervals`` runs the engine on every peer-group coin and ranks within the evaluated year and peer group;
 ``replicate_evaluation`` rebuilds any draw through ``scoring.rebuild``; ``distinguishable`` reads two units'
-intervals back.
+intervals back. Level probabilities count the absolute-scale draws only (``absolute_draws``), rank intervals
+every draw.
 """
 
 from __future__ import annotations
@@ -34,7 +35,11 @@ from ..engine.uncertainty import (
 )
 from ..errors import tr_error
 
-SCALE_100 = ("goalposts", "minmax")  # normalisations on the 0–100 scale the bands are defined on
+SCALE_100 = ("goalposts", "minmax")  # normalisations onto 0–100, the scale the levels and ranks are read on
+# of those, the absolute ones: a unit's score depends on its own values only (fixed goalposts). Min-max puts
+# the best unit at 100 and the worst at 0 whatever they did, so its draws say how sure a rank is (relative to
+# the others) but nothing about a level, which is defined on the absolute scale.
+ABSOLUTE = ("goalposts",)
 
 
 @dataclass(frozen=True)
@@ -183,20 +188,44 @@ def rank_intervals(
     """Rank intervals of every unit of the evaluated year, ranked within its peer group.
 
     ``spec`` defaults to ``evaluation_spec(evaluation, **spec_args)``. The summary has one row per unit:
-    ``year, unit_code, kind``, the nominal ``rank``, ``rank_median, rank_p05, rank_p95`` … and ``p_<band>``.
+    ``year, unit_code, kind``, the nominal ``rank``, ``rank_median, rank_p05, rank_p95`` … (every draw), then
+    ``composite_*``, ``n_level_draws``, ``p_<band>``, ``p_level``, ``level_stable`` (absolute-scale draws only).
     """
     spec = evaluation_spec(evaluation, **spec_args) if spec is None else spec
     table = sample_draws(spec, draws, seed, list(evaluation.coins.values()))
     sims = simulate_evaluation(evaluation, spec, table)
     units = evaluation.of_year("units").set_index(["year", "unit_code"])
+    absolute = absolute_draws(evaluation, spec, table)
     parts = []
     for kind, sim in sims.items():
-        part = summarise(sim, units["rank"].astype(float), evaluation.framework.bands)
+        part = summarise(sim, units["rank"].astype(float), evaluation.framework.bands, absolute)
         part.insert(0, "kind", kind)
-        parts.append(part)
+        parts.append(level_stability(part, units["band"], evaluation.framework.level_stability))
     summary = pd.concat(parts).rename_axis(["year", "unit_code"]).reset_index()
     summary = summary.sort_values(["kind", "unit_code"], kind="stable").reset_index(drop=True)
     return UncertaintyResult.of(spec, seed, table, list(sims.values()), summary)
+
+
+def absolute_draws(evaluation, spec: Mapping[str, Choice], draws: pd.DataFrame) -> np.ndarray:
+    """Mask of the draws normalised on the absolute scale (``ABSOLUTE``): the only ones a level may be read
+    from. Without a normalisation factor every draw uses the evaluation's own normalisation."""
+    if "normalisation" in spec:
+        return draws["normalisation"].isin(ABSOLUTE).to_numpy(bool)
+    return np.full(len(draws), evaluation.options.normalisation in ABSOLUTE)
+
+
+def level_stability(summary: pd.DataFrame, band: pd.Series, threshold: float) -> pd.DataFrame:
+    """``summary`` (``summarise`` with band shares) plus ``p_level``, the share of the absolute-scale draws that
+    give the unit its published level, and ``level_stable``: ``p_level`` ≥ ``threshold`` (the framework's
+    ``level_stability``). Both empty for a unit without a level or when no draw is on the absolute scale."""
+    band = band.reindex(summary.index)
+    p = [summary.at[k, f"p_{b}"] if isinstance(b, str) else np.nan for k, b in zip(summary.index, band)]
+    out = summary.copy()
+    out["p_level"] = np.asarray(p, float)
+    out["level_stable"] = pd.array(
+        [pd.NA if np.isnan(x) else bool(x >= threshold - 1e-12) for x in out["p_level"]], dtype="boolean"
+    )
+    return out
 
 
 def replicate_evaluation(evaluation, spec: Mapping[str, Choice], draws: pd.DataFrame, i: int):

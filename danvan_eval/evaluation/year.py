@@ -199,7 +199,8 @@ def tables(
         unc = audit["uncertainty"]
         bands = [c for c in unc.columns if c.startswith("p_") and c != "p_ranked"]
         interval = ["rank_median", "rank_p05", "rank_p95"]
-        merged = out["scores"].merge(unc[["year", "unit_code", *interval, *bands]], on=["year", "unit_code"], how="left")
+        cols = ["year", "unit_code", *interval, *bands, "level_stable"]
+        merged = out["scores"].merge(unc[cols], on=["year", "unit_code"], how="left")
         # a unit without an official rank gets no interval: only draws that impute its gaps ever rank it
         merged.loc[merged["rank"].isna(), interval] = np.nan
         out["scores"] = merged

@@ -40,7 +40,7 @@ TYPE_RANGE = {"bool": (0, 1), "pct": (0, 100), "count": (0, math.inf), "days": (
 # keys of each YAML entry: required, then optional; the order is the order of the tables' columns
 _TEXT = ("label_vi", "label_en", "measure_vi", "measure_en", "unit_vi", "unit_en")
 _HELP = ("help_vi", "help_en")
-_TOP = {"version", "title", "deadline", "coverage_threshold", "areas", "indicators", "bands"}
+_TOP = {"version", "title", "deadline", "coverage_threshold", "level_stability", "areas", "indicators", "bands"}
 _TOP_OPTIONAL = {"auxiliary", "compliance", "changelog", "kinds"}
 _AREA = ("label_vi", "label_en", "short_vi", "short_en", "clause", "weight")
 _INDICATOR = ("area", *_TEXT, *_HELP, "type", "direction", "goalposts", "clause")
@@ -87,6 +87,8 @@ class Framework:
     auxiliary : index id; inputs not scored but feeding a denominator (``feeds``).
     compliance : index id; reporting-compliance measures described beside the index, not scored.
     bands : ``code, min, label_vi, label_en`` sorted by ``min`` descending.
+    level_stability : share of the absolute-scale Monte Carlo draws that must give a unit its level for the
+        level to be called stable (``evaluation.uncertainty.level_stability``).
     """
 
     version: str
@@ -94,6 +96,7 @@ class Framework:
     title: dict[str, str]
     deadline: tuple[int, int]
     coverage_threshold: float
+    level_stability: float
     areas: pd.DataFrame
     indicators: pd.DataFrame
     auxiliary: pd.DataFrame
@@ -275,6 +278,9 @@ def _parse(data: object, found: YamlProblems) -> dict | None:
     threshold = top.get("coverage_threshold")
     if "coverage_threshold" in top and not (_number(threshold) and 0 < threshold <= 1):
         found.add("bad_threshold", ("coverage_threshold",), value=threshold)
+    stability = top.get("level_stability")
+    if "level_stability" in top and not (_number(stability) and 0.5 < stability <= 1):
+        found.add("bad_stability", ("level_stability",), value=stability)
 
     area_list = _list(found, top, "areas")
     # a broken areas section would make every indicator's area "unknown": check areas only when it is a list
@@ -295,6 +301,7 @@ def _parse(data: object, found: YamlProblems) -> dict | None:
         "title": dict(title),
         "deadline": deadline,
         "coverage_threshold": float(threshold) if _number(threshold) else math.nan,
+        "level_stability": float(stability) if _number(stability) else math.nan,
         "areas": _frame(list((areas or {}).values()), "area_id", list(_AREA)),
         "indicators": _frame(indicators, "indicator_id", _INDICATOR_COLUMNS),
         "auxiliary": _auxiliary(found, auxiliary, seen, kinds),

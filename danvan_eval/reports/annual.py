@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..evaluation import appraised as appraised_mod
 from ..evaluation import compliance as compliance_mod
+from ..evaluation import narrative
 from ..evaluation.comparison import group_mean, paired_change
 from ..formatting import number, percent
 from ..messages import tr
@@ -313,6 +314,11 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         note = ("Khoảng xếp hạng: thứ hạng của đơn vị nằm trong khoảng này ở 90% số lần tính lại khi thay đổi"
                 " các lựa chọn về phương pháp (phân tích độ bất định); khoảng càng hẹp thì thứ hạng càng ổn định.")
         dx.paragraph(doc, [(note, "i")], size=12)
+    if narrative.has_levels(data.scores):
+        share = percent(100 * data.framework.level_stability, digits=0)
+        note = ("Mức độ thực hiện ghi “(chưa ổn định)”: khi thay đổi các lựa chọn về phương pháp trên thang điểm"
+                f" tuyệt đối (mốc chuẩn cố định), dưới {share} số lần tính lại cho cùng mức; các mức khác là ổn định.")
+        dx.paragraph(doc, [(f"{note} {narrative.unstable_levels(data.scores, data.framework)}", "i")], size=12)
     dx.figure(doc, plots.ranking_chart(data.scores, framework=data.framework),
               _figure_caption(counter, f"Điểm tổng hợp và mức độ thực hiện của các cơ quan, đơn vị năm {y}"))
     if data.has_interval and "rank_median" in data.scores.columns:
@@ -345,7 +351,7 @@ def _unit_table(data: ReportData, kind: str) -> tuple[list[str], list[list[str]]
         insufficient = pd.isna(u["composite"])
         row = [str(i), str(u["name_vi"]),
                tr("label.insufficient_data") if insufficient else number(u["composite"]),
-               number(u["composite_change"], sign=True), _band_label(data, u["band"]),
+               number(u["composite_change"], sign=True), _band_label(data, u["band"]) + _unstable_mark(u),
                "—" if pd.isna(u["rank"]) else str(int(u["rank"]))]
         if data.has_interval:
             row.append("—" if pd.isna(u["rank_p05"]) else f"{number(u['rank_p05'], digits=0)}–{number(u['rank_p95'], digits=0)}")
@@ -505,6 +511,12 @@ def _band_counts(data: ReportData, s: pd.DataFrame) -> str:
     if n := int(s["band"].isna().sum()):
         parts.append(f"{n} đơn vị chưa đủ số liệu để đánh giá mức độ thực hiện")
     return "; ".join(parts)
+
+
+def _unstable_mark(u: pd.Series) -> str:
+    """" (chưa ổn định)" after the level of a unit whose level is not stable; "" otherwise."""
+    unstable = pd.notna(u.get("p_level")) and pd.notna(u["band"]) and not narrative.stable(u["level_stable"])
+    return " (chưa ổn định)" if unstable else ""
 
 
 def _band_label(data: ReportData, code: Any) -> str:

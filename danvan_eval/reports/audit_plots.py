@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from ..engine.sensitivity import removal_summary
+from ..evaluation import narrative
 from ..evaluation.audit import AuditData
 from ..formatting import number
 from ..messages import CATALOG, tr
@@ -274,7 +275,21 @@ def intervals_section(data: AuditData, lang: str = "vi") -> list:
         plots.rank_interval_chart(data.scores, lang),
     ]
     unc = data.uncertainty.join(data.scores.set_index("unit_code")[["name_vi", "name_en"]], on="unit_code")
-    return out + [band_share_chart(unc, data.framework, k, lang) for k in _kinds(data)]
+    return out + [levels_paragraph(data, lang)] + [band_share_chart(unc, data.framework, k, lang) for k in _kinds(data)]
+
+
+def levels_paragraph(data: AuditData, lang: str = "vi") -> Markdown:
+    """In plain words: level probabilities count the absolute-scale draws only (min-max draws inform the rank
+    intervals), what "stable" means, and which units' levels are not stable."""
+    unc = data.uncertainty
+    n = int(unc["n_level_draws"].max()) if "n_level_draws" in unc.columns else 0
+    threshold = number(100 * data.framework.level_stability, lang, 0)
+    if n == 0:
+        return Markdown(tr("audit.levels_none", lang))
+    named = data.scores.drop(columns=["p_level", "level_stable"], errors="ignore").merge(
+        unc[["unit_code", "p_level", "level_stable"]], on="unit_code", how="left")
+    return Markdown(f"{tr('audit.levels', lang, n=n, threshold=threshold)} "
+                    f"{narrative.unstable_levels(named, data.framework, lang)}")
 
 
 def sobol_section(data: AuditData, lang: str = "vi") -> list:
