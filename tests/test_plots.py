@@ -7,13 +7,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib import colormaps
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import PathPatch, Rectangle
 
 from danvan_eval.errors import DanvanEvalError
 from danvan_eval.evaluation.year import score_run
 from danvan_eval.model.runs import default_run_path, load_run
-from danvan_eval.reports import plots
+from danvan_eval.reports import maps, plots
 
 ROOT = Path(__file__).resolve().parent.parent
 AREAS = [f"a{i}" for i in range(1, 7)]
@@ -184,3 +185,67 @@ def test_figures_draw_on_a_given_axes_and_show_themselves_as_png(scores, fw):
     assert plots.area_bars(scores, "540", fw, ax=ax) is host
     png = plots.ranking_chart(scores, framework=fw)._repr_png_()
     assert png.startswith(b"\x89PNG")
+
+
+# ---------------------------------------------------------------- the static map (reports.maps)
+def drawn(fig: Figure) -> dict:
+    """Every unit's shape on the map: code → the PathPatch."""
+    return {p.get_gid(): p for p in fig.findobj(PathPatch) if p.get_gid()}
+
+
+def communes_year(composites: np.ndarray) -> pd.DataFrame:
+    """A 2025 of the 135 communes and wards with the given composites, and one provincial agency."""
+    codes = [s["code"] for s in maps.layer("communes")["shapes"]]
+    return pd.DataFrame({"unit_code": [*codes, "SNV"], "name_vi": [*codes, "Sở Nội vụ"],
+                         "kind": ["commune"] * len(codes) + ["agency"], "composite": composites, "band": "A"})
+
+
+def test_map_of_2024_draws_the_11_districts_coloured_by_their_composite(scores, fw):
+    fig = maps.choropleth(scores, fw, "vi")
+    shapes = drawn(fig)
+    districts = scores[scores["kind"] == "district"].set_index("unit_code")["composite"]
+    assert set(shapes) == set(districts.index) and len(shapes) == 11  # the departments have no shape
+    lo, hi = np.floor(districts.min()), np.ceil(districts.max())  # the range of the units drawn
+    viridis = colormaps["viridis"]
+    for code, value in districts.items():
+        assert np.allclose(shapes[code].get_facecolor(), viridis((value - lo) / (hi - lo))), code
+    best, worst = districts.idxmax(), districts.idxmin()
+    assert sum(shapes[best].get_facecolor()[:3]) > sum(shapes[worst].get_facecolor()[:3])  # brighter is better
+
+
+def test_map_colour_follows_the_score_and_a_missing_score_is_hatched_not_coloured():
+    values = np.linspace(40, 95, 136)
+    before = drawn(maps.choropleth(communes_year(values), None, "vi"))
+    assert len(before) == 135 and "SNV" not in before
+    changed = values.copy()
+    changed[[0, 1]] = [95, np.nan]
+    after = drawn(maps.choropleth(communes_year(changed), None, "vi"))
+    codes = list(after)
+    assert not np.allclose(after[codes[0]].get_facecolor(), before[codes[0]].get_facecolor())
+    assert np.allclose(after[codes[0]].get_facecolor(), colormaps["viridis"](1.0))  # now the best
+    assert after[codes[1]].get_hatch() and not before[codes[1]].get_hatch()
+    assert np.allclose(after[codes[2]].get_facecolor(), before[codes[2]].get_facecolor())
+
+
+def test_map_of_levels_uses_one_sequential_colour_per_level_best_brightest(scores, fw):
+    fig = maps.choropleth(scores, fw, "en", measure="band")
+    shapes = drawn(fig)
+    districts = scores[scores["kind"] == "district"].set_index("unit_code")
+    bands = list(fw.bands.sort_values("min", ascending=False)["code"])
+    brightness = {b: sum(shapes[c].get_facecolor()[:3]) for c, b in districts["band"].items()}
+    assert [brightness[b] for b in sorted(brightness, key=bands.index)] == sorted(brightness.values(), reverse=True)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == [fw.bands.set_index("code").at[b, "label_en"] for b in bands if b in brightness]
+
+
+def test_map_caption_names_the_units_left_off_and_credits_the_boundaries_with_the_caveat(scores):
+    vi = maps.caption(scores, 2024, "vi")
+    assert "11 đơn vị cấp huyện cũ" in vi and "Sở, ban, ngành (8)" in vi
+    assert "sapnhap.bando.com.vn" in vi and "Giấy phép của dữ liệu gốc chưa rõ" in vi
+    en = maps.caption(communes_year(np.linspace(40, 95, 136)), 2025, "en")
+    assert "135 commune-level units" in en and "Provincial agencies (1)" in en and "licence is unresolved" in en
+
+
+def test_no_map_when_no_unit_has_a_shape(scores):
+    agencies = scores[scores["kind"] == "department"]
+    assert maps.choropleth(agencies, None) is None and maps.caption(agencies, 2024) is None

@@ -276,13 +276,27 @@ def test_parts_to_write_are_highlighted_placeholders(doc):
 
 def test_charts_are_pngs_printed_at_150_to_200_dpi(doc):
     shapes = doc.inline_shapes
-    assert len(shapes) == 4  # band distribution, area heat map, ranking, rank intervals
+    assert len(shapes) == 5  # band distribution, area heat map, ranking, map, rank intervals
     for shape in shapes:
         blip = shape._inline.graphic.graphicData.pic.blipFill.blip
         image = doc.part.related_parts[blip.embed].image
         assert image.content_type == "image/png"
         assert 150 <= image.px_width / shape.width.inches <= 200
         assert shape.width <= Mm(165)
+
+
+def test_the_map_is_an_inline_picture_with_its_caption_and_credits(doc):
+    body = list(doc.element.body.iterchildren())
+    captions = [p for p in doc.paragraphs if p.text.startswith("Hình")
+                and "của các huyện, thị xã, thành phố (11 đơn vị cấp huyện cũ" in p.text]
+    assert len(captions) == 1
+    caption = captions[0]
+    picture = body[body.index(caption._p) - 1]  # the paragraph just above the caption holds the map
+    assert picture.findall(".//" + qn("wp:inline")) and picture.findall(".//" + qn("a:blip"))
+    assert caption.text.startswith(f"Hình 4. Điểm tổng hợp năm {YEAR} ")
+    for words in ("Không có trên bản đồ (không có ranh giới riêng): Sở, ban, ngành (8).",
+                  "sapnhap.bando.com.vn", "Giấy phép của dữ liệu gốc chưa rõ", "không dùng cho mục đích pháp lý"):
+        assert words in caption.text, words
 
 
 # ---------------------------------------------------------------- variants

@@ -133,12 +133,14 @@ def test_the_province_report_ranks_each_peer_group(year_run, library):
         assert row["name_vi"] in text, code
     html = (folder / "province.html").read_text(encoding="utf-8")
     for label in ("Xếp hạng khối huyện, thị xã, thành phố", "Xếp hạng khối sở, ban, ngành", "Phân bố mức độ thực hiện",
-                  "Độ tin cậy của thứ hạng", "Điểm lĩnh vực của tất cả đơn vị", "Thay đổi so với năm trước"):
+                  "Độ tin cậy của thứ hạng", "Điểm lĩnh vực của tất cả đơn vị", "Thay đổi so với năm trước",
+                  "Điểm tổng hợp trên bản đồ", "Không có trên bản đồ (không có ranh giới riêng): Sở, ban, ngành (8).",
+                  "sapnhap.bando.com.vn", "Giấy phép của dữ liệu gốc chưa rõ"):
         assert label in html, label
     fw = load_framework(default_framework_path())
     for paragraph in narrative.province_narrative(library.reset_index(), fw):  # the library's own text
         assert paragraph in outputs_of(nb, "text/markdown")
-    assert images(html) == 5  # two rankings, rank intervals, heatmap, bands
+    assert images(html) == 6  # two rankings, rank intervals, heatmap, map, bands
 
 
 def test_a_rerun_of_one_unit_keeps_the_scores_byte_identical(year_run, run, tmp_path):

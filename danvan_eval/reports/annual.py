@@ -29,7 +29,7 @@ from ..model.province import Province, load_province
 from ..model.units import load_registry
 from ..outputs import read_year, sha256
 from ..paths import PROJECT_ROOT
-from . import continuity_views, plots
+from . import continuity_views, maps, plots
 from . import word as dx
 
 DIRECTIVE = "Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ"
@@ -321,6 +321,8 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         dx.paragraph(doc, [(f"{note} {narrative.unstable_levels(data.scores, data.framework)}", "i")], size=12)
     dx.figure(doc, plots.ranking_chart(data.scores, framework=data.framework),
               _figure_caption(counter, f"Điểm tổng hợp và mức độ thực hiện của các cơ quan, đơn vị năm {y}"))
+    if (chart := maps.choropleth(data.scores, data.framework)) is not None:
+        dx.figure(doc, chart, _figure_caption(counter, maps.caption(data.scores, y)), max_height_mm=160)
     if data.has_interval and "rank_median" in data.scores.columns:
         dx.figure(doc, plots.rank_interval_chart(data.scores),
                   _figure_caption(counter, f"Khoảng xếp hạng của các cơ quan, đơn vị năm {y}"))

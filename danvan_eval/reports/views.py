@@ -26,7 +26,7 @@ from ..model.framework import Framework, load_framework
 from ..model.runs import default_run_path, load_run
 from ..model.units import load_registry
 from ..outputs import read_year
-from . import plots, registry_views
+from . import maps, plots, registry_views
 
 
 @dataclass(frozen=True)
@@ -387,6 +387,15 @@ def rank_intervals(data: ReportData, lang: str = "vi") -> list:
     if not data.has_intervals:
         return []
     return [section("intervals", lang), plots.rank_interval_chart(data.scores, lang)]
+
+
+def map_view(data: ReportData, lang: str = "vi") -> list:
+    """The section, the map of the year's composite scores and its caption (units left off, the boundaries'
+    credits and licence caveat); nothing when no unit of the year has a shape."""
+    fig = maps.choropleth(data.scores, data.framework, lang)
+    if fig is None:
+        return []
+    return [section("map", lang), fig, Markdown(f"*{maps.caption(data.scores, data.year, lang)}*")]
 
 
 def band_table(data: ReportData, lang: str = "vi") -> pd.DataFrame:
