@@ -322,7 +322,7 @@ def test_rank_intervals_come_from_uncertainty_csv_else_the_rank_stands_alone(var
     tables = tables_with_header(doc, UNIT_HEADER)
     assert [len(t.columns) for t in tables] == [len(UNIT_HEADER)] * 2
     assert INTERVAL not in all_text(doc)
-    assert len(doc.inline_shapes) == 3  # no rank-interval chart
+    assert len(doc.inline_shapes) == 4  # no rank-interval chart (bands, heat map, ranking, map)
 
 
 def test_a_unit_without_enough_data_is_shown_so_never_as_zero(variant):
