@@ -1,7 +1,8 @@
 """One run of a year at a time, and recovery from a run that died.
 
 ``year_lock(out_root, year)`` holds ``out_root/.<year>.lock`` (an advisory ``flock``, released by the kernel
-when the process ends, however it ends), so a second ``run``, ``score`` or ``report`` of the same year refuses
+when the process ends, however it ends; a forked child closes its copy at once, so the lock never outlives the
+process that took it, even when a pool worker dies later than its parent), so a second ``run``, ``score`` or ``report`` of the same year refuses
 with a message naming the process that holds it. Holding the lock, nothing else works on that year, so what a
 dead run left is swept (``recover``): temporary and staging folders, and a swap cut between its two renames is
 completed backwards (the previous outputs are put back).
@@ -20,6 +21,18 @@ from .errors import RunError
 from .messages import CATALOG
 from .processes import sweep_kernel_folders
 
+_HELD: set[int] = set()  # descriptors of the locks this process holds
+
+
+def _release_in_child() -> None:
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_release_in_child)
+
 
 @contextlib.contextmanager
 def year_lock(out_root: Path, year: int | str) -> Iterator[Path]:
@@ -31,6 +44,7 @@ def year_lock(out_root: Path, year: int | str) -> Iterator[Path]:
     out_root.mkdir(parents=True, exist_ok=True)
     path = out_root / f".{year}.lock"
     fd = _acquire(path, year)
+    _HELD.add(fd)
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -38,6 +52,7 @@ def year_lock(out_root: Path, year: int | str) -> Iterator[Path]:
         yield path
     finally:
         path.unlink(missing_ok=True)  # still held: whoever opens the path next gets a new file
+        _HELD.discard(fd)
         os.close(fd)
 
 

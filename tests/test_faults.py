@@ -261,6 +261,29 @@ def test_a_second_run_of_the_same_year_refuses(run, tmp_path, capsys):
     assert (out / str(YEAR) / "scores.csv").exists()
 
 
+def test_a_forked_child_does_not_keep_a_dead_runs_lock(tmp_path):
+    """A pool worker outliving its killed parent (however briefly) must not hold the year's lock."""
+    script = (
+        "import os, sys, time\n"
+        "from danvan_eval import locks\n"
+        "with locks.year_lock(sys.argv[1], 2024):\n"
+        "    if os.fork() == 0:\n"
+        "        time.sleep(60); os._exit(0)\n"
+        "    print('held', flush=True)\n"
+        "    os._exit(0)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == "held"
+        proc.wait(timeout=30)
+        assert (tmp_path / ".2024.lock").exists()  # the parent died holding it, the child lives on
+        with locks.year_lock(tmp_path, 2024):
+            pass
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
 def test_a_swap_cut_between_its_renames_is_recovered(run, tmp_path):
     out = tmp_path / "out"
     runner.score_year(run, out)
