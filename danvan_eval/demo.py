@@ -1,4 +1,5 @@
-"""Seeded synthetic demo data: observations and submissions of Bình Định's units, 2022–2024.
+"""Seeded synthetic demo data: observations and submissions of Bình Định's units, 2022–2024 (and, through
+``demo_gia_lai``, of the new Gia Lai's, 2025–2026).
 
 DỮ LIỆU MÔ PHỎNG — không phải số liệu thật. The values are drawn so that they look like real reports (sized by
 each unit's population and communes, mountainous districts weaker online and stronger in remote areas, Quy Nhơn
@@ -27,6 +28,7 @@ from .paths import PROJECT_ROOT
 
 YEARS = (2022, 2023, 2024)
 SEED = 20221125
+GIA_LAI_FRAMEWORK, GIA_LAI_UNITS = "dv33-2025.1", "gia-lai.yaml"  # the 2025–2026 files (demo_gia_lai)
 SOURCE = "demo"
 DOSSIERS = "d_dossiers_received"
 
@@ -211,10 +213,11 @@ def _submissions(codes: Iterable[str], year: int, deadline: Sequence[int], rng: 
 
 
 # ---------------------------------------------------------------- planted gaps
-def _plant(obs: pd.DataFrame, subs: pd.DataFrame, fw: Framework, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Apply the gaps of ``PLANTED`` that fall in ``year``; a gap whose unit does not report that year is an error."""
+def _plant(obs: pd.DataFrame, subs: pd.DataFrame, fw: Framework, year: int,
+           planted: Iterable[Gap] = PLANTED) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply the gaps of ``planted`` that fall in ``year``; a gap whose unit does not report that year is an error."""
     obs, subs = obs.copy(), subs.copy()
-    for gap in (g for g in PLANTED if g.year == year):
+    for gap in (g for g in planted if g.year == year):
         at_unit = obs["unit_code"] == gap.unit_code
         if not at_unit.any():
             raise ValueError(f"planted gap {gap} names a unit that is not active in {year}")
@@ -252,22 +255,31 @@ def write(
     years: Sequence[int] = YEARS,
     seed: int = SEED,
 ) -> list[Path]:
-    """Generate and write ``observations_<Y>.csv``, ``submissions_<Y>.csv`` and ``README.md`` into ``out_dir``.
+    """Generate and write ``observations_<Y>.csv``, ``submissions_<Y>.csv`` and ``README.md`` into ``out_dir``: the
+    ``years`` of ``framework`` and ``registry`` (Bình Định, 2022–2024), then Gia Lai's 2025–2026 (framework
+    dv33-2025.1, registry gia-lai), from the same seed.
 
     UTF-8, LF line ends, values as integers or with one decimal, so that one seed always gives the same bytes.
     """
+    from . import demo_gia_lai
+
     framework = framework or load_framework(default_framework_path())
     registry = registry or load_registry(default_registry_path())
+    gl_framework = load_framework(default_framework_path(GIA_LAI_FRAMEWORK))
+    gl_registry = load_registry(PROJECT_ROOT / "parameters" / "units" / GIA_LAI_UNITS)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = generate(framework, registry, years, seed)
+    gl_tables = demo_gia_lai.generate(gl_framework, gl_registry, seed)
     paths = []
-    for name, df in tables.items():
+    for name, df in {**tables, **gl_tables}.items():
         path = out / f"{name}.csv"
         path.write_text(_to_csv(df), encoding="utf-8", newline="")
         paths.append(path)
     readme = out / "README.md"
-    readme.write_text(readme_text(framework, registry, tables, years, seed), encoding="utf-8", newline="")
+    text = readme_text(framework, registry, tables, years, seed) + "\n" + demo_gia_lai.readme_text(
+        gl_framework, gl_registry, gl_tables, seed)
+    readme.write_text(text, encoding="utf-8", newline="")
     return [*paths, readme]
 
 

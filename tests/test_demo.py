@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from danvan_eval import demo
+from danvan_eval import demo, demo_gia_lai
 from danvan_eval.model.framework import default_framework_path, load_framework
 from danvan_eval.model.observations import check, read_observations, validate
 from danvan_eval.model.units import default_registry_path, load_registry
@@ -61,10 +61,11 @@ def test_other_seed_gives_other_values(fw, reg, tables):
 def test_main_writes_the_folder(tmp_path):
     assert demo.main(["--out", str(tmp_path), "--seed", "3"]) == 0
     names = set(_files(tmp_path))
-    assert names == {f"{k}_{y}.csv" for k in ("observations", "submissions") for y in demo.YEARS} | {"README.md"}
+    years = (*demo.YEARS, *demo_gia_lai.YEARS)
+    assert names == {f"{k}_{y}.csv" for k in ("observations", "submissions") for y in years} | {"README.md"}
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "DỮ LIỆU MÔ PHỎNG — không phải số liệu thật" in readme and "SYNTHETIC" in readme
-    assert "--seed 3" in readme and "default_rng(3)" in readme
+    assert "--seed 3" in readme and "default_rng(3)" in readme and "default_rng([3, 2025])" in readme
 
 
 def test_committed_demo_equals_fresh_generation(tmp_path, fw, reg):

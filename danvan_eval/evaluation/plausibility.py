@@ -20,7 +20,7 @@ from ..model.framework import TYPE_RANGE, Framework
 from ..model.plausibility import PlausibilityRules, Rule
 from ..model.units import Registry
 from ..problems import PROBLEM_COLUMNS
-from .scoring import denominator_values, period_years
+from .scoring import PERIOD_DENOMINATORS, denominator_values, period_years
 
 FINDING_COLUMNS = [*PROBLEM_COLUMNS, "year", "value", "reference", "measure"]
 Z_SCALE = 0.6745  # robust z = 0.6745 (x − median) / MAD (Iglewicz and Hoaglin)
@@ -114,20 +114,40 @@ def _selected(rule: Rule, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _history_ratio(rule, current, history, framework, registry, year):
-    """The value against the unit's own last year: ``ratio`` times or more up or down, by ``min_change`` or more."""
+    """The value against the unit's own last year, both per year of their reporting periods (a part-year such as
+    1 July–25 November 2025 against a full year): ``ratio`` times or more up or down, by ``min_change`` or more."""
     t = rule.thresholds
     both = _selected(rule, current).merge(
         history[["unit_code", "indicator_id", "value"]].rename(columns={"value": "previous"}),
         on=["unit_code", "indicator_id"])
-    v, p = both["value"].astype(float), both["previous"].astype(float)
+    flow = _is_flow(both, framework, registry, year)
+    now, before = (both["unit_code"].map(_periods(framework, registry, y)).fillna(1.0).where(flow, 1.0)
+                   for y in (year, year - 1))
+    v, p = both["value"].astype(float) / now, both["previous"].astype(float) / before
     big, small = np.maximum(v, p), np.minimum(v, p)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(small > 0, big / small, np.where(big > 0, np.inf, 1.0))
     fired = (ratio >= t["ratio"]) & ((v - p).abs() >= t["min_change"])
-    for rec in both[fired.to_numpy()].itertuples(index=False):
-        shown_ratio = rec.value / rec.previous if rec.previous > 0 else math.inf
+    for rec, a, b in zip(both[fired.to_numpy()].itertuples(index=False), v[fired], p[fired]):
+        shown_ratio = a / b if b > 0 else math.inf
         yield _finding(rule, rec, year, float(rec.previous), shown_ratio, previous=(float(rec.previous),),
                        ratio=(shown_ratio, 1), threshold=(t["ratio"],))
+
+
+def _is_flow(rows: pd.DataFrame, framework: Framework, registry: Registry, year: int) -> pd.Series:
+    """Whether each row's indicator counts over the reporting period (its denominator, for the unit's kind, is one
+    of ``PERIOD_DENOMINATORS``): those are compared per year; days and stocks as they are."""
+    kinds = registry.active(year, framework.deadline).set_index("code")["kind"]
+    flows = {(k, i) for k in framework.kinds for i, d in framework.indicator_table(k)["denominator"].items()
+             if d in PERIOD_DENOMINATORS}
+    return pd.Series([(k, i) in flows for k, i in zip(rows["unit_code"].map(kinds), rows["indicator_id"])],
+                     index=rows.index, dtype=bool)
+
+
+def _periods(framework: Framework, registry: Registry, year: int) -> pd.Series:
+    """Unit code → length in years of its reporting period in ``year`` (1 for a unit older than a year)."""
+    units = registry.active(year, framework.deadline)
+    return pd.Series(period_years(units.assign(year=year), framework.deadline).to_numpy(), index=units["code"])
 
 
 def per_unit(current: pd.DataFrame, framework: Framework, registry: Registry, year: int) -> pd.Series:

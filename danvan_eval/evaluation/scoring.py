@@ -53,6 +53,8 @@ REGISTRY_DENOMINATORS = {"population_10k": "population", "communes": "n_communes
                          "remote_communes": "n_remote_communes", "population_1k": "population",
                          "population_1k_year": "population", "remote_population_1k_year": "population"}
 YEAR_DAYS = 365
+# denominators that count over the reporting period (its length in years is in them): flows, compared per year
+PERIOD_DENOMINATORS = ("population_1k_year", "remote_population_1k_year", "year", "weeks_pct", "months_pct")
 
 
 def period_years(units: pd.DataFrame, deadline: tuple[int, int]) -> pd.Series:
