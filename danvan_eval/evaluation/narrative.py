@@ -14,7 +14,7 @@ from ..errors import DanvanEvalError
 from ..formatting import number
 from ..messages import tr
 from ..model import groups
-from .uncertainty import distinguishable
+from .uncertainty import distinct
 
 # Two rank intervals "overlap heavily" when their common ranks cover more than this share of the shorter one
 # (ranks 1–2 and 2–8 share one of two ranks: not heavily; 1–3 and 2–5 share two of three: heavily).
@@ -37,7 +37,9 @@ def indistinct_from(scores: pd.DataFrame, unit_code: str) -> list[str]:
     # only ranked peers: a unit without a composite has no rank to be confused with
     peers = scores[(scores["kind"] == unit["kind"]) & (scores["unit_code"] != unit["unit_code"])]
     peers = peers.dropna(subset=[*INTERVAL, "rank"])
-    return [p for p in peers["unit_code"] if not distinguishable(scores, unit["unit_code"], p)]
+    apart = distinct(float(unit["rank_p05"]), float(unit["rank_p95"]), peers["rank_p05"].to_numpy(float),
+                     peers["rank_p95"].to_numpy(float))
+    return list(peers["unit_code"][~apart])
 
 
 def _row(scores: pd.DataFrame, unit_code: str) -> pd.Series:

@@ -278,7 +278,13 @@ def distinguishable(scores: pd.DataFrame, a: str, b: str, overlap: float = 0.5) 
         float(rb["rank_p05"]),
         float(rb["rank_p95"]),
     )
-    if np.isnan([lo_a, hi_a, lo_b, hi_b]).any():
-        return False
-    common = max(0.0, min(hi_a, hi_b) - max(lo_a, lo_b) + 1)
-    return bool(common == 0 or common < overlap * min(hi_a - lo_a + 1, hi_b - lo_b + 1))
+    return bool(distinct(lo_a, hi_a, np.array([lo_b]), np.array([hi_b]), overlap)[0])
+
+
+def distinct(lo_a: float, hi_a: float, lo_b: np.ndarray, hi_b: np.ndarray, overlap: float = 0.5) -> np.ndarray:
+    """``distinguishable`` for one interval [lo_a, hi_a] against many [lo_b, hi_b] at once (False where any bound
+    is NaN)."""
+    common = np.maximum(0.0, np.minimum(hi_a, hi_b) - np.maximum(lo_a, lo_b) + 1)
+    shorter = np.minimum(hi_a - lo_a + 1, hi_b - lo_b + 1)
+    out = (common == 0) | (common < overlap * shorter)
+    return out & ~(np.isnan(lo_b) | np.isnan(hi_b) | np.isnan(lo_a) | np.isnan(hi_a))

@@ -8,6 +8,7 @@ their first column, so that a notebook shows them as they are and tests can read
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from ..model import groups
 from ..model.framework import Framework, load_framework
 from ..model.runs import default_run_path, load_run
 from ..model.units import load_registry
-from ..outputs import read_year
+from ..outputs import YearOutputs, read_year
 from . import maps, plots, registry_views
 
 
@@ -59,7 +60,7 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
     if run.year != int(year):
         raise DanvanEvalError(f"Tệp tham số {run.path} là của năm {run.year}, không phải {year} /"
                               f" run file {run.path} is for {run.year}, not {year}")
-    out = read_year(Path(outputs_dir), run.year)
+    out = _read_year(Path(outputs_dir), run.year)
     framework, names, kinds = _static_inputs(_stamp(run.framework), _stamp(run.units))
     return ReportData(
         year=run.year,
@@ -74,6 +75,22 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
         appraisal=out.appraisal,
         registry_figures=out.registry_figures,
     )
+
+
+def _read_year(outputs_dir: Path, year: int) -> YearOutputs:
+    """``read_year``, read once per process while the year's files are unchanged (every unit report of a run reads
+    the same tables); each call gets its own copies of the tables."""
+    folder = outputs_dir / str(year)
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".csv" or p.name == "manifest.json") \
+        if folder.is_dir() else []
+    out = _cached_year(str(outputs_dir), year, tuple(_stamp(p) for p in files))
+    return dataclasses.replace(out, **{f.name: getattr(out, f.name).copy() for f in dataclasses.fields(out)
+                                       if isinstance(getattr(out, f.name), pd.DataFrame)})
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_year(outputs_dir: str, year: int, stamps: tuple) -> YearOutputs:
+    return read_year(Path(outputs_dir), year)
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
