@@ -1,7 +1,8 @@
 """Numbers, percentages and dates as a reader of each language writes them, through Babel's CLDR locales.
 
 Vietnamese: ``1.234,5``, ``95,5%``, ``01/12/2026``; English: ``1,234.5``, ``95.5%``, ``1 December 2026``. A
-negative number takes a true minus sign (a line never breaks after it); missing values read ``—``.
+negative number takes a true minus sign (a line never breaks after it); missing values read ``—``. ``quoted``
+puts a label in quotation marks, turning those it already holds into single ones.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ def percent(x: object, lang: str = "vi", digits: int = 1) -> str:
         return MISSING
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "") + "%"
     return format_percent(round(float(x), digits) / 100 + 0.0, format=pattern, locale=lang)
+
+
+def quoted(text: object) -> str:
+    """``Mô hình “Dân vận khéo” đăng ký`` → ``“Mô hình ‘Dân vận khéo’ đăng ký”``: quotation marks inside a quotation
+    become single ones (Decree 30/2020, Appendix II), so a label that already quotes a name can be quoted again."""
+    inner = str(text).replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"
 
 
 def date(d: object, lang: str = "vi") -> str:

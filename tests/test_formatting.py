@@ -37,3 +37,10 @@ def test_no_module_formats_numbers_by_hand():
     package = Path(__file__).resolve().parent.parent / "danvan_eval"
     offenders = [p.name for p in package.rglob("*.py") if 'replace(".", ",")' in p.read_text(encoding="utf-8")]
     assert not offenders
+
+
+def test_quotes_inside_a_quotation_become_single():
+    from danvan_eval.formatting import quoted
+
+    assert quoted("Mô hình “Dân vận khéo” đăng ký") == "“Mô hình ‘Dân vận khéo’ đăng ký”"
+    assert quoted("Kiểm tra công vụ") == "“Kiểm tra công vụ”"

@@ -12,6 +12,7 @@ from danvan_eval.errors import DanvanEvalError
 from danvan_eval.evaluation import narrative
 from danvan_eval.evaluation.year import score_run
 from danvan_eval.model.runs import default_run_path, load_run
+from danvan_eval.model.units import in_sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +73,11 @@ def test_position_states_score_band_rank_and_interval(years):
     text = narrative.position(s, "546", fw)
     assert text.startswith(f"Huyện Vĩnh Thạnh đạt {narrative.number(u['composite'])} điểm, mức độ thực hiện “Tốt”,"
                            f" đứng thứ {u['rank']}/11 trong khối huyện, thị xã, thành phố.")
-    assert f"từ {int(u['rank_p05'])} đến {int(u['rank_p95'])}" in text
+    assert u["rank_p05"] < u["rank_p95"]
+    assert f"Trong 90% số lần tính lại, đơn vị có thể xếp từ hạng {int(u['rank_p05'])} đến {int(u['rank_p95'])}." in text
+    first = s[s["unit_code"] == "540"].iloc[0]
+    assert first["rank_p05"] == first["rank_p95"] == 1
+    assert "Trong 90% số lần tính lại, đơn vị luôn đứng thứ 1." in narrative.position(s, "540", fw)
 
 
 def test_the_narrative_never_calls_heavily_overlapping_units_different(years):
@@ -82,7 +87,7 @@ def test_the_narrative_never_calls_heavily_overlapping_units_different(years):
             text = narrative.position(s, code, fw)
             close = narrative.indistinct_from(s, code)
             for other in close:
-                assert s.loc[s["unit_code"] == other, "name_vi"].iloc[0] in text, (year, code, other)
+                assert in_sentence(s.loc[s["unit_code"] == other, "name_vi"].iloc[0]) in text, (year, code, other)
             assert ("không chồng lấn nhiều" in text) == (not close), (year, code)
         for kind in ("district", "department"):
             top = narrative.leaders(s, kind)
@@ -100,7 +105,7 @@ def test_a_leader_is_named_only_when_its_interval_stands_apart(years):
     s.loc[by_rank["department"], ["rank_p05", "rank_p95"]] = [4, 8]
     s.loc[[first, second], ["rank_p05", "rank_p95"]] = [[1, 2], [1, 3]]
     s = s.reset_index()
-    names = s.set_index("unit_code")["name_vi"]
+    names = s.set_index("unit_code")["name_vi"].map(in_sentence)
     assert narrative.leaders(s, "district") == [by_rank["district"][0]]
     assert narrative.leaders(s, "department") == [first, second]
     text = " ".join(narrative.province_narrative(s, fw))
@@ -128,9 +133,11 @@ def test_changes_since_last_year(years):
     s = tables["scores"]
     u = s[s["unit_code"] == "546"].iloc[0]
     text = narrative.changes(s, tables["trend"], "546", fw)
-    assert text.startswith(f"So với năm 2023, điểm tổng hợp thay đổi "
-                           f"{narrative.number(u['composite_change'], sign=True)} điểm; thứ hạng tăng 2 bậc.")
-    assert "Tăng nhiều nhất:" in text and "Giảm nhiều nhất:" in text
+    assert u["composite_change"] > 0
+    assert text.startswith(f"So với năm 2023, điểm tổng hợp tăng "
+                           f"{narrative.number(u['composite_change'])} điểm; thứ hạng tăng 2 bậc.")
+    assert "Lĩnh vực tăng nhiều nhất:" in text and "Lĩnh vực giảm nhiều nhất:" in text
+    assert "+" not in text and "−" not in text  # "tăng 5,9 điểm", never "thay đổi +5,9 điểm"
     first, fw22 = years[2022]
     assert narrative.changes(first["scores"], first["trend"], "546", fw22) == "Chưa có kết quả năm 2021 để so sánh."
 
@@ -154,8 +161,19 @@ def test_gaps_tell_what_is_missing(years):
 def test_a_unit_without_composite_is_said_to_lack_data(years):
     t23, fw23 = years[2023]
     paragraphs = narrative.unit_narrative(t23["scores"], "550", fw23, t23["indicators"], t23["trend"])
-    assert paragraphs[0] == "Huyện Tuy Phước chưa đủ số liệu để tính điểm tổng hợp và xếp hạng (độ phủ số liệu 83 %)."
-    assert paragraphs[2].startswith("Không so sánh được điểm tổng hợp với năm 2022")
+    assert paragraphs[0] == "Huyện Tuy Phước chưa đủ số liệu để tính điểm tổng hợp và xếp hạng (độ phủ số liệu 83%)."
+    assert paragraphs[2].startswith("Không so sánh được điểm tổng hợp với năm 2022: năm 2023 đơn vị chưa đủ số liệu"
+                                    " để tính điểm tổng hợp.")
+
+
+def test_a_missing_change_names_the_year_without_a_report(years):
+    tables, fw = years[2024]  # BDT sent no report for 2023 (planted)
+    s = tables["scores"]
+    assert pd.isna(s.loc[s["unit_code"] == "BDT", "composite_change"]).all()
+    text = narrative.changes(s, tables["trend"], "BDT", fw, reported_before={"540", "546"})
+    assert text.startswith("Không so sánh được điểm tổng hợp với năm 2023: năm 2023 đơn vị không gửi báo cáo.")
+    text = narrative.changes(s, tables["trend"], "BDT", fw, lang="en", reported_before=set())
+    assert text.startswith("The composite cannot be compared with 2023: the unit sent no report for 2023.")
 
 
 def test_the_narrative_in_english(years):
@@ -164,7 +182,7 @@ def test_the_narrative_in_english(years):
     paragraphs = narrative.unit_narrative(s, "546", fw, tables["indicators"], tables["trend"], lang="en")
     assert paragraphs[0].startswith("Vĩnh Thạnh District scored ")
     assert "among districts, towns and city" in paragraphs[0]
-    assert paragraphs[2].startswith("Since 2023, the composite score changed by +")
+    assert paragraphs[2].startswith("Since 2023, the composite score rose by ")
     assert paragraphs[3] == "The report arrived 8 days after the deadline."
     assert all("điểm" not in p for p in paragraphs)
     province = narrative.province_narrative(s, fw, lang="en")
@@ -178,8 +196,8 @@ def test_an_unknown_unit_is_a_clear_error(years):
 
 
 def test_every_level_is_said_stable_or_not_and_the_unstable_units_are_named(years):
-    """Hand case: A's level comes out in 90 % of the absolute-scale draws (stable at the framework's 0.9), B's in
-    89 % (not stable), C has no level; the province text names B only, with its share."""
+    """Hand case: A's level comes out in 90% of the absolute-scale draws (stable at the framework's 0.9), B's in
+    89% (not stable), C has no level; the province text names B only, with its share."""
     _, fw = years[2024]
     s = pd.DataFrame({"unit_code": ["A", "B", "C"], "name_vi": ["Đơn vị A", "Đơn vị B", "Đơn vị C"],
                       "kind": "district", "composite": [85.0, 66.0, None], "band": ["tot", "kha", None],
@@ -187,13 +205,13 @@ def test_every_level_is_said_stable_or_not_and_the_unstable_units_are_named(year
                       "level_stable": [True, False, None], "coverage": [1.0, 1.0, 0.5]})
     assert narrative.position(s, "A", fw) == (
         "Đơn vị A đạt 85,0 điểm, mức độ thực hiện “Tốt”, đứng thứ 1/2 trong khối huyện, thị xã, thành phố."
-        " Mức “Tốt” ổn định: 90 % các lần mô phỏng trên thang điểm tuyệt đối cho cùng mức (ngưỡng 90 %).")
-    assert "Mức “Khá” chưa ổn định: chỉ 89 % các lần mô phỏng trên thang điểm tuyệt đối cho cùng mức (cần ít nhất" \
-           " 90 %)" in narrative.position(s, "B", fw)
+        " Mức “Tốt” ổn định: 90% các lần mô phỏng trên thang điểm tuyệt đối cho cùng mức (ngưỡng 90%).")
+    assert "Mức “Khá” chưa ổn định: chỉ 89% các lần mô phỏng trên thang điểm tuyệt đối cho cùng mức (cần ít nhất" \
+           " 90%)" in narrative.position(s, "B", fw)
     assert "ổn định" not in narrative.position(s, "C", fw)
     text = " ".join(narrative.province_narrative(s, fw))
-    assert ("Mức độ thực hiện chưa ổn định (dưới 90 % các lần mô phỏng trên thang điểm tuyệt đối cho cùng mức):"
-            " Đơn vị B (89 %).") in text
+    assert ("Mức độ thực hiện chưa ổn định (dưới 90% các lần mô phỏng trên thang điểm tuyệt đối cho cùng mức):"
+            " Đơn vị B (89%).") in text
     assert "Đơn vị A (" not in text
     stable = s.assign(level_stable=[True, True, None], p_level=[0.9, 0.95, None])
     assert "mọi đơn vị được xếp mức đều ổn định" in " ".join(narrative.province_narrative(stable, fw, "vi"))

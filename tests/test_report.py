@@ -20,6 +20,7 @@ from danvan_eval.evaluation import compliance as compliance_mod
 from danvan_eval.formatting import number as vn_number
 from danvan_eval.formatting import percent
 from danvan_eval.model.runs import default_run_path, load_run
+from danvan_eval.model.units import in_sentence
 from danvan_eval.outputs import read_csv, write_csv
 from danvan_eval.reports.annual import write_report
 from danvan_eval.reports.runner import score_year
@@ -196,19 +197,20 @@ def test_every_number_of_the_unit_tables_equals_the_scores(doc, scores):
             kinds.add(unit["kind"])
             seen.append(unit["unit_code"])
             found = [number(x) for cell in (i, composite, change, rank, interval) for x in NUMBER.findall(cell)]
+            lo, hi = round(float(unit["rank_p05"])), round(float(unit["rank_p95"]))
             expected = [tt, round(float(unit["composite"]), 1), round(float(unit["composite_change"]), 1),
-                        unit["rank"], round(float(unit["rank_p05"])), round(float(unit["rank_p95"]))]
+                        unit["rank"], lo, *([hi] if hi != lo else [])]
             expected = [e for e in expected if not pd.isna(e)]
             assert found == pytest.approx(expected, abs=1e-9), name
             assert composite == vn_number(unit["composite"])
             stable = str(unit["level_stable"]).lower() == "true"  # an unstable level is marked as such
             assert band == unit["band_vi"] + ("" if stable else " (chưa ổn định)")
-            assert interval == f"{vn_number(unit['rank_p05'], digits=0)}–{vn_number(unit['rank_p95'], digits=0)}"
+            assert interval == (str(lo) if lo == hi else f"{lo}–{hi}")
         assert len(kinds) == 1
         assert [int(r[5]) for r in rows] == sorted(int(r[5]) for r in rows)  # best rank first
     assert sorted(seen) == sorted(scores["unit_code"])
     shaky = scores[scores["level_stable"].astype(str).str.lower() == "false"]
-    assert len(shaky) and all(f"{n} (" in all_text(doc) for n in shaky["name_vi"])  # named in the note too
+    assert len(shaky) and all(f"{in_sentence(n)} (" in all_text(doc) for n in shaky["name_vi"])  # named in the note too
 
 
 def test_appendix_area_scores_equal_the_scores(doc, scores):
@@ -245,7 +247,7 @@ def test_area_paragraphs_give_the_peer_group_means_and_extremes(doc, scores):
         for area in ("a1", "a2", "a3", "a4", "a5", "a6"):
             assert f"- {words}: điểm bình quân {vn_number(mine[area].mean())} điểm" in text
             best = mine.sort_values([area, "unit_code"], ascending=[False, True]).iloc[0]
-            assert f"cao nhất là {best['name_vi']} ({vn_number(best[area])} điểm)" in text
+            assert f"cao nhất là {in_sentence(best['name_vi'])} ({vn_number(best[area])} điểm)" in text
 
 
 def test_late_reports_are_named_with_their_delay(doc, outputs):
@@ -254,7 +256,7 @@ def test_late_reports_are_named_with_their_delay(doc, outputs):
     assert len(late)  # the demo data has a late report
     text = all_text(doc)
     for _, row in late.iterrows():
-        assert f"{row['name_vi']} (chậm {int(row['days_late'])} ngày)" in text
+        assert f"{in_sentence(row['name_vi'])} (chậm {int(row['days_late'])} ngày)" in text
 
 
 # ---------------------------------------------------------------- language
@@ -315,7 +317,8 @@ def test_rank_intervals_come_from_uncertainty_csv_else_the_rank_stands_alone(var
     doc = Document(str(write_report(variant, YEAR, variant / "r.docx")))
     row = tables_with_header(doc, [*UNIT_HEADER, INTERVAL])[0].rows[1]
     unit = s[s["name_vi"] == row.cells[1].text].iloc[0]
-    assert row.cells[6].text == f"{vn_number(unit['rank_p05'], digits=0)}–{vn_number(unit['rank_p95'], digits=0)}"
+    lo, hi = vn_number(unit["rank_p05"], digits=0), vn_number(unit["rank_p95"], digits=0)
+    assert row.cells[6].text == (lo if lo == hi else f"{lo}–{hi}")
 
     (folder / "uncertainty.csv").unlink()
     doc = Document(str(write_report(variant, YEAR, variant / "r.docx")))
@@ -337,7 +340,7 @@ def test_a_unit_without_enough_data_is_shown_so_never_as_zero(variant):
     last = [c.text for c in table.rows[-1].cells]
     assert last[1:] == [s.loc[gap, "name_vi"], "Không đủ số liệu", "—", "Không đủ số liệu", "—", "—"]
     text = all_text(doc)
-    assert f"{s.loc[gap, 'name_vi']} (thiếu số liệu lĩnh vực 3)" in text
+    assert f"{in_sentence(s.loc[gap, 'name_vi'])} (thiếu số liệu lĩnh vực 3)" in text
     assert "1 đơn vị chưa đủ số liệu để đánh giá mức độ thực hiện" in text
     assert "đơn vị có điểm tổng hợp; 1 đơn vị chưa đủ số liệu)" in text  # counts are of the units scored
 
@@ -354,7 +357,7 @@ def test_difficulties_name_missing_reports_and_missing_indicators(variant):
     ind.loc[gaps | (ind["unit_code"] == silent), "status"] = "missing"
     write_csv(ind, folder / "indicators.csv")
     text = all_text(Document(str(write_report(variant, YEAR, variant / "r.docx"))))
-    name = comp.set_index("unit_code").loc[silent, "name_vi"]
+    name = in_sentence(comp.set_index("unit_code").loc[silent, "name_vi"])
     assert f"- 1 đơn vị chưa gửi báo cáo: {name}." in text
     # the unit that sent nothing is not counted again among the incomplete reports and missing indicators
     assert "“Số hội nghị, buổi tuyên truyền” (2 đơn vị)" in text
@@ -450,3 +453,29 @@ def test_plan_and_criteria_document_of_the_run_file_are_cited(variant):
     assert ("mức độ thực hiện theo Quyết định số 99/QĐ-UBND ngày 05/3/2024 của Ủy ban nhân dân tỉnh: từ 80 điểm"
             in text)
     assert not any("KH-UBND" in t or "Văn bản thông qua" in t for t in highlighted(doc))
+
+
+# the wrong forms issue 12 quoted (Decree 30/2020, Appendix II), none of which may appear in the draft
+WRONG_FORMS = ["“Mô hình “Dân vận khéo”", "“Điển hình, “người tốt", "100 %", "100,0%", "thay đổi +",
+               "(tháng 01/2022)", "Khoảng thứ hạng (90 %", "Hạn chế phản ánh về thái độ, hành vi nhũng nhiễu” (số",
+               ".csv", ".yaml", ".xlsx", "outputs/"]
+# an administrative unit's kind written with a capital inside a sentence ("thấp nhất là Huyện Hoài Ân")
+CAPITAL_KIND = re.compile(r"(?<=[\w,;:)] )(Huyện|Thị xã|Thành phố|Xã|Phường) [A-ZĐÂ]")
+
+
+def test_the_draft_contains_none_of_the_wrong_forms(doc):
+    text = all_text(doc)
+    for wrong in WRONG_FORMS:
+        assert wrong not in text, wrong
+    assert not CAPITAL_KIND.findall(text), [m.group(0) for m in CAPITAL_KIND.finditer(text)][:5]
+    assert "thấp nhất là huyện Hoài Ân (67,4 điểm)" in text  # the sentence the issue quoted, now right
+    assert "“Mô hình ‘Dân vận khéo’ đăng ký”" in text
+    assert "Sở Kế hoạch và Đầu tư (89,9 điểm)" in text  # an agency keeps its capitals
+    assert "- Ủy ban MTTQ Việt Nam tỉnh;" in text
+
+
+def test_a_one_rank_interval_is_written_as_that_rank(doc, scores):
+    first = scores[(scores["kind"] == "district") & (scores["rank"] == 1)].iloc[0]
+    table = tables_with_header(doc, UNIT_HEADER)[0]
+    row = next(r for r in table.rows if r.cells[1].text == first["name_vi"])
+    assert row.cells[-1].text == "1"

@@ -98,7 +98,8 @@ def test_unit_reports_show_the_library_scores(year_run, library):
         table = key_figures(nb)
         assert number(row["composite"]) in table, code
         assert f"{int(row['rank'])}/{int(row['n_ranked'])}" in table, code
-        assert f"{int(row['rank_p05'])}–{int(row['rank_p95'])}" in table, code  # the rank interval
+        lo, hi = int(row["rank_p05"]), int(row["rank_p95"])
+        assert (f"{lo}–{hi}" in table) == (lo != hi), code  # the rank interval; one rank when that is all it is
         assert row["band_vi"] in table, code
         assert f"{row['name_vi']} ({code})" in outputs_of(nb, "text/markdown"), code
 
@@ -122,6 +123,11 @@ def test_unit_reports_are_in_vietnamese_without_code(year_run):
         assert label in html, label
     assert images(html) == 3  # radar, area bars, trend
     assert "views.load(" not in html and "display(" not in html  # code cells are left out
+    assert "Chạy bởi" not in html and "danvan-eval run" not in html  # no developer text at the top
+    heads = re.findall(r"<thead>(.*?)</thead>", html, re.DOTALL)
+    assert heads and all(h.count("<tr") == 1 for h in heads)  # one header row: no pandas index-name row
+    assert "Trong 90% số lần tính lại, đơn vị có thể xếp từ hạng" in html
+    assert "thay đổi +" not in html and " %" not in html
 
 
 def test_the_province_report_ranks_each_peer_group(year_run, library):

@@ -148,3 +148,16 @@ def test_yaml_syntax_error(tmp_path):
     with pytest.raises(RegistryError) as info:
         load_registry(bad)
     assert info.value.problems["code"].tolist() == ["yaml_syntax"]
+
+
+def test_a_unit_name_inside_a_sentence_lower_cases_an_administrative_kind():
+    from danvan_eval.model.units import in_sentence
+
+    assert in_sentence("Huyện Hoài Ân", "district") == "huyện Hoài Ân"
+    assert in_sentence("Thành phố Quy Nhơn", "district") == "thành phố Quy Nhơn"
+    assert in_sentence("Thị xã Hoài Nhơn") == "thị xã Hoài Nhơn"
+    assert in_sentence("Xã Ia Tôr", "commune") == "xã Ia Tôr"
+    assert in_sentence("Phường Quy Nhơn Bắc", "ward") == "phường Quy Nhơn Bắc"
+    assert in_sentence("Sở Nội vụ", "department") == "Sở Nội vụ"
+    assert in_sentence("Ban Dân tộc tỉnh") == "Ban Dân tộc tỉnh"
+    assert in_sentence("Thành phố Quy Nhơn", "agency") == "Thành phố Quy Nhơn"  # the registry's kind decides

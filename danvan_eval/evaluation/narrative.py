@@ -11,9 +11,10 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import DanvanEvalError
-from ..formatting import number
+from ..formatting import number, percent
 from ..messages import tr
 from ..model import groups
+from ..model.units import in_sentence
 from .uncertainty import distinct
 
 # Two rank intervals "overlap heavily" when their common ranks cover more than this share of the shorter one
@@ -58,8 +59,14 @@ def _name(row: pd.Series, lang: str) -> str:
 
 
 def _names(scores: pd.DataFrame, codes: list[str], lang: str) -> str:
+    """The units' names inside a sentence (``huyện Hoài Ân, Sở Nội vụ``)."""
     rows = scores.set_index("unit_code")
-    return ", ".join(_name(rows.loc[c], lang) for c in codes)
+    return ", ".join(_running(_name(rows.loc[c], lang), lang) for c in codes)
+
+
+def _running(name: str, lang: str) -> str:
+    """A name inside a sentence: an administrative unit's kind in lower case in Vietnamese (``huyện Hoài Ân``)."""
+    return in_sentence(name) if lang == "vi" else name
 
 
 def group_name(kind: str, lang: str, mid_sentence: bool = True) -> str:
@@ -89,7 +96,8 @@ def position(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") 
     text += f" {certainty}" if certainty else ""
     if not has_intervals(scores) or pd.isna(u["rank_p05"]):
         return text
-    text += " " + tr("narrative.interval", lang, lo=int(u["rank_p05"]), hi=int(u["rank_p95"]))
+    lo, hi = int(u["rank_p05"]), int(u["rank_p95"])
+    text += " " + tr("narrative.interval_one" if lo == hi else "narrative.interval", lang, lo=lo, hi=hi)
     close = indistinct_from(scores, unit_code)
     key = "narrative.indistinct" if close else "narrative.distinct"
     return text + " " + tr(key, lang, names=_names(scores, close, lang))
@@ -125,7 +133,8 @@ def unstable_levels(scores: pd.DataFrame, framework, lang: str = "vi") -> str:
     threshold = number(100 * framework.level_stability, lang, 0)
     if shaky.empty:
         return tr("narrative.all_levels_stable", lang, threshold=threshold)
-    names = ", ".join(f"{_name(r, lang)} ({number(100 * r['p_level'], lang, 0)} %)" for _, r in shaky.iterrows())
+    names = ", ".join(f"{_running(_name(r, lang), lang)} ({percent(100 * r['p_level'], lang, 0)})"
+                      for _, r in shaky.iterrows())
     return tr("narrative.unstable_levels", lang, threshold=threshold, names=names)
 
 
@@ -145,8 +154,11 @@ def strengths(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi")
               worst_median=number(median[worst], lang))
 
 
-def changes(scores: pd.DataFrame, trend: pd.DataFrame | None, unit_code: str, framework, lang: str = "vi") -> str:
-    """Change of the composite, of the rank, and the areas that rose and fell most since the previous year."""
+def changes(scores: pd.DataFrame, trend: pd.DataFrame | None, unit_code: str, framework, lang: str = "vi",
+            reported_before: set[str] | None = None) -> str:
+    """Change of the composite, of the rank, and the areas that rose and fell most since the previous year; when
+    the composite cannot be compared, why (``reported_before``: the units that reported the year before, if
+    known)."""
     u = _row(scores, unit_code)
     year = int(u["year"])
     prev = None if trend is None else trend[(trend["unit_code"] == u["unit_code"]) & (trend["year"] == year - 1)]
@@ -156,21 +168,39 @@ def changes(scores: pd.DataFrame, trend: pd.DataFrame | None, unit_code: str, fr
     if pd.notna(u["composite_change"]):
         rank_change = u["rank_change"]
         parts.append(tr("narrative.composite_change", lang, year=year - 1,
-                        change=number(u["composite_change"], lang, sign=True),
-                        ranks=_rank_move(rank_change, lang)))
+                        change=_move(u["composite_change"], lang), ranks=_rank_move(rank_change, lang)))
     else:
-        parts.append(tr("narrative.no_composite_change", lang, year=year - 1))
+        parts.append(tr("narrative.no_composite_change", lang, year=year - 1,
+                        reason=_no_change_reason(u, prev.iloc[0], reported_before, lang)))
     areas = list(framework.areas.index)
     delta = (u[areas].astype(float) - prev.iloc[0][areas].astype(float)).dropna()
     if len(delta):
         up, down = delta.idxmax(), delta.idxmin()
         if delta[up] > 0:
             parts.append(tr("narrative.area_up", lang, area=_area_label(framework, up, lang),
-                            change=number(delta[up], lang, sign=True)))
+                            change=number(delta[up], lang)))
         if delta[down] < 0:
             parts.append(tr("narrative.area_down", lang, area=_area_label(framework, down, lang),
-                            change=number(delta[down], lang, sign=True)))
+                            change=number(-delta[down], lang)))
     return " ".join(parts)
+
+
+def _move(change: float, lang: str) -> str:
+    """``tăng 5,9 điểm`` / ``giảm 1,6 điểm`` / ``không đổi`` (at the precision shown)."""
+    shown = round(float(change), 1)
+    if shown == 0:
+        return tr("narrative.same", lang)
+    return tr("narrative.up" if shown > 0 else "narrative.down", lang, n=number(abs(shown), lang))
+
+
+def _no_change_reason(unit: pd.Series, before: pd.Series, reported_before: set[str] | None, lang: str) -> str:
+    """Why the composite has no change: the unit sent no report the year before, or one of the two years lacked
+    the data for a composite (the earlier year named first)."""
+    year = int(unit["year"])
+    if reported_before is not None and str(unit["unit_code"]) not in reported_before:
+        return tr("narrative.reason_not_received", lang, year=year - 1)
+    missing = year - 1 if pd.isna(before["composite"]) else year
+    return tr("narrative.reason_insufficient", lang, year=missing)
 
 
 def _rank_move(change: object, lang: str) -> str:
@@ -210,12 +240,13 @@ def gaps(scores: pd.DataFrame, indicators: pd.DataFrame | None, unit_code: str, 
 
 
 def unit_narrative(scores: pd.DataFrame, unit_code: str, framework, indicators: pd.DataFrame | None = None,
-                   trend: pd.DataFrame | None = None, lang: str = "vi") -> list[str]:
+                   trend: pd.DataFrame | None = None, lang: str = "vi",
+                   reported_before: set[str] | None = None) -> list[str]:
     """The unit report's paragraphs: position, strengths, changes since last year, what is missing."""
     return [
         position(scores, unit_code, framework, lang),
         strengths(scores, unit_code, framework, lang),
-        changes(scores, trend, unit_code, framework, lang),
+        changes(scores, trend, unit_code, framework, lang, reported_before),
         gaps(scores, indicators, unit_code, framework, lang),
     ]
 

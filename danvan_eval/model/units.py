@@ -26,6 +26,10 @@ from ..problems import YamlProblems, read_yaml
 from . import groups as groups_mod
 
 KINDS = ("district", "department", "commune", "ward", "agency")
+# kinds that are administrative units: inside a sentence their kind is a common noun (Decree 30/2020, Appendix II:
+# "huyện Hoài Ân", "thị xã Hoài Nhơn", "xã Ia Tôr"); the other kinds are agencies, named as they are ("Sở Nội vụ")
+ADMINISTRATIVE_KINDS = frozenset({"district", "commune", "ward"})
+_TYPE_WORDS = ("Thành phố", "Thị xã", "Thị trấn", "Huyện", "Quận", "Xã", "Phường", "Tỉnh")
 DATED = ("population", "n_communes", "n_remote_communes")  # attributes that may change over time
 STATUSES = ("official", "estimate", "unknown")  # of a value: an estimate is shown as such, unknown is null
 COLUMNS = [
@@ -154,6 +158,20 @@ class Registry:
         units["peer_group"] = units["code"].map({str(k): v for k, v in overrides.items()}).fillna(units["peer_group"])
         return Registry(units=units, history=self.history, groups=self.groups, path=self.path, sha256=self.sha256,
                         supplements=self.supplements)
+
+
+def in_sentence(name: object, kind: object = None) -> str:
+    """A unit's Vietnamese name as it reads inside a sentence: ``Huyện Hoài Ân`` → ``huyện Hoài Ân``, ``Thành phố
+    Quy Nhơn`` → ``thành phố Quy Nhơn``, ``Phường Quy Nhơn Bắc`` → ``phường Quy Nhơn Bắc``; an agency (``Sở Nội
+    vụ``) unchanged. ``kind`` is the registry's kind of unit; without it, a name starting with the kind of an
+    administrative unit is taken as one (no agency's name does)."""
+    text = str(name)
+    if kind is not None and not pd.isna(kind) and str(kind) not in ADMINISTRATIVE_KINDS:
+        return text
+    for word in _TYPE_WORDS:
+        if text.startswith(word + " "):
+            return word.lower() + text[len(word):]
+    return text
 
 
 def default_registry_path() -> Path:

@@ -21,12 +21,12 @@ from ..evaluation import appraised as appraised_mod
 from ..evaluation import compliance as compliance_mod
 from ..evaluation import narrative
 from ..evaluation.comparison import group_mean, paired_change
-from ..formatting import number, percent
+from ..formatting import number, percent, quoted
 from ..messages import tr
 from ..model import groups as peer_groups
 from ..model.framework import Framework, default_framework_path, load_framework
 from ..model.province import Province, load_province
-from ..model.units import load_registry
+from ..model.units import in_sentence, load_registry
 from ..outputs import read_year, sha256
 from ..paths import PROJECT_ROOT
 from . import continuity_views, maps, plots
@@ -58,6 +58,7 @@ class ReportData:
     province: Province | None = None
     plausibility: pd.DataFrame | None = None  # the values to verify
     appraisal: pd.DataFrame | None = None  # the values the appraisal changed (a year scored on appraised values)
+    unit_kinds: pd.Series | None = None  # code → the registry's kind of unit (how its name reads in a sentence)
 
     @property
     def kinds(self) -> list[str]:
@@ -69,6 +70,11 @@ class ReportData:
 
     def of_kind(self, kind: str) -> pd.DataFrame:
         return self.scores[self.scores["kind"] == kind]
+
+    def named(self, unit: pd.Series) -> str:
+        """The unit's name inside a sentence (``huyện Hoài Ân``, ``Sở Nội vụ``)."""
+        kind = self.unit_kinds.get(str(unit["unit_code"])) if self.unit_kinds is not None else None
+        return in_sentence(unit["name_vi"], kind)
 
 
 def write_report(outputs_dir: Path, year: int, out: Path | None = None) -> Path:
@@ -92,8 +98,9 @@ def write_report(outputs_dir: Path, year: int, out: Path | None = None) -> Path:
 def load_data(outputs_dir: Path, year: int) -> ReportData:
     """Read the scored year (raises a bilingual error if it was not scored) and the framework it used."""
     yo = read_year(outputs_dir, year)
-    if (units := _pinned(yo.manifest, "units")) is not None:
-        load_registry(units)  # registers the names and order of its peer groups
+    unit_kinds = None
+    if (units := _pinned(yo.manifest, "units")) is not None:  # loading registers the names and order of its groups
+        unit_kinds = load_registry(units).units.drop_duplicates("code", keep="last").set_index("code")["kind"]
     scores = yo.scores
     unc = yo.uncertainty
     extra = [c for c in ("rank_median", "rank_p05", "rank_p95") if unc is not None and c in unc.columns]
@@ -113,6 +120,7 @@ def load_data(outputs_dir: Path, year: int) -> ReportData:
         province=load_province(_pinned(yo.manifest, "province")),
         plausibility=yo.plausibility,
         appraisal=yo.appraisal,
+        unit_kinds=unit_kinds,
     )
 
 
@@ -278,8 +286,8 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         unscored = f"; {len(s) - scored} đơn vị chưa đủ số liệu" if scored < len(s) else ""
         text = (f"- {_kind_words(kind, capital=True)} ({scored} đơn vị có điểm tổng hợp{unscored}): điểm tổng hợp"
                 f" bình quân {_points(group_mean(s['composite']))}{_change_words(data, kind, 'composite')};"
-                f" {_best_worst(s, 'composite')}. Mức độ thực hiện: {_band_counts(data, s)}.")
-        dx.paragraph(doc, text + _composite_movers(s))
+                f" {_best_worst(data, s, 'composite')}. Mức độ thực hiện: {_band_counts(data, s)}.")
+        dx.paragraph(doc, text + _composite_movers(data, s))
     if prev is None:
         dx.paragraph(doc, f"Chưa có kết quả đánh giá năm {y - 1} để so sánh.")
     dx.figure(doc, plots.band_distribution(data.scores, data.framework),
@@ -296,14 +304,15 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         for kind in data.kinds:
             s = data.of_kind(kind)
             text = (f"- {_kind_words(kind, capital=True)}: điểm bình quân {_points(group_mean(s[area]))}"
-                    f"{_scored_of(s, area)}{_change_words(data, kind, area)}; {_best_worst(s, area)}.")
+                    f"{_scored_of(s, area)}{_change_words(data, kind, area)}; {_best_worst(data, s, area)}.")
             dx.paragraph(doc, text + _indicator_words(data, kind, area))
         if prev is not None:
             dx.paragraph(doc, _area_movers(data, area))
 
     dx.heading(doc, "3. Kết quả đánh giá mức độ thực hiện của các cơ quan, đơn vị", 2)
-    dx.paragraph(doc, [("Các huyện, thị xã, thành phố và các sở, ban, ngành được đánh giá, xếp hạng trong khối của"
-                        " mình. Điểm tổng hợp theo thang 100 điểm; mức độ thực hiện theo ", ""),
+    groups = "; ".join(_kind_words(k) for k in data.kinds)
+    dx.paragraph(doc, [(f"Các cơ quan, đơn vị được đánh giá, xếp hạng trong khối của mình ({groups}). Điểm tổng"
+                        " hợp theo thang 100 điểm; mức độ thực hiện theo ", ""),
                        *_criteria_runs(data), (f": {_band_rules(data.framework)}.", "")])
     for kind in data.kinds:
         _table_caption(doc, counter, f"Kết quả đánh giá {_kind_words(kind)} năm {y}")
@@ -356,7 +365,7 @@ def _unit_table(data: ReportData, kind: str) -> tuple[list[str], list[list[str]]
                number(u["composite_change"], sign=True), _band_label(data, u["band"]) + _unstable_mark(u),
                "—" if pd.isna(u["rank"]) else str(int(u["rank"]))]
         if data.has_interval:
-            row.append("—" if pd.isna(u["rank_p05"]) else f"{number(u['rank_p05'], digits=0)}–{number(u['rank_p95'], digits=0)}")
+            row.append(_interval(u))
         rows.append(row)
     align = ["center", "left", "center", "center", "left", "center", "center"][: len(header)]
     return header, rows, dx.columns_mm(widths), align
@@ -393,14 +402,14 @@ def _difficulties(data: ReportData) -> list[str]:
         not_received = comp[~comp["reported"].astype(bool)]
         silent = set(not_received["unit_code"])
         if len(not_received):
-            out.append(f"{len(not_received)} đơn vị chưa gửi báo cáo: {_names(not_received)}.")
+            out.append(f"{len(not_received)} đơn vị chưa gửi báo cáo: {_names(data, not_received)}.")
         late = comp[pd.to_numeric(comp["days_late"], errors="coerce") > 0].sort_values("days_late", ascending=False)
         if len(late):
-            items = [f"{r['name_vi']} (chậm {int(r['days_late'])} ngày)" for _, r in late.iterrows()]
+            items = [f"{data.named(r)} (chậm {int(r['days_late'])} ngày)" for _, r in late.iterrows()]
             out.append(f"{len(late)} đơn vị gửi báo cáo chậm so với thời hạn: {', '.join(items)}.")
         partial = comp[(comp["completeness_pct"] < 100) & ~comp["unit_code"].isin(silent)]
         if len(partial):
-            items = [f"{r['name_vi']} ({percent(r['completeness_pct'])})"
+            items = [f"{data.named(r)} ({percent(r['completeness_pct'])})"
                      for _, r in partial.sort_values("completeness_pct").iterrows()]
             out.append(f"{len(partial)} đơn vị báo cáo chưa đầy đủ số liệu các chỉ tiêu (tỷ lệ chỉ tiêu có số"
                        f" liệu): {', '.join(items)}.")
@@ -410,12 +419,12 @@ def _difficulties(data: ReportData) -> list[str]:
         counts = missing.groupby("indicator_id").size().sort_values(ascending=False, kind="stable")
         if len(counts):
             labels = data.framework.indicators["label_vi"]
-            items = [f"“{labels.get(i, i)}” ({n} đơn vị)" for i, n in counts.head(MAX_MISSING_INDICATORS).items()]
+            items = [f"{quoted(labels.get(i, i))} ({n} đơn vị)" for i, n in counts.head(MAX_MISSING_INDICATORS).items()]
             out.append(f"Các chỉ tiêu thường thiếu số liệu: {', '.join(items)}.")
     unscored = data.scores[data.scores["composite"].isna() & ~data.scores["unit_code"].isin(silent)]
     if len(unscored):
         areas = list(data.framework.areas.index)
-        items = [f"{u['name_vi']} (thiếu số liệu lĩnh vực "
+        items = [f"{data.named(u)} (thiếu số liệu lĩnh vực "
                  f"{', '.join(str(areas.index(a) + 1) for a in areas if pd.isna(u[a]))})"
                  for _, u in unscored.iterrows()]
         out.append(f"{len(unscored)} đơn vị chưa đủ số liệu để tính điểm tổng hợp và đánh giá mức độ thực hiện: {', '.join(items)}.")
@@ -498,12 +507,12 @@ def _change_words(data: ReportData, kind: str, column: str) -> str:
     return f" (so với năm {last}, {on}: {'tăng' if delta > 0 else 'giảm'} {number(abs(delta))} điểm)"
 
 
-def _best_worst(s: pd.DataFrame, column: str) -> str:
+def _best_worst(data: ReportData, s: pd.DataFrame, column: str) -> str:
     scored = s.dropna(subset=[column]).sort_values([column, "unit_code"], ascending=[False, True], kind="stable")
     if scored.empty:
         return "chưa có đơn vị nào đủ số liệu"
     best, worst = scored.iloc[0], scored.iloc[-1]
-    return (f"cao nhất là {best['name_vi']} ({number(best[column])} điểm), thấp nhất là {worst['name_vi']}"
+    return (f"cao nhất là {data.named(best)} ({number(best[column])} điểm), thấp nhất là {data.named(worst)}"
             f" ({number(worst[column])} điểm)")
 
 
@@ -539,16 +548,16 @@ def _band_rules(fw: Framework) -> str:
     return "; ".join(parts)
 
 
-def _composite_movers(s: pd.DataFrame) -> str:
+def _composite_movers(data: ReportData, s: pd.DataFrame) -> str:
     moved = s.dropna(subset=["composite_change"]).sort_values(["composite_change", "unit_code"], kind="stable")
     if moved.empty:
         return ""
     up, down = moved.iloc[-1], moved.iloc[0]
     parts = []
     if up["composite_change"] > 0:
-        parts.append(f"tăng nhiều nhất là {up['name_vi']} ({number(up['composite_change'], sign=True)} điểm)")
+        parts.append(f"tăng nhiều nhất là {data.named(up)} ({number(up['composite_change'])} điểm)")
     if down["composite_change"] < 0:
-        parts.append(f"giảm nhiều nhất là {down['name_vi']} ({number(down['composite_change'], sign=True)} điểm)")
+        parts.append(f"giảm nhiều nhất là {data.named(down)} ({number(-down['composite_change'])} điểm)")
     return f" So với năm trước, {'; '.join(parts)}." if parts else ""
 
 
@@ -556,7 +565,7 @@ def _area_movers(data: ReportData, area: str) -> str:
     prev = data.previous.set_index("unit_code")[area]
     delta = (data.scores.set_index("unit_code")[area] - prev.reindex(data.scores["unit_code"]).to_numpy()).dropna()
     notable = delta[delta.abs() >= NOTABLE_CHANGE].sort_values(ascending=False, kind="stable")
-    names = data.scores.set_index("unit_code")["name_vi"]
+    names = {u["unit_code"]: data.named(u) for _, u in data.scores.iterrows()}
     if notable.empty:
         return (f"- So với năm {data.year - 1}, không có đơn vị nào tăng hoặc giảm từ"
                 f" {number(NOTABLE_CHANGE, digits=0)} điểm trở lên ở lĩnh vực này.")
@@ -576,12 +585,20 @@ def _indicator_words(data: ReportData, kind: str, area: str) -> str:
     order = means.sort_values(ascending=False, kind="stable")
     labels = data.framework.indicators["label_vi"]
     hi, lo = order.index[0], order.index[-1]
-    return (f" Chỉ tiêu đạt cao nhất: “{labels.get(hi, hi)}” (bình quân {number(order[hi])} điểm); thấp nhất:"
-            f" “{labels.get(lo, lo)}” (bình quân {number(order[lo])} điểm).")
+    return (f" Chỉ tiêu đạt cao nhất: {quoted(labels.get(hi, hi))} (bình quân {number(order[hi])} điểm); thấp nhất:"
+            f" {quoted(labels.get(lo, lo))} (bình quân {number(order[lo])} điểm).")
 
 
-def _names(df: pd.DataFrame) -> str:
-    return ", ".join(str(n) for n in df["name_vi"])
+def _interval(u: pd.Series) -> str:
+    """``2–5``; a single rank when the interval is one rank wide (``1``, not ``1–1``)."""
+    if pd.isna(u["rank_p05"]):
+        return "—"
+    lo, hi = number(u["rank_p05"], digits=0), number(u["rank_p95"], digits=0)
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def _names(data: ReportData, df: pd.DataFrame) -> str:
+    return ", ".join(data.named(u) for _, u in df.iterrows())
 
 
 def _date(d: dt.date) -> str:

@@ -20,7 +20,7 @@ from ..errors import DanvanEvalError
 from ..evaluation import narrative
 from ..evaluation.compliance import deadline as deadline_of
 from ..evaluation.scoring import REGISTRY_DENOMINATORS
-from ..formatting import number
+from ..formatting import number, percent
 from ..messages import tr
 from ..model import groups
 from ..model.framework import Framework, load_framework
@@ -47,6 +47,7 @@ class ReportData:
     plausibility: pd.DataFrame | None = None  # the values to verify
     appraisal: pd.DataFrame | None = None  # the values the appraisal changed (a year scored on appraised values)
     registry_figures: pd.DataFrame | None = None  # registry figures unknown or estimated (evaluation.registry_figures)
+    reported_before: frozenset[str] | None = None  # the units that reported the year before (None: not known)
 
     @property
     def has_intervals(self) -> bool:
@@ -74,6 +75,7 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
         plausibility=out.plausibility,
         appraisal=out.appraisal,
         registry_figures=out.registry_figures,
+        reported_before=_reported(run.submissions.get(run.year - 1)),
     )
 
 
@@ -91,6 +93,13 @@ def _read_year(outputs_dir: Path, year: int) -> YearOutputs:
 @functools.lru_cache(maxsize=2)
 def _cached_year(outputs_dir: str, year: int, stamps: tuple) -> YearOutputs:
     return read_year(Path(outputs_dir), year)
+
+
+def _reported(path: Path | None) -> frozenset[str] | None:
+    """The unit codes of an arrival table (the run file's ``submissions`` of a year), None without one."""
+    if path is None or not Path(path).is_file():
+        return None
+    return frozenset(pd.read_csv(path, dtype=str, usecols=["unit_code"])["unit_code"].str.strip())
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -145,7 +154,11 @@ def _rank(row: pd.Series) -> str:
 
 
 def _interval(row: pd.Series) -> str:
-    return "—" if pd.isna(row.get("rank_p05")) else f"{int(row['rank_p05'])}–{int(row['rank_p95'])}"
+    """``2–5``, or one rank when the interval is one rank wide."""
+    if pd.isna(row.get("rank_p05")):
+        return "—"
+    lo, hi = int(row["rank_p05"]), int(row["rank_p95"])
+    return str(lo) if lo == hi else f"{lo}–{hi}"
 
 
 def _certainty(row: pd.Series, lang: str) -> str:
@@ -174,7 +187,7 @@ def _raw(x: object, spec: pd.Series, lang: str) -> str:
     if spec["type"] == "bool":
         return tr("report.yes" if float(x) >= 0.5 else "report.no", lang)
     if spec["type"] == "pct":
-        return f"{number(x, lang)} %"
+        return percent(x, lang)
     whole = float(x).is_integer()
     return f"{number(x, lang, 0 if whole else 2)} {spec[f'unit_{lang}']}"
 
@@ -186,7 +199,11 @@ def _by_kind(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _frame(rows: list[dict], index: str) -> pd.DataFrame:
-    return pd.DataFrame(rows).set_index(index)
+    """The rows indexed by their first column; its title is the columns' name, so that the table shows one header
+    row (an index name would add a second, empty one)."""
+    out = pd.DataFrame(rows).set_index(index)
+    out.index.name, out.columns.name = None, index
+    return out
 
 
 # ---------------------------------------------------------------- the unit report
@@ -222,7 +239,7 @@ def key_figures(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFr
     rows += [
         (tr("label.change", lang), number(u["composite_change"], lang, sign=True)),
         (tr("label.rank_change", lang), _signed_int(u["rank_change"])),
-        (tr("label.coverage", lang), f"{number(100 * u['coverage'], lang, 0)} %"),
+        (tr("label.coverage", lang), percent(100 * u["coverage"], lang, 0)),
     ]
     return _frame([{tr("report.measure", lang): k, tr("label.value", lang): v} for k, v in rows],
                   tr("report.measure", lang))
@@ -336,7 +353,7 @@ def compliance_table(data: ReportData, unit_code: str | None = None, lang: str =
                                               else tr("compliance.not_received", lang)),
             tr("report.days_vs_deadline", lang): _int(r["days_late"]),
             tr("report.timeliness", lang): _bool(r["on_time"], lang) if received else "—",
-            tr("compliance.completeness", lang): f"{number(r['completeness_pct'], lang)} %",
+            tr("compliance.completeness", lang): percent(r["completeness_pct"], lang),
         })
     return _frame(out, tr("label.unit", lang))
 
@@ -344,7 +361,7 @@ def compliance_table(data: ReportData, unit_code: str | None = None, lang: str =
 def unit_narrative(data: ReportData, unit_code: str, lang: str = "vi") -> Markdown:
     """The generated paragraphs of the unit report."""
     paragraphs = narrative.unit_narrative(data.scores, str(unit_code), data.framework, data.indicators, data.trend,
-                                          lang)
+                                          lang, data.reported_before)
     return Markdown("\n\n".join(paragraphs))
 
 
@@ -374,7 +391,7 @@ def ranking_table(data: ReportData, kind: str, lang: str = "vi") -> pd.DataFrame
             row[tr("report.rank_interval", lang)] = _interval(r)
         row[tr("label.change", lang)] = number(r["composite_change"], lang, sign=True)
         row[tr("label.rank_change", lang)] = _signed_int(r["rank_change"])
-        row[tr("label.coverage", lang)] = f"{number(100 * r['coverage'], lang, 0)} %"
+        row[tr("label.coverage", lang)] = percent(100 * r["coverage"], lang, 0)
         rows.append(row)
     return _frame(rows, tr("label.unit", lang))
 
