@@ -353,3 +353,23 @@ def test_a_port_in_use_is_a_clear_error(tmp_path):
         port = busy.getsockname()[1]
         with pytest.raises(DanvanEvalError, match=f"Cổng {port} đang được dùng.* / Port {port} is in use"):
             dashboard_server.serve(port=port, outputs=tmp_path, open_browser=False)
+
+
+def test_every_unit_says_whether_its_level_is_stable(demo):
+    """The widget table and the kernel-free page's data state, per unit, whether its level is stable and with
+    what share of the absolute-scale draws; with trial weights (another level) the column leaves."""
+    from danvan_eval.dashboard.site import year_payload
+
+    d = Dashboard.from_folder(demo)
+    scores = file_scores(demo, 2024, "district")
+    table = rows(d.table.html.value)
+    for code, row in scores.iterrows():
+        share = f"{round(100 * row['p_level'])} %"
+        expected = ("Ổn định" if str(row["level_stable"]).lower() == "true" else "Chưa ổn định") + f" ({share})"
+        assert table[code]["stability"] == expected, code
+    assert table["545"]["stability"].startswith("Chưa ổn định")  # the demo's unstable district
+    payload = {u["code"]: u for u in year_payload(load_year(demo, 2024), "vi")["units"]}
+    assert payload["545"]["stable"] is False and payload["540"]["stable"] is True
+    assert payload["545"]["stable_text"] == table["545"]["stability"]
+    d.weights.sliders["a1"].value = 3.0
+    assert "stability" not in rows(d.table.html.value)["540"]

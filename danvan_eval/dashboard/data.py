@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.colors import to_hex
 
 from ..errors import DanvanEvalError
-from ..evaluation import scoring
+from ..evaluation import narrative, scoring
 from ..formatting import number
 from ..messages import LANGS, tr
 from ..model.framework import Framework, default_framework_path, load_framework
@@ -218,6 +218,7 @@ COLUMNS = {
     "name": ("label.unit", "name_vi"),
     "composite": ("label.composite", "composite"),
     "band": ("label.band", "composite"),
+    "stability": ("report.level_certainty", "p_level"),
     "interval": ("dashboard.rank_interval", "rank_p05"),
     "shift": ("dashboard.rank_shift", "rank_shift"),
     "self_assessed": ("label.composite_self_assessed", "composite_self_assessed"),  # a year scored on appraised
@@ -229,7 +230,7 @@ COLUMNS = {
 }
 
 
-OFFICIAL_ONLY = ("interval", "change", "rank_change")
+OFFICIAL_ONLY = ("stability", "interval", "change", "rank_change")
 
 
 def columns(frame: pd.DataFrame, modified: bool) -> list[str]:
@@ -237,8 +238,10 @@ def columns(frame: pd.DataFrame, modified: bool) -> list[str]:
     other weights the official-only columns (rank interval, year-on-year changes) are left out: beside recomputed
     ranks they would mix two results."""
     has_interval = {"rank_p05", "rank_p95"} <= set(frame.columns)
+    has_levels = narrative.has_levels(frame)
     both = "composite_self_assessed" in frame.columns
-    return [c for c in COLUMNS if (c != "interval" or has_interval) and (c != "shift" or modified)
+    return [c for c in COLUMNS if (c != "interval" or has_interval) and (c != "stability" or has_levels)
+            and (c != "shift" or modified)
             and (c not in ("self_assessed", "appraisal_shift") or both)
             and not (modified and c in OFFICIAL_ONLY)]
 
@@ -254,6 +257,7 @@ def table_cells(frame: pd.DataFrame, data: YearData, lang: str, modified: bool) 
         "name": list(frame["name_vi"].astype(str)),
         "composite": [number(v, lang) if pd.notna(v) else insufficient for v in frame["composite"]],
         "band": [bands.get(b, str(b)) if pd.notna(b) else insufficient for b in frame["band"]],
+        "stability": [narrative.level_label(r, lang) for r in records] if "stability" in shown else None,
         "interval": [_interval(r) for r in records] if "interval" in shown else None,
         "shift": [_arrow(v) for v in frame["rank_shift"]],
         "self_assessed": ([number(v, lang) if pd.notna(v) else insufficient for v in frame["composite_self_assessed"]]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.colors import to_hex
 
+from ..evaluation import narrative
 from ..formatting import number, percent
 from ..messages import CATALOG, tr
 from ..model.units import default_registry_path, load_registry
@@ -35,7 +36,7 @@ PAGE_TEXTS = (
     "dashboard.download_excel", "dashboard.indicators_title", "dashboard.no_report", "dashboard.open_report",
     "page.search", "page.group", "page.district", "page.all", "page.year", "page.signout",
     "page.map", "page.map_measure", "page.map_none", "page.print", "page.loading", "page.busy", "page.summary",
-    "page.rank_range", "page.strong", "page.weak", "page.widgets", "page.median",
+    "page.rank_range", "report.level_certainty", "page.strong", "page.weak", "page.widgets", "page.median",
     "page.trend", "page.heat_legend", "page.rank_of", "page.no_outputs",
 )
 
@@ -117,6 +118,8 @@ def year_payload(data: YearData, lang: str) -> dict:
             "composite": _num(row["composite"], 6), "composite_text": number(row["composite"], lang),
             "band": row["band"] if pd.notna(row["band"]) else None,
             "rank": int(row["rank"]) if pd.notna(row["rank"]) else None,
+            "stable": narrative.stable(row["level_stable"]) if pd.notna(row.get("p_level")) else None,
+            "stable_text": narrative.level_label(row, lang),
             "p05": round(row["rank_p05"]) if pd.notna(row.get("rank_p05")) else None,
             "p95": round(row["rank_p95"]) if pd.notna(row.get("rank_p95")) else None,
             "change": number(row.get("composite_change"), lang, sign=True),

@@ -124,6 +124,16 @@ def level_certainty(scores: pd.DataFrame, unit_code: str, framework, lang: str =
               threshold=number(100 * framework.level_stability, lang, 0))
 
 
+def level_label(row, lang: str = "vi") -> str:
+    """"Ổn định (97 %)" / "Chưa ổn định (54 %)": the stability of a unit's level (a row of ``scores`` or a
+    mapping with ``band, p_level, level_stable``); "—" without a level or level probabilities."""
+    p = row.get("p_level")
+    if p is None or pd.isna(p) or pd.isna(row.get("band")):
+        return "—"
+    key = "report.level_stable" if stable(row.get("level_stable")) else "report.level_unstable"
+    return tr(key, lang, share=number(100 * p, lang, 0))
+
+
 def unstable_levels(scores: pd.DataFrame, framework, lang: str = "vi") -> str:
     """The units of ``scores`` whose level is not stable, each with its share of draws; or that all are."""
     if not has_levels(scores):

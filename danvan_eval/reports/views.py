@@ -161,14 +161,6 @@ def _interval(row: pd.Series) -> str:
     return str(lo) if lo == hi else f"{lo}–{hi}"
 
 
-def _certainty(row: pd.Series, lang: str) -> str:
-    """Stable or not, with the share of absolute-scale draws giving the unit its level; "—" without a level."""
-    if pd.isna(row.get("p_level")) or pd.isna(row["band"]):
-        return "—"
-    key = "report.level_stable" if narrative.stable(row["level_stable"]) else "report.level_unstable"
-    return tr(key, lang, share=number(100 * row["p_level"], lang, 0))
-
-
 def _area_label(data: ReportData, area: str, lang: str) -> str:
     return str(data.framework.areas.at[area, f"short_{lang}"])
 
@@ -229,7 +221,7 @@ def key_figures(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFr
         (tr("label.rank", lang), _rank(u)),
     ]
     if narrative.has_levels(data.scores):
-        rows.append((tr("report.level_certainty", lang), _certainty(u, lang)))
+        rows.append((tr("report.level_certainty", lang), narrative.level_label(u, lang)))
     if data.has_intervals:
         rows.append((tr("report.rank_interval", lang), _interval(u)))
     if "composite_self_assessed" in u.index:  # a year scored on appraised values: the unit's own figures beside
@@ -386,7 +378,7 @@ def ranking_table(data: ReportData, kind: str, lang: str = "vi") -> pd.DataFrame
         row = {tr("label.rank", lang): _int(r["rank"]), tr("label.unit", lang): name(r, lang),
                tr("label.composite", lang): number(r["composite"], lang), tr("label.band", lang): band(data, r["band"], lang)}
         if narrative.has_levels(data.scores):
-            row[tr("report.level_certainty", lang)] = _certainty(r, lang)
+            row[tr("report.level_certainty", lang)] = narrative.level_label(r, lang)
         if data.has_intervals:
             row[tr("report.rank_interval", lang)] = _interval(r)
         row[tr("label.change", lang)] = number(r["composite_change"], lang, sign=True)

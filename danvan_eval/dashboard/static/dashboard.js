@@ -146,6 +146,7 @@
     name: [T["label.unit"], r => r.u.name, r => r.u.name],
     composite: [T["label.composite"], r => r.text, r => r.composite === null ? -Infinity : -r.composite],
     band: [T["label.band"], r => bandLabel(r.band), r => r.composite === null ? -Infinity : -r.composite],
+    stability: [T["report.level_certainty"], r => r.u.stable_text, r => r.u.stable === null ? Infinity : (r.u.stable ? 1 : 0)],
     interval: [T["page.rank_range"], r => r.u.p05 === null ? "—" : (r.u.p05 === r.u.p95 ? String(r.u.p05)
       : `${r.u.p05}–${r.u.p95}`), r => r.u.p05 ?? Infinity],
     shift: [T["dashboard.rank_shift"], r => arrow(r.shift), r => -(r.shift ?? -Infinity)],
@@ -157,7 +158,10 @@
   function columns() {
     // trial weights: only what they change; the official intervals and year-on-year changes would mix two worlds
     const trial = modified();
-    return Object.keys(COLUMNS).filter(c => trial ? !["interval", "change", "rank_change"].includes(c) : c !== "shift");
+    // the stability of a level is the official level's: with trial weights the level is another one
+    const levels = state.data.units.some(u => u.stable !== null);
+    return Object.keys(COLUMNS).filter(c => (c !== "stability" || levels) &&
+      (trial ? !["stability", "interval", "change", "rank_change"].includes(c) : c !== "shift"));
   }
   function sorted(rows) {
     const key = COLUMNS[state.sort] && COLUMNS[state.sort][2] || COLUMNS.rank[2];
