@@ -272,6 +272,10 @@ def test_a_reviewer_signs_in_sees_the_ranking_moves_a_weight_and_the_map_follows
     official = read_csv(demo / "2024" / "scores.csv")
     official = official[official["kind"] == "district"].set_index("unit_code")
     assert ranks(page) == official["rank"].astype(int).to_dict()
+    assert page.inner_text(".dv-synthetic").startswith("⚠ DỮ LIỆU MÔ PHỎNG")  # the demo year is synthetic
+    stability = page.eval_on_selector_all(
+        "tr[data-unit] td[data-col=stability]", "cs => cs.map(c => [c.parentElement.dataset.unit, c.textContent])")
+    assert dict(stability)["545"].startswith("Chưa ổn định") and len(stability) == len(official)
 
     page.click(".dv-tab-map")
     page.wait_for_selector("path.dv-shape")
@@ -290,7 +294,7 @@ def test_a_reviewer_signs_in_sees_the_ranking_moves_a_weight_and_the_map_follows
     page.click(".dv-tab-ranking")
     expected = scoring.recompose(official[AREAS], {**dict.fromkeys(AREAS, 1.0), "a3": 3.0}, "amean")["rank"]
     assert ranks(page) == {u: int(r) for u, r in expected.items()}
-    assert page.locator("th[data-col=interval], th[data-col=rank_change]").count() == 0  # official-only columns
+    assert page.locator("th[data-col=interval], th[data-col=rank_change], th[data-col=stability]").count() == 0
 
     # click a shape: the unit's profile, values by type
     page.click(".dv-tab-map")

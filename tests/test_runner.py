@@ -130,6 +130,20 @@ def test_unit_reports_are_in_vietnamese_without_code(year_run):
     assert "thay đổi +" not in html and " %" not in html
 
 
+def test_every_page_of_the_demo_year_opens_with_the_synthetic_banner(year_run):
+    """The demo's data are synthetic: every exported page says so before anything else (manifest too)."""
+    folder, _ = year_run
+    from danvan_eval.messages import tr
+
+    banner = tr("synthetic.banner", "vi")
+    assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["synthetic"] is True
+    pages = [*sorted((folder / "units").glob("*.html")), folder / "province.html", folder / "methodology_audit.html"]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert banner in text, page.name
+        assert text.index(banner) < text.index("<h1"), page.name  # above the title
+
+
 def test_the_province_report_ranks_each_peer_group(year_run, library):
     folder, _ = year_run
     nb = nbformat.read(folder / "province.ipynb", as_version=4)

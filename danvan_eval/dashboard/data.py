@@ -437,4 +437,5 @@ CSS = """<style>
 .dv-download{margin-right:1.5em}
 .dv-dashboard a{color:#1f4e9c;text-decoration:underline}
 .dv-notice{color:#8a4b00}
+.dv-synthetic{background:#b00020;color:#fff;font-weight:bold;padding:6px 10px;margin:4px 0}
 </style>"""

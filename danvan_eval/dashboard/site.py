@@ -36,7 +36,7 @@ PAGE_TEXTS = (
     "dashboard.download_excel", "dashboard.indicators_title", "dashboard.no_report", "dashboard.open_report",
     "page.search", "page.group", "page.district", "page.all", "page.year", "page.signout",
     "page.map", "page.map_measure", "page.map_none", "page.print", "page.loading", "page.busy", "page.summary",
-    "page.rank_range", "report.level_certainty", "page.strong", "page.weak", "page.widgets", "page.median",
+    "page.rank_range", "report.level_certainty", "synthetic.banner", "page.strong", "page.weak", "page.widgets", "page.median",
     "page.trend", "page.heat_legend", "page.rank_of", "page.no_outputs",
 )
 
@@ -135,6 +135,7 @@ def year_payload(data: YearData, lang: str) -> dict:
     ind_meta, values = _indicators(data, lang)
     return {
         "year": data.year, "lang": lang, "method": data.method,
+        "synthetic": bool(data.outputs.manifest.get("synthetic", False)),
         "recompute": data.method in PAGE_METHODS,
         "areas": [{"id": a, "label": str(fw.areas.loc[a, f"short_{lang}"]),
                    "name": str(fw.areas.loc[a, f"label_{lang}"]) if f"label_{lang}" in fw.areas.columns

@@ -372,7 +372,10 @@ class Dashboard(widgets.VBox):
         empty = [str(data.framework.areas.loc[a, f"short_{lang}"]) for a in data.areas if scores[a].isna().all()]
         if empty:
             notes.append(tr("dashboard.area_missing", lang, areas="; ".join(empty)))
-        self.notice.value = _notes(notes)
+        banner = ""
+        if data.outputs.manifest.get("synthetic"):  # a synthetic year never passes for a real one
+            banner = f'<div class="dv-synthetic" role="alert">⚠ {html.escape(tr("synthetic.banner", lang))}</div>'
+        self.notice.value = banner + _notes(notes)
         self.recompute()
 
     def recompute(self) -> None:

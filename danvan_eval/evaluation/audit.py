@@ -182,6 +182,7 @@ class AuditData:
     coherence_areas: pd.DataFrame
     coherence_indicators: pd.DataFrame
     correlations: Mapping[str, pd.DataFrame]
+    synthetic: bool = False  # made from synthetic data (manifest)
 
     @property
     def kinds(self) -> list[str]:
@@ -228,6 +229,7 @@ def audit_data(year: int, outputs_dir, run_file=None) -> AuditData:
         coherence_areas=yo.coherence_areas,
         coherence_indicators=yo.coherence_indicators,
         correlations=correlation_matrices(yo.correlations, framework),
+        synthetic=bool(yo.manifest.get("synthetic", False)),
     )
 
 

@@ -156,6 +156,8 @@ def build_document(data: ReportData):
     prov = data.province or load_province()
     doc = dx.new_document(f"Báo cáo kết quả thực hiện năm {y} {DIRECTIVE}", prov.issuer_name, "DỰ THẢO")
     _header(doc, y, prov)
+    if data.manifest.get("synthetic"):  # on every page: a synthetic run must never pass for a real report
+        dx.footer_mark(doc, tr("synthetic.mark"))
     dx.paragraph(doc, [("BÁO CÁO", "b")], align="center", indent=False, before=18, after=0)
     dx.paragraph(doc, [(subject[0], "b"), ("\n", ""), (subject[1], "b"), ("\n", ""), (subject[2], "b")],
                  align="center", indent=False, after=2)

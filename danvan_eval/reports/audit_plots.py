@@ -23,7 +23,7 @@ from ..evaluation.audit import AuditData
 from ..formatting import number
 from ..messages import CATALOG, tr
 from ..model import groups
-from . import plots
+from . import plots, views
 
 S1_COLOUR, INTERACTION_COLOUR = "#1f4e9c", "#9ecae1"
 AREA_COLOUR, INDICATOR_COLOUR = S1_COLOUR, INTERACTION_COLOUR
@@ -260,7 +260,7 @@ def _kinds(data: AuditData) -> list[str]:
 def heading(data: AuditData, lang: str = "vi") -> Markdown:
     """Title and how the analysis was run (draws, seed), or why there are no intervals."""
     s = data.settings
-    text = f"# {tr('audit.title', lang, year=data.year)}\n\n"
+    text = f"{views.synthetic_banner(data.synthetic, lang)}# {tr('audit.title', lang, year=data.year)}\n\n"
     if data.uncertainty is None:
         return Markdown(text + tr("audit.no_uncertainty", lang, year=data.year))
     return Markdown(text + tr("audit.intro", lang, draws=s.draws, seed=s.seed))

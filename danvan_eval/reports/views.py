@@ -48,6 +48,7 @@ class ReportData:
     appraisal: pd.DataFrame | None = None  # the values the appraisal changed (a year scored on appraised values)
     registry_figures: pd.DataFrame | None = None  # registry figures unknown or estimated (evaluation.registry_figures)
     reported_before: frozenset[str] | None = None  # the units that reported the year before (None: not known)
+    synthetic: bool = False  # made from synthetic data (manifest): every page carries the banner
 
     @property
     def has_intervals(self) -> bool:
@@ -76,6 +77,7 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
         appraisal=out.appraisal,
         registry_figures=out.registry_figures,
         reported_before=_reported(run.submissions.get(run.year - 1)),
+        synthetic=bool(out.manifest.get("synthetic", False)),
     )
 
 
@@ -198,6 +200,11 @@ def _frame(rows: list[dict], index: str) -> pd.DataFrame:
     return out
 
 
+def synthetic_banner(synthetic: bool, lang: str = "vi") -> str:
+    """The banner opening every page made from synthetic data (Markdown); "" for real data."""
+    return f"> **⚠ {tr('synthetic.banner', lang)}**\n\n" if synthetic else ""
+
+
 # ---------------------------------------------------------------- the unit report
 def section(key: str, lang: str = "vi", kind: str | None = None) -> Markdown:
     """A section heading of a report (``report.section_<key>``), naming the peer group ``kind`` if given."""
@@ -209,7 +216,8 @@ def unit_heading(data: ReportData, unit_code: str, lang: str = "vi") -> Markdown
     """Title of the unit report: year, unit, peer group."""
     u = unit(data, unit_code)
     group = groups.label(u["kind"], lang)
-    return Markdown(f"# {tr('report.unit_title', lang, year=data.year)}\n\n## {name(u, lang)} ({u['unit_code']}) — {group}")
+    return Markdown(f"{synthetic_banner(data.synthetic, lang)}# {tr('report.unit_title', lang, year=data.year)}\n\n"
+                    f"## {name(u, lang)} ({u['unit_code']}) — {group}")
 
 
 def key_figures(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFrame:
@@ -360,7 +368,7 @@ def unit_narrative(data: ReportData, unit_code: str, lang: str = "vi") -> Markdo
 # ---------------------------------------------------------------- the province master
 def province_heading(data: ReportData, lang: str = "vi") -> Markdown:
     """Title and the generated paragraphs of the province report, one per peer group."""
-    lines = [f"# {tr('report.province_title', lang, year=data.year)}", ""]
+    lines = [f"{synthetic_banner(data.synthetic, lang)}# {tr('report.province_title', lang, year=data.year)}", ""]
     lines += narrative.province_narrative(data.scores, data.framework, lang)
     return Markdown("\n\n".join(lines))
 

@@ -122,6 +122,17 @@ def _page_numbers(section, draft_mark: str | None) -> None:
         r.font.size = Pt(12)
 
 
+def footer_mark(doc, text: str) -> None:
+    """``text`` in bold, centred in the footer of every page (the first page's too) of every section."""
+    for section in doc.sections:
+        for footer in (section.footer, section.first_page_footer):
+            p = footer.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            r = p.add_run(text)
+            r.bold = True
+            r.font.size = Pt(11)
+
+
 def _border(paragraph, sides: Sequence[str], size: int = 6) -> None:
     """Single black border (``size`` eighths of a point) on some sides of a paragraph."""
     ppr = paragraph._p.get_or_add_pPr()

@@ -369,7 +369,9 @@
   }
   function draw() {
     body = h("main", { class: "dv-body dv-tab-" + state.tab });
-    app.replaceChildren(header(), weightsPanel(), tabs(), body);
+    // a year made from synthetic data says so above everything else
+    const banner = state.data.synthetic ? h("p", { class: "dv-synthetic", role: "alert" }, "⚠ " + T["synthetic.banner"]) : null;
+    app.replaceChildren(...[banner, header(), weightsPanel(), tabs(), body].filter(Boolean));
     drawBody();
     app.setAttribute("aria-busy", "false");
   }
