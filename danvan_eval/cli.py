@@ -222,7 +222,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return serve(port=args.port, outputs=Path(args.outputs), open_browser=not args.no_browser, host=args.host,
                  sign_in=args.sign_in, accounts=Path(args.accounts) if args.accounts else None,
                  certfile=args.certfile or "", keyfile=args.keyfile or "", allow_hosts=args.allow_host,
-                 lang=args.lang, behind_proxy=args.behind_proxy, kernels=args.kernels)
+                 lang=args.lang, behind_proxy=args.behind_proxy, kernels=args.kernels,
+                 widget_pages=args.widget_pages)
 
 
 def cmd_reviewer(args: argparse.Namespace) -> int:
@@ -351,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="tin X-Forwarded-For/-Proto của reverse proxy / trust the proxy's X-Forwarded headers")
     sp.add_argument("--kernels", type=int, default=1,
                     help="số nhân Voila khởi động sẵn / preheated Voila kernels (0: none)")
+    sp.add_argument("--widget-pages", type=int, default=4,
+                    help="số trang /widgets mở cùng lúc (mỗi trang một nhân ~190 MB); quá thì báo bận / "
+                         "/widgets pages at once (one kernel each); beyond, a 'busy, retry' page")
     sp.add_argument("--outputs", default=str(PROJECT_ROOT / "outputs"))
     sp.add_argument("--no-browser", action="store_true")
     sp.set_defaults(fn=cmd_dashboard)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import json
 import re
 import shutil
 import socket
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -18,6 +20,7 @@ import pytest
 
 from danvan_eval.dashboard import server as dashboard_server
 from danvan_eval.dashboard import web as dashboard_web
+from danvan_eval.dashboard import widgets as dashboard_widgets
 from danvan_eval.dashboard.data import DashboardData, export_file, load_year
 from danvan_eval.dashboard.widgets import Dashboard, ranking
 from danvan_eval.errors import DanvanEvalError
@@ -342,7 +345,7 @@ def test_voila_listens_where_asked_with_a_small_pool_culled_when_idle():
     assert argv[0] == str(dashboard_server.NOTEBOOK)
     assert {"--port=8999", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--preheat_kernel=True",
             "--pool_size=1", "--strip_sources=True", "--no-browser",
-            "--MappingKernelManager.cull_idle_timeout=300"} <= set(argv)
+            "--MappingKernelManager.cull_idle_timeout=300", "--VoilaExecutor.iopub_timeout=60"} <= set(argv)
     assert {"--preheat_kernel=False", "--pool_size=0"} <= set(dashboard_server.voila_argv(1, "::1", False, kernels=0))
 
 
@@ -373,3 +376,24 @@ def test_every_unit_says_whether_its_level_is_stable(demo):
     assert payload["545"]["stable_text"] == table["545"]["stability"]
     d.weights.sliders["a1"].value = 3.0
     assert "stability" not in rows(d.table.html.value)["540"]
+
+
+def test_a_kernel_takes_in_the_years_scored_after_its_page_was_made(outputs, monkeypatch):
+    # a preheated Voila kernel makes its page long before a reviewer opens it: a year scored meanwhile must appear
+    later = outputs.parent / "later"
+    shutil.move(outputs / "2024", later)
+    monkeypatch.setattr(dashboard_widgets, "YEARS_CHECK_S", 0.05)
+
+    async def kernel() -> Dashboard:
+        dash = Dashboard.from_folder(outputs)
+        assert [v for _, v in dash.year.options] == [2023, 2022] and dash.year.value == 2023
+        shutil.move(later, outputs / "2024")
+        deadline = time.monotonic() + 120  # a deadline for a slow machine, not a timing assertion
+        while 2024 not in [v for _, v in dash.year.options] and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        return dash
+
+    dash = asyncio.run(kernel())
+    assert [v for _, v in dash.year.options] == [2024, 2023, 2022]
+    assert dash.year.value == 2023 and set(dash.frame["unit_code"]) == set(file_scores(outputs, 2023, "district").index)
+    assert dash.check_years() is False  # nothing new: nothing reloaded

@@ -4,7 +4,9 @@ widget dashboard at ``/widgets`` for what needs Python.
 Why two: each Voila page holds its own kernel (~190 MB, seconds of CPU to start), so 20 reviewers on 2 cores would
 wait minutes and need ~4 GB. The reviewers' page needs no kernel: its data is made once per year (``site``) and
 its script recomputes composites, levels and ranks when a weight moves. Kernels remain for ``/widgets`` only: a
-small preheated pool, culled when idle, shut down when their page closes.
+small preheated pool, culled when idle, shut down when their page closes, and at most ``widget_pages`` pages at
+once: one more is told at once that the server is busy and when to retry, instead of waiting on a kernel that two
+cores cannot start in time.
 
 Safety: beyond 127.0.0.1 sign-in is required (``auth``: accounts with argon2 hashes kept outside the repository,
 read-only reviewers, sessions that expire, attempts limited); only the expected Host names are answered (DNS
@@ -14,6 +16,7 @@ rebinding); HTTPS with ``certfile``/``keyfile`` or behind a reverse proxy (``doc
 from __future__ import annotations
 
 import contextlib
+import html
 import ipaddress
 import os
 import signal
@@ -25,6 +28,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import jinja2
 import tornado.httpserver
@@ -32,13 +36,14 @@ import tornado.ioloop
 import tornado.netutil
 import tornado.web
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, List, Unicode
+from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
 
 from ..errors import DanvanEvalError
-from ..messages import CATALOG
+from ..messages import CATALOG, tr
 from ..paths import PROJECT_ROOT
 from .accounts import default_accounts_path, load_accounts
 from .data import ENV_OUTPUTS, default_outputs
@@ -49,6 +54,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 WIDGETS = "/widgets"  # the Voila dashboard's address
 POOL_SIZE = 1  # preheated Voila kernels (each ~190 MB); the reviewers' page needs none
 CULL_IDLE_S = 300  # a kernel idle for 5 min is shut down
+WIDGET_PAGES = 4  # /widgets pages holding a kernel at once (~190 MB each); one more gets "busy, retry"
+RETRY_S = 30  # when a busy page reloads itself
+IOPUB_TIMEOUT_S = 60  # nbclient waits 4 s for a cell's outputs: on a loaded machine the page then stays blank
+CDN_STYLES = (  # Voila's lab template asks a public CDN for Font Awesome; the office network may drop it
+    b'<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/all.min.css"'
+    b' type="text/css" />',
+    b'<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/v4-shims.min.css"'
+    b' type="text/css" />',
+)
 LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"]
 
 
@@ -59,6 +73,52 @@ class ShutdownHandler(VoilaShutdownKernelHandler):
 
     def check_xsrf_cookie(self) -> None:
         return None
+
+
+class WidgetsHandler(TornadoVoilaHandler):
+    """Voila's page at ``/widgets`` while fewer than ``widget_pages`` pages hold a kernel; beyond, a plain page
+    (503, ``Retry-After``) that says the server is busy and reloads itself, rather than a page left blank.
+
+    In use: the kernels not waiting in the preheated pool, or the pages being rendered now if more (a pool being
+    refilled hides a kernel for a moment). Nothing outside the server is asked for: the CDN stylesheets of
+    Voila's template are left out of the page."""
+
+    rendering: ClassVar[int] = 0
+
+    def in_use(self) -> int:
+        kernels = len(self.kernel_manager.list_kernel_ids()) - self.kernel_manager.get_pool_size(self.notebook_path)
+        return max(kernels, WidgetsHandler.rendering)
+
+    @tornado.web.authenticated
+    async def get(self, path=None):
+        if self.in_use() >= self.settings["danvan_widget_pages"]:
+            return self.busy()
+        WidgetsHandler.rendering += 1
+        try:
+            await super().get(path)
+        finally:
+            WidgetsHandler.rendering -= 1
+
+    def write(self, chunk) -> None:
+        if isinstance(chunk, str):
+            chunk = chunk.encode("utf-8")
+        for link in CDN_STYLES:
+            chunk = chunk.replace(link, b"")
+        super().write(chunk)
+
+    def busy(self) -> None:
+        lang = self.get_query_argument("lang", "") or self.settings["danvan_lang"]
+        lang = lang if lang in ("vi", "en") else "vi"
+        text = html.escape(tr("page.widgets_busy", lang, n=self.settings["danvan_widget_pages"], s=RETRY_S))
+        self.set_status(503)
+        self.set_header("Retry-After", str(RETRY_S))
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+                    f'<meta http-equiv="refresh" content="{RETRY_S}"><title>{html.escape(tr("page.busy_title", lang))}'
+                    f'</title></head><body><h1>{html.escape(tr("page.busy_title", lang))}</h1>'
+                    f'<p class="dv-busy">{text}</p><p><a href="./?lang={lang}">{html.escape(tr("page.home", lang))}'
+                    f'</a></p></body></html>')
 
 
 class TemplateStaticHandler(TemplateStaticFileHandler):
@@ -87,13 +147,15 @@ class DashboardApp(Voila):
     certfile = Unicode("", config=True)
     keyfile = Unicode("", config=True)
     behind_proxy = Bool(False, config=True, help="trust X-Forwarded-For/-Proto (a reverse proxy on this machine)")
+    widget_pages = Int(WIDGET_PAGES, config=True, help="the /widgets pages holding a kernel at once")
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
         # error pages of Jupyter's handlers: ours, plain (Jupyter's need a page template Voila does not set up)
         errors = jinja2.Environment(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)),
                                                                settings["jinja2_env"].loader]), autoescape=True)
-        return {**settings, "danvan_outputs": self.outputs, "danvan_lang": self.lang, "compress_response": True,
+        return {**settings, "danvan_outputs": self.outputs, "danvan_lang": self.lang,
+                "danvan_widget_pages": self.widget_pages, "compress_response": True,
                 "xsrf_cookie_kwargs": {"samesite": "Strict"}, "jinja2_env": errors}
 
     def init_handlers(self) -> list:
@@ -101,7 +163,7 @@ class DashboardApp(Voila):
         for route in super().init_handlers():
             pattern, handler = route[0], route[1]
             if pattern == url_path_join(self.server_url, r"/(.*)"):  # the notebook at /widgets, not everywhere
-                route = (url_path_join(self.server_url, WIDGETS + "()"), *route[1:])
+                route = (url_path_join(self.server_url, WIDGETS + "()"), WidgetsHandler, *route[2:])
             elif pattern.endswith("/voila/files/(.*)"):
                 continue  # the notebooks' folder has nothing to serve
             elif handler is VoilaShutdownKernelHandler:
@@ -181,6 +243,7 @@ def voila_argv(port: int, host: str, open_browser: bool, kernels: int = POOL_SIZ
         "--strip_sources=True",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
         "--MappingKernelManager.cull_interval=30",
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
     ]
     return argv if open_browser else [*argv, "--no-browser"]
 
@@ -188,7 +251,7 @@ def voila_argv(port: int, host: str, open_browser: bool, kernels: int = POOL_SIZ
 def serve(port: int = 8866, outputs: Path | None = None, open_browser: bool = True, host: str = "127.0.0.1",
           sign_in: bool = False, accounts: Path | None = None, certfile: str = "", keyfile: str = "",
           allow_hosts: list[str] | None = None, lang: str = "vi", behind_proxy: bool = False,
-          kernels: int = POOL_SIZE) -> int:
+          kernels: int = POOL_SIZE, widget_pages: int = WIDGET_PAGES) -> int:
     """Serve the dashboard on ``http(s)://<host>:<port>/`` until interrupted; returns 0.
 
     Beyond loopback sign-in is always required, and at least one reviewer account must exist. ``sign_in`` asks
@@ -209,7 +272,7 @@ def serve(port: int = 8866, outputs: Path | None = None, open_browser: bool = Tr
     os.environ[ENV_OUTPUTS] = str(folder)
     names = expected_hosts(host, allow_hosts or [])
     app = DashboardApp(outputs=str(folder), lang=lang, allowed_hosts=names, certfile=certfile, keyfile=keyfile,
-                       behind_proxy=behind_proxy)
+                       behind_proxy=behind_proxy, widget_pages=widget_pages)
     app.initialize([*voila_argv(port, host, open_browser and not required, kernels),
                     "--Voila.identity_provider_class=danvan_eval.dashboard.auth.ReviewerIdentityProvider",
                     "--Voila.authorizer_class=danvan_eval.dashboard.auth.ReviewerAuthorizer",

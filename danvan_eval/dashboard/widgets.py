@@ -8,6 +8,8 @@ classes so that the browser test can find them.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -19,6 +21,7 @@ from ..errors import DanvanEvalError
 from ..formatting import number
 from ..messages import LANGS, tr
 from ..model import groups
+from ..outputs import available_years
 from ..reports import plots
 from .data import (
     COLUMNS,
@@ -39,6 +42,9 @@ from .data import (
 
 __all__ = ["ENV_OUTPUTS", "AreaView", "Dashboard", "DashboardData", "RankingTable", "UnitProfile", "WeightPanel",
            "ranking", "serve"]
+
+
+YEARS_CHECK_S = 30.0  # how often a kernel (a preheated one waiting in the pool too) looks for newly scored years
 
 
 # ---------------------------------------------------------------- widgets
@@ -325,6 +331,33 @@ class Dashboard(widgets.VBox):
         self.tabs.observe(_guard(self._draw_tab, self.show_error), "selected_index")
         self._quiet = False
         self.refresh(relabel=True)
+        self.watch_years()
+
+    def watch_years(self) -> None:
+        """Take in the years scored since the page was made, now and every ``YEARS_CHECK_S`` seconds while the
+        kernel runs: a kernel preheated in Voila's pool may wait long before its page is opened."""
+        self.check_years()
+        with contextlib.suppress(RuntimeError):  # no running event loop: not in a kernel
+            asyncio.get_running_loop().call_later(YEARS_CHECK_S, _guard(self.watch_years, self.show_error))
+
+    def check_years(self) -> bool:
+        """Reload the outputs folder when its years changed: the year list follows, the year shown stays (else the
+        latest); True when something changed."""
+        known = sorted([*self.data.years, *self.data.problems])
+        if available_years(self.data.folder) == known:
+            return False
+        fresh = DashboardData.load(self.data.folder)
+        if not fresh.years:
+            return False
+        self.data = fresh
+        years = sorted(fresh.years, reverse=True)
+        self._quiet = True
+        try:
+            _set_options(self.year, [(str(y), y) for y in years], self.year.value)
+        finally:
+            self._quiet = False
+        self.refresh(relabel=True)
+        return True
 
     @classmethod
     def from_folder(cls, folder: Path | str | None = None, lang: str = "vi") -> Dashboard:
