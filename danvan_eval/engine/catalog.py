@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 LANGS = ("vi", "en")
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: same data, faster
 
 
 class Catalog:
@@ -28,7 +29,7 @@ class Catalog:
         out = {}
         for lang in self.langs:
             with open(self.folder / f"{lang}.yaml", encoding="utf-8") as fh:
-                out[lang] = {str(k): str(v) for k, v in (yaml.safe_load(fh) or {}).items()}
+                out[lang] = {str(k): str(v) for k, v in (yaml.load(fh, Loader=_SafeLoader) or {}).items()}
         return out
 
     def __contains__(self, key: str) -> bool:

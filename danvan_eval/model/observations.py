@@ -136,7 +136,8 @@ def row_count_problems(
     years = pd.to_numeric(obs["year"], errors="coerce") if "year" in obs.columns else pd.Series(dtype=float)
     rows = int((years == year).sum())
     active = registry.active(year, framework.deadline)
-    expected = int(sum(len(framework.indicator_ids(kind)) for kind in active["kind"]))
+    per_kind = active["kind"].value_counts()
+    expected = int(sum(n * len(framework.indicator_ids(kind)) for kind, n in per_kind.items()))
     if rows == 0:
         return problems_frame([problem("no_rows", file=file, year=year, expected=expected)])
     if rows < expected / 2:

@@ -87,18 +87,20 @@ def _wide(rows: pd.DataFrame, measures: pd.DataFrame, lang: str) -> pd.DataFrame
     if columns and after:
         columns.append(BREAK)
     columns += after
-    out = pd.DataFrame(index=[], columns=columns, dtype=object)
+    table: dict[str, dict[str, str]] = {}  # built as dicts: setting DataFrame cells one by one is slow
     for measure, of in rows.groupby("measure", sort=True):
         m = measures.loc[measure]
         label = f"{m[f'label_{lang}']} ({m[f'unit_{lang}']})"
-        out.loc[label] = MISSING
-        if BREAK in columns:
-            out.loc[label, BREAK] = BREAK
+        table[label] = row = {c: BREAK if c == BREAK else MISSING for c in columns}
         for r in of.itertuples(index=False):
             text = percent(r.value, lang) if m["kind"] != "count" else number(r.value, lang, digits=0)
             if not r.complete and pd.notna(r.value):
                 text += f" ({int(r.n_reported)}/{int(r.n_units)})"
-            out.loc[label, _year_label(r.year, lang)] = text
+            row[_year_label(r.year, lang)] = text
+    if table:
+        out = pd.DataFrame(list(table.values()), index=pd.Index(list(table)), columns=columns)
+    else:
+        out = pd.DataFrame(index=[], columns=columns, dtype=object)
     out.index.name = tr("label.indicator", lang)
     return out
 
