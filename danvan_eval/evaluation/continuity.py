@@ -124,11 +124,13 @@ def former_districts(crosswalk: pd.DataFrame) -> pd.DataFrame:
 def parts(observations: pd.DataFrame, spec: pd.DataFrame) -> pd.DataFrame:
     """The additive parts of every comparable measure, per (year, unit): ``PARTS_COLUMNS``.
 
-    ``observations`` is a canonical long table (``year, unit_code, indicator_id, value, status``); only
-    ``reported`` values count, and a ratio or weighted share needs both its parts. A unit without them has no row.
+    ``observations`` is a canonical long table (``year, unit_code, indicator_id, value, status``); ``reported``
+    values count, and ``not_applicable`` ones as 0 (a commune with no remote village holds no session there, a
+    unit with no project has 0 of 0: its territory's total is complete without it); a ratio or weighted share
+    needs both its parts. A unit without them has no row.
     """
-    obs = observations[observations["status"] == "reported"].assign(
-        value=lambda d: pd.to_numeric(d["value"], errors="coerce"))
+    obs = observations[observations["status"].isin(["reported", "not_applicable"])].assign(
+        value=lambda d: pd.to_numeric(d["value"], errors="coerce").where(d["status"] == "reported", 0.0))
     wide = obs.pivot_table(index=["year", "unit_code"], columns="indicator_id",
                            values="value", aggfunc="first", observed=True).astype(float)
     out = []

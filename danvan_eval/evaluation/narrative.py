@@ -90,8 +90,13 @@ def position(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") 
     group = group_name(u["kind"], lang)
     if pd.isna(u["composite"]):
         return tr("narrative.no_composite", lang, name=_name(u, lang), coverage=number(100 * u["coverage"], lang, 0))
-    text = tr("narrative.position", lang, name=_name(u, lang), score=number(u["composite"], lang),
-              band=_band_label(framework, u["band"], lang), rank=int(u["rank"]), n=int(u["n_ranked"]), group=group)
+    band = _band_label(framework, u["band"], lang)
+    if pd.isna(u["rank"]):  # a run without ranks (ranks: false): score and level only
+        text = tr("narrative.position_unranked", lang, name=_name(u, lang), score=number(u["composite"], lang),
+                  band=band, group=group)
+    else:
+        text = tr("narrative.position", lang, name=_name(u, lang), score=number(u["composite"], lang), band=band,
+                  rank=int(u["rank"]), n=int(u["n_ranked"]), group=group)
     certainty = level_certainty(scores, unit_code, framework, lang)
     text += f" {certainty}" if certainty else ""
     if not has_intervals(scores) or pd.isna(u["rank_p05"]):
@@ -282,7 +287,8 @@ def province_narrative(scores: pd.DataFrame, framework, lang: str = "vi") -> lis
             continue
         group = group_name(kind, lang, mid_sentence=lang == "vi")  # vi: "Khối huyện…"; en: "Districts…: …"
         top = leaders(scores, kind)
-        parts = [_leading(scores, top, int(mine["rank"].notna().sum()), group, lang)] if top else []
+        parts = ([_leading(scores, top, int(mine["rank"].notna().sum()), group, lang)] if top
+                 else [tr("narrative.group", lang, group=group)])  # no ranks (or no composite): the group named
         counts = mine["band"].value_counts()
         bands = [f"{_band_label(framework, b, lang)}: {int(counts[b])}" for b in framework.bands["code"]
                  if b in counts.index]

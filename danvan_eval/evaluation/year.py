@@ -19,7 +19,7 @@ from ..model import appraisal as appraisal_mod
 from ..model import observations as obs_mod
 from ..model.framework import Framework
 from ..model.plausibility import load_plausibility
-from ..model.runs import RunConfig
+from ..model.runs import RunConfig, default_run_path, load_run
 from ..model.submissions import COLUMNS as SUBMISSION_COLUMNS
 from ..model.submissions import read_submissions
 from ..model.units import Registry, load_registry
@@ -148,6 +148,8 @@ def score_run(run: RunConfig, inputs: tuple | None = None) -> ScoredYear:
         self_assessed = score(observations, framework, registry, run.year, run.options)
         out["scores"] = appraised_mod.with_self_assessed(out["scores"], self_assessed, decisions)
         out["appraisal"] = appraised_mod.adjustments(decisions, self_assessed, evaluation)
+    if run.ranks and not ranked_year(run, run.year - 1):
+        out = without_last_years_ranks(out, run.year - 1)
     return ScoredYear(
         run=run,
         evaluation=evaluation,
@@ -222,6 +224,24 @@ def unranked(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                 if col in df.columns:
                     df[col] = pd.array([pd.NA] * len(df), dtype="Int64") if col != "rank_median" else np.nan
             out[name] = df
+    return out
+
+
+def ranked_year(run: RunConfig, year: int) -> bool:
+    """Whether ``year`` published ranks: False when its run file (beside ``run``'s) says ``ranks: false``."""
+    path = default_run_path(year, run.root)
+    return not path.is_file() or load_run(path).ranks
+
+
+def without_last_years_ranks(tables: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
+    """The tables of a ranked year whose previous ``year`` had no ranks (2026 after 2025): no rank change, and no
+    rank for ``year`` in the trend, since that year's ranks were never published."""
+    out = dict(tables)
+    scores = out["scores"].copy()
+    scores["rank_change"] = pd.array([pd.NA] * len(scores), dtype="Int64")
+    trend = out["trend"].copy()
+    trend["rank"] = trend["rank"].astype("Int64").mask(trend["year"] == year)
+    out.update(scores=scores, trend=trend)
     return out
 
 

@@ -129,14 +129,16 @@ def _peer_median(scores: pd.DataFrame, kind: str, areas: list[str]) -> pd.Series
 
 
 # ---------------------------------------------------------------- figures
-def ranking_chart(scores: pd.DataFrame, lang: str = "vi", ax: Axes | None = None, framework=None) -> Figure:
-    """Horizontal bars of the composite score by unit, best at the top of each peer group, coloured by band.
+def ranking_chart(scores: pd.DataFrame, lang: str = "vi", ax: Axes | None = None, framework=None,
+                  ranked: bool = True) -> Figure:
+    """Horizontal bars of the composite score by unit, best at the top of each peer group, coloured by band; with
+    ``ranked`` False (a year without ranks) the units in code order and titled as levels, not a ranking.
 
     A unit without a composite (insufficient data) gets a hatched grey bar spanning the axis and its label.
     ``framework`` gives the band colours and names; the default framework's when None.
     """
     _require(scores, ["unit_code", "name_vi", "kind", "composite", "band"], "scores")
-    data = _kind_sorted(scores, "composite", ascending=False).reset_index(drop=True)
+    data = _kind_sorted(scores, "composite" if ranked else "unit_code", ascending=not ranked).reset_index(drop=True)
     bands = _bands(framework)
     colours = band_colours(bands)
     fig, ax = _axes(ax, (8, 0.32 * len(data) + 1.4))
@@ -154,7 +156,7 @@ def ranking_chart(scores: pd.DataFrame, lang: str = "vi", ax: Axes | None = None
         ax.axhline(y[cut - 1] - 0.5, color="black", linewidth=0.8)
     ax.set_xlim(0, 105)
     ax.set_xlabel(tr("label.composite", lang))
-    ax.set_title(tr("plot.ranking_title", lang))
+    ax.set_title(tr("plot.ranking_title" if ranked else "plot.levels_title", lang))
     handles = [Patch(color=colours[c], label=_band_label(b, lang)) for c, (_, b) in
                zip(bands["code"], bands.iterrows()) if c in set(data["band"].dropna())]
     if data["composite"].isna().any():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +24,7 @@ from ..formatting import number, percent
 from ..messages import tr
 from ..model import groups
 from ..model.framework import Framework, load_framework
+from ..model.province import load_province
 from ..model.runs import default_run_path, load_run
 from ..model.units import load_registry
 from ..outputs import YearOutputs, read_year
@@ -49,6 +50,9 @@ class ReportData:
     registry_figures: pd.DataFrame | None = None  # registry figures unknown or estimated (evaluation.registry_figures)
     reported_before: frozenset[str] | None = None  # the units that reported the year before (None: not known)
     synthetic: bool = False  # made from synthetic data (manifest): every page carries the banner
+    ranks: bool = True  # the run file's ranks: false gives levels without ranks, with ``ranks_note`` saying why
+    ranks_note: dict = field(default_factory=dict)
+    province: str = "Bình Định"  # the province profile's name (province_vi) of the run
 
     @property
     def has_intervals(self) -> bool:
@@ -78,6 +82,9 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
         registry_figures=out.registry_figures,
         reported_before=_reported(run.submissions.get(run.year - 1)),
         synthetic=bool(out.manifest.get("synthetic", False)),
+        ranks=run.ranks,
+        ranks_note=dict(run.ranks_note),
+        province=load_province(run.province).province_vi,
     )
 
 
@@ -368,7 +375,7 @@ def unit_narrative(data: ReportData, unit_code: str, lang: str = "vi") -> Markdo
 # ---------------------------------------------------------------- the province master
 def province_heading(data: ReportData, lang: str = "vi") -> Markdown:
     """Title and the generated paragraphs of the province report, one per peer group."""
-    lines = [f"{synthetic_banner(data.synthetic, lang)}# {tr('report.province_title', lang, year=data.year)}", ""]
+    lines = [f"{synthetic_banner(data.synthetic, lang)}# {tr('report.province_title', lang, year=data.year, province=data.province)}", ""]
     lines += narrative.province_narrative(data.scores, data.framework, lang)
     return Markdown("\n\n".join(lines))
 
@@ -378,19 +385,33 @@ def peer_group(data: ReportData, kind: str) -> pd.DataFrame:
     return data.scores[data.scores["kind"] == kind].reset_index(drop=True)
 
 
+def ranking_sections(data: ReportData, lang: str = "vi") -> list:
+    """For each peer group of the year, in the registry's order: heading, table and chart. A run without ranks
+    (``ranks: false``) says why first, lists the units by code and draws no ranking."""
+    out = [] if data.ranks else [Markdown(f"> **{tr('report.no_ranks', lang)}** {data.ranks_note.get(lang, '')}")]
+    for group in groups.order(data.scores["kind"].unique()):
+        out += [section("ranking" if data.ranks else "levels", lang, kind=group), ranking_table(data, group, lang),
+                plots.ranking_chart(peer_group(data, group), lang, framework=data.framework, ranked=data.ranks)]
+    return out
+
+
 def ranking_table(data: ReportData, kind: str, lang: str = "vi") -> pd.DataFrame:
-    """The ranking of one peer group: rank, unit, composite, band, changes (and rank interval when computed)."""
-    mine = peer_group(data, kind).sort_values(["rank", "unit_code"], na_position="last", kind="stable")
+    """The ranking of one peer group: rank, unit, composite, band, changes (and rank interval when computed); in a
+    run without ranks, the units by code with their scores and levels only."""
+    order = ["rank", "unit_code"] if data.ranks else ["unit_code"]
+    mine = peer_group(data, kind).sort_values(order, na_position="last", kind="stable")
     rows = []
     for _, r in mine.iterrows():
-        row = {tr("label.rank", lang): _int(r["rank"]), tr("label.unit", lang): name(r, lang),
-               tr("label.composite", lang): number(r["composite"], lang), tr("label.band", lang): band(data, r["band"], lang)}
+        row = {tr("label.rank", lang): _int(r["rank"])} if data.ranks else {}
+        row.update({tr("label.unit", lang): name(r, lang), tr("label.composite", lang): number(r["composite"], lang),
+                    tr("label.band", lang): band(data, r["band"], lang)})
         if narrative.has_levels(data.scores):
             row[tr("report.level_certainty", lang)] = narrative.level_label(r, lang)
         if data.has_intervals:
             row[tr("report.rank_interval", lang)] = _interval(r)
         row[tr("label.change", lang)] = number(r["composite_change"], lang, sign=True)
-        row[tr("label.rank_change", lang)] = _signed_int(r["rank_change"])
+        if data.ranks:
+            row[tr("label.rank_change", lang)] = _signed_int(r["rank_change"])
         row[tr("label.coverage", lang)] = percent(100 * r["coverage"], lang, 0)
         rows.append(row)
     return _frame(rows, tr("label.unit", lang))
