@@ -367,7 +367,7 @@ def test_every_unit_says_whether_its_level_is_stable(demo):
     scores = file_scores(demo, 2024, "district")
     table = rows(d.table.html.value)
     for code, row in scores.iterrows():
-        share = f"{round(100 * row['p_level'])} %"
+        share = f"{round(100 * row['p_level'])}%"
         expected = ("Ổn định" if str(row["level_stable"]).lower() == "true" else "Chưa ổn định") + f" ({share})"
         assert table[code]["stability"] == expected, code
     assert table["545"]["stability"].startswith("Chưa ổn định")  # the demo's unstable district
