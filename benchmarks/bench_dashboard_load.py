@@ -1,7 +1,8 @@
 """Many reviewers at once (not a test: it prints figures): 5, 10, 20 and 40 signed-in pages opened together.
 
-The server is started as the office runs it (sign-in on) over the demo years and a synthetic 2025 of the 135
-communes and wards of Gia Lai plus 15 agencies. Each level opens N browser pages at the same moment (Playwright,
+The server is started as the office runs it (sign-in on) over the demo years 2023–2024 and 2025, the 135
+communes and wards of Gia Lai plus 15 agencies (the demo run file's data; a synthetic 2025 of the same units
+when that data is absent). Each level opens N browser pages at the same moment (Playwright,
 one Chromium, loopback), each with a reviewer's session, and measures per page the time from navigation until
 the ranking is shown; a page that shows nothing within ``--timeout`` is a failure, one that shows the "busy"
 notice is counted as busy. After each level: total memory (RSS) of the server and its kernels. Last, the Voila
@@ -46,10 +47,17 @@ UNITS = PROJECT_ROOT / "data" / "reference" / "crosswalks" / "gialai_unit_former
 
 
 def outputs(root: Path) -> Path:
-    """The demo years 2023–2024 and a synthetic 2025 of 150 units (135 communes/wards, 15 agencies)."""
+    """The demo years 2023–2024 and 2025 of 150 units (135 communes/wards, 15 agencies): the demo run file's
+    when its data is there, else synthetic scores."""
     out = root / "outputs"
     for year in (2023, 2024):
         score_year(load_run(default_run_path(year)), out)
+    run = load_run(default_run_path(2025))
+    if all(Path(p).is_file() for p in run.observations.values()):
+        score_year(run, out)
+        print("2025: the demo data of the new Gia Lai (150 units)")
+        return out
+    print("2025: synthetic scores of the 150 units (no demo data)")
     year_dir = out / "2025"
     year_dir.mkdir()
     shutil.copy(out / "2024" / "manifest.json", year_dir / "manifest.json")
@@ -184,6 +192,12 @@ async def run(levels: list[int], timeout_s: float, url: str, pid: int) -> None:
         for n in levels:
             seconds = await asyncio.to_thread(http_level, url, state["cookies"], n)
             print(f"  {n:>3} reviewers: all served in {seconds:.2f} s")
+        print("One reviewer's page in Chromium while N-1 others fetch everything at once (each reviewer renders on "
+              "their own machine):")
+        for n in levels:
+            others = asyncio.to_thread(http_level, url, state["cookies"], n - 1) if n > 1 else asyncio.sleep(0)
+            _, (kind, seconds) = await asyncio.gather(others, one_page(browser, state, url, timeout_s))
+            print(f"  {n:>3} reviewers: first view {seconds:.2f} s ({kind}), load {os.getloadavg()[0]:.1f}")
         print("In Chromium (all pages in one browser on the same 2 cores as the server):")
         print(f"{'pages':>5} {'all shown':>10} {'median':>8} {'max':>8} {'ok':>4} {'busy':>5} {'failed':>7} "
               f"{'server CPU':>10} {'server+kernels':>15}")

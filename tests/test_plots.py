@@ -249,3 +249,25 @@ def test_map_caption_names_the_units_left_off_and_credits_the_boundaries_with_th
 def test_no_map_when_no_unit_has_a_shape(scores):
     agencies = scores[scores["kind"] == "department"]
     assert maps.choropleth(agencies, None) is None and maps.caption(agencies, 2024) is None
+
+
+def test_radar_labels_sit_outside_the_circle_and_overlap_nothing(scores, fw):
+    from itertools import combinations
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    for lang, data in (("vi", scores), ("en", scores), ("vi", with_gap(scores, "540", "a1"))):
+        fig = plots.radar(data, "540", fw, lang)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        ax = fig.axes[0]
+        spokes = [t.get_window_extent(renderer) for t in ax.get_xticklabels()]
+        others = [t.get_window_extent(renderer) for t in ax.get_yticklabels()] + [ax.get_legend().get_window_extent(renderer)]
+        assert not [(a, b) for a, b in combinations(spokes + others, 2) if a.overlaps(b)], lang
+        cx, cy = ax.transData.transform((0, 0))
+        radius = np.hypot(*(ax.transData.transform((0, 100)) - (cx, cy)))
+        for box in spokes:  # the nearest point of each label lies beyond the outer circle
+            nearest = (min(max(cx, box.x0), box.x1), min(max(cy, box.y0), box.y1))
+            assert np.hypot(nearest[0] - cx, nearest[1] - cy) > radius
+            assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1

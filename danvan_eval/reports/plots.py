@@ -240,9 +240,14 @@ def radar(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax:
         ax.fill(closed, mine, color=UNIT_COLOUR, alpha=0.15)
     labels = [_area_label(framework, a, lang) + ("\n" + tr("label.insufficient_data", lang)
                                                   if pd.isna(unit[a]) else "") for a in areas]
-    ax.set_xticks(angles, labels, fontsize=8)
+    ax.set_xticks(angles, [textwrap.fill(label, 18, break_long_words=False) for label in labels], fontsize=8)
+    for label, angle in zip(ax.get_xticklabels(), angles):  # each label beside its spoke, away from the circle
+        label.set_horizontalalignment("left" if np.cos(angle) > 0.1 else "right" if np.cos(angle) < -0.1 else "center")
+        label.set_verticalalignment("bottom" if np.sin(angle) > 0.1 else "top" if np.sin(angle) < -0.1 else "center")
+    ax.tick_params(axis="x", pad=4)
     ax.set_ylim(0, 100)
     ax.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100"], fontsize=7)
+    ax.set_rlabel_position(float(np.degrees(angles[1] / 2)) if len(angles) > 1 else 0)  # between two spokes
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=7, ncols=2)
     return fig
 
