@@ -35,7 +35,7 @@ PACKAGES = ("danvan-eval", "pandas", "numpy", "scipy", "matplotlib", "papermill"
             "voila", "openpyxl", "python-docx", "pyyaml", "dask")
 # the tables ``read_year`` reads back (``uncertainty_draws.csv``, one row per draw, is left to who needs it)
 TABLES = ("scores", "indicators", "trend", "compliance", "uncertainty", "sensitivity", "removal", "coherence_areas",
-          "coherence_indicators", "correlations", "plausibility", "appraisal", "registry_figures")
+          "coherence_indicators", "correlations", "plausibility", "appraisal", "registry_figures", "results")
 # the continuity tables of a year from 2025 (``evaluation.continuity_run``), written by the run and by ``continuity``
 CONTINUITY = ("continuity_measures", "former_districts", "continuity_districts", "continuity_province")
 
@@ -269,6 +269,7 @@ class YearOutputs:
     plausibility: pd.DataFrame | None = None  # the values to verify (evaluation.plausibility)
     appraisal: pd.DataFrame | None = None  # the values the appraisal changed (evaluation.appraised), if any
     registry_figures: pd.DataFrame | None = None  # figures unknown or estimated (evaluation.registry_figures)
+    results: pd.DataFrame | None = None  # the actual results by peer group and for the province (evaluation.results)
 
 
 def read_year(outputs_dir: Path, year: int) -> YearOutputs:

@@ -479,3 +479,31 @@ def test_a_one_rank_interval_is_written_as_that_rank(doc, scores):
     table = tables_with_header(doc, UNIT_HEADER)[0]
     row = next(r for r in table.rows if r.cells[1].text == first["name_vi"])
     assert row.cells[-1].text == "1"
+
+
+def test_results_tables_give_the_raw_figures_summed_on_the_same_units(doc):
+    """Sessions held by the districts, hand-summed from the demo observations over the districts that reported
+    them in both years; the online dossiers as Σ(share × dossiers) / Σ dossiers, never a mean of shares."""
+    raw = pd.concat([pd.read_csv(ROOT / "data" / "demo" / f"observations_{y}.csv", dtype={"unit_code": str})
+                     for y in (YEAR - 1, YEAR)])
+    raw = raw[raw["status"] == "reported"]
+    districts = {"540", "542", "543", "544", "545", "546", "547", "548", "549", "550", "551"}
+
+    def wide(indicator):
+        mine = raw[(raw["indicator_id"] == indicator) & raw["unit_code"].isin(districts)]
+        return mine.pivot(index="unit_code", columns="year", values="value").dropna()
+
+    sessions = wide("i2_sessions")
+    before, now = int(sessions[YEAR - 1].sum()), int(sessions[YEAR].sum())
+    pct, dossiers = wide("i4_online_dossiers_pct"), wide("d_dossiers_received")
+    both = pct.index.intersection(dossiers.index)
+    share = {y: (pct.loc[both, y] * dossiers.loc[both, y]).sum() / dossiers.loc[both, y].sum() for y in (YEAR - 1, YEAR)}
+    assert len(both) == 11 and abs(share[YEAR] - pct[YEAR].mean()) > 0.05  # a mean of the shares is another figure
+    tables = tables_with_header(doc, ["Kết quả", "Huyện, thị xã, thành phố", "Sở, ban, ngành", "Toàn tỉnh"])
+    assert len(tables) == 6  # one per area
+    rows = {r.cells[0].text: r.cells[1].text for t in tables for r in t.rows[1:]}
+    assert len(sessions) == 11
+    assert rows["Số hội nghị, buổi tuyên truyền (buổi)"] == f"{vn_number(before, digits=0)} → {vn_number(now, digits=0)}"
+    assert rows["Hồ sơ tiếp nhận trực tuyến (%)"] == f"{percent(share[YEAR - 1])} → {percent(share[YEAR])}"
+    text = all_text(doc)
+    assert "không lấy bình quân các tỷ lệ" in text

@@ -155,7 +155,8 @@ def test_the_province_report_ranks_each_peer_group(year_run, library):
     for label in ("Xếp hạng khối huyện, thị xã, thành phố", "Xếp hạng khối sở, ban, ngành", "Phân bố mức độ thực hiện",
                   "Độ tin cậy của thứ hạng", "Điểm lĩnh vực của tất cả đơn vị", "Thay đổi so với năm trước",
                   "Điểm tổng hợp trên bản đồ", "Không có trên bản đồ (không có ranh giới riêng): Sở, ban, ngành (8).",
-                  "sapnhap.bando.com.vn", "Giấy phép của dữ liệu gốc chưa rõ"):
+                  "sapnhap.bando.com.vn", "Giấy phép của dữ liệu gốc chưa rõ",
+                  "Kết quả thực hiện (số liệu báo cáo của các đơn vị)", "Số hội nghị, buổi tuyên truyền (buổi)"):
         assert label in html, label
     fw = load_framework(default_framework_path())
     for paragraph in narrative.province_narrative(library.reset_index(), fw):  # the library's own text

@@ -19,6 +19,7 @@ from ..model import appraisal as appraisal_mod
 from ..model import observations as obs_mod
 from ..model.framework import Framework
 from ..model.plausibility import load_plausibility
+from ..model.results import load_weights
 from ..model.runs import RunConfig, default_run_path, load_run
 from ..model.submissions import COLUMNS as SUBMISSION_COLUMNS
 from ..model.submissions import read_submissions
@@ -28,11 +29,11 @@ from ..problems import problem, problems_frame
 from . import appraised as appraised_mod
 from . import compliance as compliance_mod
 from . import plausibility
+from . import results as results_mod
 from .audit import audit_tables
 from .registry_figures import registry_figures
 from .scoring import Evaluation, score
 from .uncertainty import UncertaintySettings
-
 
 SYNTHETIC_SOURCE = "demo"  # the ``source`` of every observation the demo generator writes
 
@@ -141,6 +142,7 @@ def score_run(run: RunConfig, inputs: tuple | None = None) -> ScoredYear:
     t3 = time.perf_counter()
     out = tables(evaluation, comp, audit)
     out["plausibility"] = found
+    out["results"] = year_results(scored_obs, framework, out["scores"], run.year)
     figures = registry_figures(evaluation)  # written only when a figure is unknown or an estimate
     if len(figures):
         out["registry_figures"] = figures
@@ -157,6 +159,15 @@ def score_run(run: RunConfig, inputs: tuple | None = None) -> ScoredYear:
         timings={"read_validate_s": round(t1 - t0, 4), "score_s": round(t2 - t1, 4),
                  "uncertainty_s": round(t3 - t2, 4)},
     )
+
+
+def year_results(observations: pd.DataFrame, framework: Framework, scores: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The actual results of ``year`` by peer group and for the province, beside ``year - 1`` on the same units
+    (``evaluation.results``), for the units of ``scores``."""
+    spec = results_mod.specs(framework, load_weights(framework))
+    groups = scores.set_index("unit_code")["kind"]
+    parts = results_mod.unit_parts(observations[observations["year"].isin([year, year - 1])], spec)
+    return results_mod.results(parts, spec, groups, year)
 
 
 def tables(

@@ -29,7 +29,7 @@ from ..model.province import Province, load_province
 from ..model.units import in_sentence, load_registry
 from ..outputs import read_year, sha256
 from ..paths import PROJECT_ROOT
-from . import continuity_views, maps, plots
+from . import continuity_views, maps, plots, results_views
 from . import word as dx
 
 DIRECTIVE = "Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ"
@@ -59,6 +59,7 @@ class ReportData:
     plausibility: pd.DataFrame | None = None  # the values to verify
     appraisal: pd.DataFrame | None = None  # the values the appraisal changed (a year scored on appraised values)
     unit_kinds: pd.Series | None = None  # code → the registry's kind of unit (how its name reads in a sentence)
+    results: pd.DataFrame | None = None  # the actual results by peer group and for the province (results.csv)
 
     @property
     def kinds(self) -> list[str]:
@@ -121,6 +122,7 @@ def load_data(outputs_dir: Path, year: int) -> ReportData:
         plausibility=yo.plausibility,
         appraisal=yo.appraisal,
         unit_kinds=unit_kinds,
+        results=yo.results,
     )
 
 
@@ -296,8 +298,9 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
               _figure_caption(counter, f"Số đơn vị theo mức độ thực hiện năm {y}"))
 
     dx.heading(doc, "2. Kết quả thực hiện các nội dung của Kế hoạch", 2)
+    figures = results_views.area_tables(data.results, data.framework)
     dx.paragraph(doc, f"Điểm từng lĩnh vực của các cơ quan, đơn vị tại Hình {counter['figure'] + 1}; kết quả"
-                      " từng lĩnh vực như sau:", keep_next=True)
+                      " từng lĩnh vực (điểm và số liệu thực hiện) như sau:", keep_next=True)
     dx.figure(doc, plots.area_heatmap(data.scores, data.framework),
               _figure_caption(counter, f"Điểm từng lĩnh vực của các cơ quan, đơn vị năm {y}"))
     letters = "abcdđeghiklmn"
@@ -310,6 +313,10 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
             dx.paragraph(doc, text + _indicator_words(data, kind, area))
         if prev is not None:
             dx.paragraph(doc, _area_movers(data, area))
+        if area in figures:
+            _results_table(doc, data, counter, figures[area], i)
+    if figures:
+        dx.paragraph(doc, [(results_views.note(y), "i")], size=12)
 
     dx.heading(doc, "3. Kết quả đánh giá mức độ thực hiện của các cơ quan, đơn vị", 2)
     groups = "; ".join(_kind_words(k) for k in data.kinds)
@@ -337,6 +344,18 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
     if data.has_interval and "rank_median" in data.scores.columns:
         dx.figure(doc, plots.rank_interval_chart(data.scores),
                   _figure_caption(counter, f"Khoảng xếp hạng của các cơ quan, đơn vị năm {y}"))
+
+
+def _results_table(doc, data: ReportData, counter: dict, table: pd.DataFrame, i: int) -> None:
+    """The actual figures of area ``i``: a row per indicator, a column per peer group and the province."""
+    _table_caption(doc, counter, f"Kết quả thực hiện lĩnh vực {i} năm {data.year}"
+                                 + (f" so với năm {data.year - 1}" if data.previous is not None else ""))
+    header = [str(table.columns.name), *map(str, table.columns)]
+    rows = [[str(k), *v] for k, v in zip(table.index, table.to_numpy().tolist())]
+    n = len(table.columns)
+    dx.data_table(doc, header, rows, dx.columns_mm([None, *[min(32, 100 // n)] * n]), ["left", *["center"] * n],
+                  size=11)
+    dx.paragraph(doc, "", after=0)
 
 
 def _section_continuity(doc, data: ReportData, counter: dict) -> None:

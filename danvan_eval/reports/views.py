@@ -28,7 +28,7 @@ from ..model.province import load_province
 from ..model.runs import default_run_path, load_run
 from ..model.units import load_registry
 from ..outputs import YearOutputs, read_year
-from . import maps, plots, registry_views
+from . import maps, plots, registry_views, results_views
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class ReportData:
     ranks: bool = True  # the run file's ranks: false gives levels without ranks, with ``ranks_note`` saying why
     ranks_note: dict = field(default_factory=dict)
     province: str = "Bình Định"  # the province profile's name (province_vi) of the run
+    results: pd.DataFrame | None = None  # the actual results by peer group and for the province (results.csv)
 
     @property
     def has_intervals(self) -> bool:
@@ -85,6 +86,7 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
         ranks=run.ranks,
         ranks_note=dict(run.ranks_note),
         province=load_province(run.province).province_vi,
+        results=out.results,
     )
 
 
@@ -435,6 +437,18 @@ def changes_table(data: ReportData, lang: str = "vi") -> pd.DataFrame:
             row[a.upper()] = number(r[a] - before, lang, sign=True)
         rows.append(row)
     return _frame(rows, tr("label.unit", lang))
+
+
+def results_tables(data: ReportData, lang: str = "vi") -> list:
+    """Heading, one table of actual figures per area (a column per peer group and the province) and how to read
+    them; nothing when the run wrote no results table."""
+    tables = results_views.area_tables(data.results, data.framework, lang)
+    if not tables:
+        return []
+    out: list = [section("results", lang)]
+    for area, table in tables.items():
+        out += [Markdown(f"**{area.upper()}. {_area_label(data, area, lang)}**"), table]
+    return [*out, Markdown(f"*{results_views.note(data.year, lang)}*")]
 
 
 def rank_intervals(data: ReportData, lang: str = "vi") -> list:
