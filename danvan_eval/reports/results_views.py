@@ -15,6 +15,7 @@ from ..evaluation.results import PROVINCE
 from ..formatting import number, percent
 from ..messages import tr
 from ..model import groups as peer_groups
+from ..model.lineage import REFORM_DATE
 
 
 def figure(how: str, value: float, low: float = float("nan"), high: float = float("nan"), lang: str = "vi") -> str:
@@ -70,5 +71,7 @@ def area_tables(table: pd.DataFrame | None, framework, lang: str = "vi") -> dict
 
 
 def note(year: int, lang: str = "vi") -> str:
-    """How to read the results tables."""
-    return tr("results.note", lang, year=year, last=year - 1)
+    """How to read the results tables; when last year is the year of the reform, that its counts cover only the
+    months from 1 July."""
+    text = tr("results.note", lang, year=year, last=year - 1)
+    return text + (" " + tr("results.partial_year", lang, year=year - 1) if year - 1 == REFORM_DATE.year else "")
