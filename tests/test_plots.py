@@ -98,12 +98,13 @@ def test_area_heatmap_hatches_a_missing_area_and_never_colours_it_as_zero(scores
     fig = plots.area_heatmap(data, fw)
     ax = fig.axes[0]
     image = ax.get_images()[0].get_array()
-    order = plots._kind_sorted(data, "unit_code", ascending=True).reset_index(drop=True)
-    row = int(order.index[order["unit_code"] == "550"][0])
-    assert np.ma.is_masked(image[row, AREAS.index("a5")])
-    assert not np.ma.is_masked(image[row, AREAS.index("a4")])
+    order = plots._kind_sorted(data, "composite", ascending=False).reset_index(drop=True)
+    row = plots.heatmap_rows(order).index(int(order.index[order["unit_code"] == "550"][0]))
+    col = 1 + AREAS.index("a5")  # the composite comes first
+    assert np.ma.is_masked(image[row, col]) and np.ma.is_masked(image[row, 0])  # no composite either
+    assert not np.ma.is_masked(image[row, col - 1])
     cells = [p for p in hatched(fig) if isinstance(p, Rectangle) and p.get_width() == 1]
-    assert [(p.get_x() + 0.5, p.get_y() + 0.5) for p in cells] == [(AREAS.index("a5"), row)]
+    assert sorted((p.get_x() + 0.5, p.get_y() + 0.5) for p in cells) == [(0, row), (col, row)]
     assert "Không đủ số liệu" in texts(fig)
     assert "Quán triệt, thể chế hóa" in texts(fig)  # the areas' Vietnamese short labels
 

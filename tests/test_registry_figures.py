@@ -6,12 +6,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from docx import Document
 
 from danvan_eval.cli import main
+from danvan_eval.dashboard.data import load_year
+from danvan_eval.dashboard.site import year_payload
+from danvan_eval.errors import RegistryError
 from danvan_eval.evaluation.registry_figures import describe, registry_figures
 from danvan_eval.evaluation.year import load_inputs, score_run
 from danvan_eval.model.runs import load_run
+from danvan_eval.model.units import load_registry
 from danvan_eval.outputs import read_csv
+from danvan_eval.reports.annual import write_report
 from danvan_eval.reports.runner import RunSummary, run_year, supply_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,3 +146,64 @@ def test_the_reports_say_which_figure_is_unknown_and_which_is_an_estimate(tmp_pa
     assert "1 đơn vị chưa có số liệu chính thức trong danh mục" in province
     assert "Huyện An Lão (542)" in province and "Huyện Vĩnh Thạnh (546)" in province
     assert "Chưa rõ" in province and "Ước tính" in province
+    # the reviewers' page: the sentences in the unit's profile, the estimate beside the indicators' status
+    payload = year_payload(load_year(tmp_path / "out", 2024), "vi")
+    units = {u["code"]: u for u in payload["units"]}
+    unknown = "Dân số chưa có số liệu chính thức: 2 chỉ tiêu không được chấm điểm (không tự đặt số)."
+    estimate = f"Dân số 31.000 là số ước tính (nguồn: {ESTIMATE_SOURCE}): 2 chỉ tiêu được tính trên số ước tính này."
+    assert units["542"]["figures"] == [unknown] and units["546"]["figures"] == [estimate]
+    assert units["540"]["figures"] == []
+    ids = [i["id"] for i in payload["indicators"]]
+    cell = payload["values"]["546"][ids.index("i4_backlog_cases")]
+    assert cell[2] == "Đã báo cáo (ước tính)" and cell[3] == "reported"
+    assert payload["values"]["542"][ids.index("i4_backlog_cases")][3] == "unknown_denominator"
+    # the Department's draft: named among the difficulties, marked in the tables of results
+    doc = Document(str(write_report(tmp_path / "out", 2024)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert ("1 đơn vị chưa có số liệu chính thức về dân số trong danh mục đơn vị (không tự đặt số), nên các chỉ tiêu"
+            " tính theo dân số của các đơn vị này không được chấm điểm: Huyện An Lão.") in text
+    assert "1 đơn vị được đánh giá trên số liệu dân số ước tính" in text and "Huyện Vĩnh Thạnh (31.000, ước tính)" in text
+    cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    assert {"Huyện An Lão (*)", "Huyện Vĩnh Thạnh (*)"} <= cells and "Huyện Tây Sơn" in cells
+
+
+def test_a_bad_supplements_file_is_refused_with_every_problem_located(tmp_path, capsys):
+    bad = [
+        {"code": "999", "attribute": "population", "from": "2024-01-01", "value": 1, "source": "x"},
+        {"code": "546", "attribute": "area", "from": "2024-01-01", "value": 1, "source": "x"},
+        {"code": "546", "attribute": "population", "from": "2024-01-01", "value": 31000},  # no source
+        {"code": "543", "attribute": "population", "from": "01/01/2024", "value": -5, "source": "x"},
+        {"code": "544", "attribute": "population", "from": "2024-01-01", "value": None, "source": "x"},
+        {"code": "545", "attribute": "population", "from": "2024-01-01", "value": 9, "status": "guess",
+         "source": "x", "by": "me"},
+        {"code": "547", "attribute": "population", "from": "2024-01-01", "value": 8, "source": "x"},  # line 33
+        {"code": "547", "attribute": "population", "from": "2024-01-01", "value": 9, "source": "y"},
+    ]
+    run = project(tmp_path, bad)
+    assert main(["score", "--year", "2024", "--run", str(run), "--out", str(tmp_path / "out")]) == 1
+    captured = capsys.readouterr()
+    err = captured.err
+    assert "Traceback" not in err + captured.out and not (tmp_path / "out" / "2024").exists()
+    assert "Danh mục đơn vị không hợp lệ" in err and "Invalid registry of units" in err
+    assert err.count("units-supplements.yaml") >= 8
+    expected = {  # line of the key at fault → (Vietnamese, English) fragments of its problem
+        2: ("Mã đơn vị “999” không có trong danh mục", "999"),
+        8: ("Thuộc tính “area” không bổ sung được", "area"),
+        12: ("Thiếu khóa bắt buộc “source”", "source"),
+        18: ("phải là ngày dạng YYYY-MM-DD", "01/01/2024"),
+        19: ("không được âm", "-5"),
+        24: ("không được tự đặt ra con số", "null"),
+        30: ("Tình trạng “guess”", "guess"),
+        32: ("Khóa không hợp lệ “by”", "by"),
+        38: ("đã được bổ sung ở dòng 33", "already supplied at line 33"),
+    }
+    with pytest.raises(RegistryError) as info:
+        load_registry(run.parent.parent / "units" / "units.yaml")
+    p = info.value.problems
+    assert set(p["file"].map(lambda f: Path(f).name)) == {"units-supplements.yaml"}
+    for line, (vi, en) in expected.items():
+        mine = p[p["row"] == line]
+        assert mine["message_vi"].str.contains(vi, regex=False).any(), (line, list(mine["message_vi"]))
+        assert (mine["message_vi"] + mine["message_en"]).str.contains(en, regex=False).any(), line
+    assert len(p) == len(expected) and p["cell"].str.startswith("supplements[").all()
+    assert p["message_en"].str.len().gt(0).all() and p["message_vi"].str.len().gt(0).all()

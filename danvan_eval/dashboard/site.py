@@ -103,6 +103,7 @@ def year_payload(data: YearData, lang: str) -> dict:
         for code, rows in trend.sort_values("year").groupby("unit_code", sort=False):
             history[str(code)] = [[int(y), _num(c, 1)] for y, c in zip(rows["year"], rows["composite"])]
     district_col = next((c for c in ("former_district", "district_code", "parent_code") if c in reg.columns), None)
+    figures = _figures(data)
     units = []
     for row in scores.to_dict("records"):
         code = str(row["unit_code"])
@@ -128,6 +129,7 @@ def year_payload(data: YearData, lang: str) -> dict:
             "areas": [_num(row.get(a), 6) for a in areas],
             "report": data.report(code),
             "trend": history.get(code, []),
+            "figures": figure_texts(figures.get(code), lang),
         })
     groups = []
     for kind in dict.fromkeys(u["group"] for u in units):
@@ -147,6 +149,26 @@ def year_payload(data: YearData, lang: str) -> dict:
     }
 
 
+def _figures(data: YearData) -> dict[str, pd.DataFrame]:
+    """Unit code → its registry figures that are unknown or estimates (``registry_figures.csv``)."""
+    table = getattr(data.outputs, "registry_figures", None)
+    return {} if table is None else {str(c): rows for c, rows in table.groupby("unit_code")}
+
+
+def figure_texts(rows: pd.DataFrame | None, lang: str) -> list[str]:
+    """One sentence per registry figure of the unit that is unknown (its indicators not scored) or an estimate."""
+    if rows is None:
+        return []
+    out = []
+    for r in rows.itertuples(index=False):
+        ids = [i for i in str(r.indicators if pd.notna(r.indicators) else "").split(";") if i]
+        attribute = tr(f"figures.attribute.{r.attribute}", lang)
+        out.append(tr(f"page.figure_{r.status}", lang, attribute=attribute[:1].upper() + attribute[1:], n=len(ids),
+                      value="" if pd.isna(r.value) else number(r.value, lang, 0),
+                      source=r.source if pd.notna(r.source) else "—"))
+    return out
+
+
 def _indicators(data: YearData, lang: str) -> tuple[list[dict], dict[str, list]]:
     """The framework's indicators (in its order) and, per unit, [value text, score, status text] for each."""
     fw = data.framework
@@ -160,6 +182,9 @@ def _indicators(data: YearData, lang: str) -> tuple[list[dict], dict[str, list]]
         return meta, values
     kinds = fw.indicators["type"].to_dict()
     position = {i: n for n, i in enumerate(order)}
+    estimated = {(str(c), i) for c, rows in _figures(data).items() for r in rows.itertuples(index=False)
+                 if r.status == "estimate" for i in str(r.indicators if pd.notna(r.indicators) else "").split(";")}
+    mark = f" ({tr('report.estimate_mark', lang)})"
     for code, rows in ind.groupby("unit_code", sort=True):
         cells: list = [None] * len(order)
         for r in rows.to_dict("records"):
@@ -167,8 +192,9 @@ def _indicators(data: YearData, lang: str) -> tuple[list[dict], dict[str, list]]
             if n is None:
                 continue
             status = str(r["status"])
+            on_estimate = (str(code), r["indicator_id"]) in estimated  # scored on an estimated denominator
             cells[n] = [value_text(r["raw"], kinds.get(r["indicator_id"], ""), status, lang),
-                        _num(r["score"], 1), tr(f"status.{status}", lang), status]
+                        _num(r["score"], 1), tr(f"status.{status}", lang) + (mark if on_estimate else ""), status]
         values[str(code)] = cells
     return meta, values
 

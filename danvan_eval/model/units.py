@@ -505,6 +505,7 @@ def _supplements(path: Path, units: pd.DataFrame) -> tuple[YamlProblems, pd.Data
         found.add("not_list", ("supplements",))
         entries = []
     codes = set(units["code"])
+    seen: dict[tuple, int] = {}  # (code, attribute, from) → line: one figure per unit, attribute and date
     for i, raw in enumerate(entries):
         path = ("supplements", i)
         code = str(raw["code"]) if isinstance(raw, dict) and "code" in raw else None
@@ -519,6 +520,11 @@ def _supplements(path: Path, units: pd.DataFrame) -> tuple[YamlProblems, pd.Data
             found.add("bad_attribute", (*path, "attribute"), unit=code, value=entry["attribute"],
                       allowed=", ".join(DATED))
         since = _date(found, entry["from"], (*path, "from"), "from", unit=code)
+        key = (code, str(entry["attribute"]), since)
+        if since is not None and key in seen:
+            found.add("duplicate_supplement", path, unit=code, key=key[1], value=since.date(), first=seen[key])
+        elif since is not None:
+            seen[key] = found.line(path)
         one = _value(found, entry, path, str(entry["attribute"]), unit=code)
         if one is not None and one[0] is None:
             found.add("null_not_unknown", (*path, "value"), key=str(entry["attribute"]), unit=code)

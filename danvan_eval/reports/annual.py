@@ -60,6 +60,7 @@ class ReportData:
     appraisal: pd.DataFrame | None = None  # the values the appraisal changed (a year scored on appraised values)
     unit_kinds: pd.Series | None = None  # code → the registry's kind of unit (how its name reads in a sentence)
     results: pd.DataFrame | None = None  # the actual results by peer group and for the province (results.csv)
+    registry_figures: pd.DataFrame | None = None  # registry figures unknown or estimated (evaluation.registry_figures)
 
     @property
     def kinds(self) -> list[str]:
@@ -123,6 +124,7 @@ def load_data(outputs_dir: Path, year: int) -> ReportData:
         appraisal=yo.appraisal,
         unit_kinds=unit_kinds,
         results=yo.results,
+        registry_figures=yo.registry_figures,
     )
 
 
@@ -328,6 +330,10 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         header, rows, widths, align = _unit_table(data, kind)
         dx.data_table(doc, header, rows, widths, align)
         dx.paragraph(doc, "", after=0)
+    if _marked(data):
+        note = ("(*) Đơn vị có số liệu danh mục (dân số …) chưa rõ hoặc là số ước tính: kết quả dựa trên các chỉ tiêu"
+                " còn lại hoặc trên số ước tính (xem mục III.2).")
+        dx.paragraph(doc, [(note, "i")], size=12)
     if data.has_interval:
         note = ("Khoảng xếp hạng: thứ hạng của đơn vị nằm trong khoảng này ở 90% số lần tính lại khi thay đổi"
                 " các lựa chọn về phương pháp (phân tích độ bất định); khoảng càng hẹp thì thứ hạng càng ổn định.")
@@ -381,7 +387,7 @@ def _unit_table(data: ReportData, kind: str) -> tuple[list[str], list[list[str]]
     rows = []
     for i, (_, u) in enumerate(s.iterrows(), start=1):
         insufficient = pd.isna(u["composite"])
-        row = [str(i), str(u["name_vi"]),
+        row = [str(i), str(u["name_vi"]) + (" (*)" if u["unit_code"] in _marked(data) else ""),
                tr("label.insufficient_data") if insufficient else number(u["composite"]),
                number(u["composite_change"], sign=True), _band_label(data, u["band"]) + _unstable_mark(u),
                "—" if pd.isna(u["rank"]) else str(int(u["rank"]))]
@@ -442,6 +448,7 @@ def _difficulties(data: ReportData) -> list[str]:
             labels = data.framework.indicators["label_vi"]
             items = [f"{quoted(labels.get(i, i))} ({n} đơn vị)" for i, n in counts.head(MAX_MISSING_INDICATORS).items()]
             out.append(f"Các chỉ tiêu thường thiếu số liệu: {', '.join(items)}.")
+    out += _figure_words(data.registry_figures)
     unscored = data.scores[data.scores["composite"].isna() & ~data.scores["unit_code"].isin(silent)]
     if len(unscored):
         areas = list(data.framework.areas.index)
@@ -449,6 +456,29 @@ def _difficulties(data: ReportData) -> list[str]:
                  f"{', '.join(str(areas.index(a) + 1) for a in areas if pd.isna(u[a]))})"
                  for _, u in unscored.iterrows()]
         out.append(f"{len(unscored)} đơn vị chưa đủ số liệu để tính điểm tổng hợp và đánh giá mức độ thực hiện: {', '.join(items)}.")
+    return out
+
+
+def _marked(data: ReportData) -> set[str]:
+    """The units whose result rests on a registry figure that is unknown or an estimate."""
+    table = data.registry_figures
+    return set() if table is None else set(table["unit_code"].astype(str))
+
+
+def _figure_words(table: pd.DataFrame | None) -> list[str]:
+    """Sentences naming the units whose registry figure is unknown (indicators not scored) or an estimate."""
+    if table is None or table.empty:
+        return []
+    out = []
+    unknown = ("chưa có số liệu chính thức về {a} trong danh mục đơn vị (không tự đặt số), nên các chỉ tiêu tính"
+               " theo {a} của các đơn vị này không được chấm điểm")
+    estimate = "được đánh giá trên số liệu {a} ước tính; kết quả các chỉ tiêu tính theo số liệu này là ước tính"
+    for status, words in (("unknown", unknown), ("estimate", estimate)):
+        for attribute, rows in table[table["status"] == status].groupby("attribute", sort=False):
+            a = tr(f"figures.attribute.{attribute}", "vi")
+            items = [str(r.name_vi) if pd.isna(r.value) else f"{r.name_vi} ({number(r.value, digits=0)}, ước tính)"
+                     for r in rows.itertuples(index=False)]
+            out.append(f"{len(rows)} đơn vị {words.format(a=a)}: {', '.join(items)}.")
     return out
 
 

@@ -112,6 +112,7 @@ def band_share_chart(
     )
     bands = framework.bands.sort_values("min", ascending=False)
     colours = plots.band_colours(bands)
+    own = ax is None
     fig, ax = _axes(ax, (8, 0.32 * len(rows) + 1.6))
     y = np.arange(len(rows))
     left = np.zeros(len(rows))
@@ -125,12 +126,14 @@ def band_share_chart(
         ax.barh(y, share, left=left, label=label, **style)
         left += share
     ax.set_yticks(y, _names(rows, lang), fontsize=8)
+    ax.set_ylim(-0.6, len(rows) - 0.4)  # no margin, however many units
     ax.set_xlim(0, 1)
     ax.set_xlabel(tr("uncertainty.share_of_draws", lang))
-    ax.set_title(
-        tr("uncertainty.title.bands", lang, group=_group(kind, lang), year=int(rows["year"].iloc[0]))
-    )
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(rows), 1)), ncol=3, fontsize=7)
+    _title(ax, tr("uncertainty.title.bands", lang, group=_group(kind, lang), year=int(rows["year"].iloc[0])))
+    if own:  # under the axis whatever its height (an axes-relative offset grows with 150 units)
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=5, fontsize=7)
+    else:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=7)
     return fig
 
 
@@ -267,15 +270,18 @@ def heading(data: AuditData, lang: str = "vi") -> Markdown:
 
 
 def intervals_section(data: AuditData, lang: str = "vi") -> list:
-    """The caterpillar chart of the rank intervals and, per peer group, the shares of draws in each rating."""
+    """Per peer group, the caterpillar chart of the rank intervals and the shares of draws in each rating."""
     if data.uncertainty is None:
         return []
-    out = [
-        Markdown(f"## {tr('audit.section.intervals', lang)}"),
-        plots.rank_interval_chart(data.scores, lang),
-    ]
+    out: list = [Markdown(f"## {tr('audit.section.intervals', lang)}")]
     unc = data.uncertainty.join(data.scores.set_index("unit_code")[["name_vi", "name_en"]], on="unit_code")
-    return out + [levels_paragraph(data, lang)] + [band_share_chart(unc, data.framework, k, lang) for k in _kinds(data)]
+    out.append(levels_paragraph(data, lang))
+    for k in _kinds(data):
+        mine = data.scores[data.scores["kind"] == k]
+        if mine["rank_median"].notna().any():
+            out.append(plots.rank_interval_chart(mine, lang))
+        out.append(band_share_chart(unc, data.framework, k, lang))
+    return out
 
 
 def levels_paragraph(data: AuditData, lang: str = "vi") -> Markdown:

@@ -16,6 +16,7 @@ import textwrap
 import matplotlib.image
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
@@ -33,6 +34,9 @@ BAND_PALETTE = ("#1a9850", "#91cf60", "#fdae61", "#d73027")
 MISSING_STYLE = {"facecolor": "#e0e0e0", "edgecolor": "#9e9e9e", "hatch": "///"}
 UNIT_COLOUR, PEER_COLOUR = "#1f4e9c", "#8c8c8c"
 DPI = 90  # sharp enough on screen, small enough for a report of many figures
+HEATMAP_CMAP = "viridis"  # sequential, perceptually uniform, colour-blind safe (purple → yellow)
+GROUP_HATCHES = ("", "//", "..", "xx", "\\\\", "++")  # one per peer group on the band distribution
+HEATMAP_ROW_IN = 0.22  # inches per row: 7-point labels stay readable at 150 units
 
 
 # ---------------------------------------------------------------- helpers
@@ -124,6 +128,19 @@ def _missing_legend(lang: str) -> Patch:
     return Patch(label=tr("label.insufficient_data", lang), **MISSING_STYLE)
 
 
+def _group_lines(ax: Axes, data: pd.DataFrame, y: np.ndarray) -> None:
+    """A line between consecutive peer groups of rows ``data`` drawn at heights ``y`` (sorted by group)."""
+    kinds = data["kind"].to_numpy()
+    for i in np.flatnonzero(kinds[1:] != kinds[:-1]):
+        ax.axhline((y[i] + y[i + 1]) / 2, color="black", linewidth=0.8)
+
+
+def _titled(title: str, data: pd.DataFrame, lang: str) -> str:
+    """``title``, naming the peer group when the rows are of one group."""
+    kinds = data["kind"].unique()
+    return f"{title} — {groups.label(kinds[0], lang)}" if len(kinds) == 1 else title
+
+
 def _peer_median(scores: pd.DataFrame, kind: str, areas: list[str]) -> pd.Series:
     return scores.loc[scores["kind"] == kind, areas].median(skipna=True)
 
@@ -151,12 +168,11 @@ def ranking_chart(scores: pd.DataFrame, lang: str = "vi", ax: Axes | None = None
             ax.barh(yi, row["composite"], color=colours.get(row["band"], PEER_COLOUR))
             ax.text(row["composite"] + 1, yi, number(row["composite"], lang), va="center", fontsize=8)
     ax.set_yticks(y, _names(data, lang), fontsize=8)
-    if data["kind"].nunique() > 1:  # a line between the peer groups: they are ranked separately
-        cut = int((data["kind"] == data["kind"].iloc[0]).sum())
-        ax.axhline(y[cut - 1] - 0.5, color="black", linewidth=0.8)
+    _group_lines(ax, data, y)  # the peer groups are ranked separately
+    ax.set_ylim(-0.6, len(data) - 0.4)  # no margin above the first bar, however many
     ax.set_xlim(0, 105)
     ax.set_xlabel(tr("label.composite", lang))
-    ax.set_title(tr("plot.ranking_title" if ranked else "plot.levels_title", lang))
+    ax.set_title(_titled(tr("plot.ranking_title" if ranked else "plot.levels_title", lang), data, lang))
     handles = [Patch(color=colours[c], label=_band_label(b, lang)) for c, (_, b) in
                zip(bands["code"], bands.iterrows()) if c in set(data["band"].dropna())]
     if data["composite"].isna().any():
@@ -182,42 +198,79 @@ def rank_interval_chart(scores: pd.DataFrame, lang: str = "vi", ax: Axes | None 
     if "rank" in data:
         ax.plot(data["rank"], y, "|", color="black", markersize=10, label=tr("label.rank", lang))
     ax.set_yticks(y, _names(data, lang), fontsize=8)
-    if data["kind"].nunique() > 1:
-        cut = int((data["kind"] == data["kind"].iloc[0]).sum())
-        ax.axhline(y[cut - 1] - 0.5, color="black", linewidth=0.8)
+    _group_lines(ax, data, y)
+    ax.set_ylim(-0.6, len(data) - 0.4)
     ax.set_xlim(0.5, max(1.0, float(data["rank_p95"].max())) + 0.5)
     ax.invert_xaxis()  # rank 1 on the right: better is further along, as on the ranking chart
     ax.set_xlabel(tr("label.rank", lang))
-    ax.set_title(tr("plot.rank_interval_title", lang))
-    ax.legend(loc="lower left", fontsize=7)
+    ax.set_title(_titled(tr("plot.rank_interval_title", lang), data, lang))
+    ax.legend(loc="upper left", fontsize=7)  # the best units, at the top, sit at the right (rank 1)
     return fig
+
+
+def rank_interval_charts(scores: pd.DataFrame, lang: str = "vi") -> list[Figure]:
+    """One caterpillar chart per peer group (the registry's order) that has rank intervals: each group is ranked
+    on its own, and 80 units on one chart would not be read."""
+    _require(scores, ["kind", "rank_median"], "scores")
+    return [rank_interval_chart(scores[scores["kind"] == k], lang) for k in groups.order(scores["kind"])
+            if scores.loc[scores["kind"] == k, "rank_median"].notna().any()]
 
 
 def area_heatmap(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | None = None) -> Figure:
-    """Units × areas, coloured by area score 0–100; a missing area score is a hatched grey cell, never 0."""
+    """Units × (composite, areas), grouped by peer group and sorted by composite within each group, best first
+    (a unit without one last); a header row names each group and its size. Colours on a colour-blind-safe scale
+    (viridis) 0–100 with the value written in each cell; a missing score is a hatched grey cell, never 0. The
+    height grows with the rows so that 150 units keep readable labels."""
     areas = _areas(framework)
-    _require(scores, ["unit_code", "name_vi", "kind", *areas], "scores")
-    data = _kind_sorted(scores, "unit_code", ascending=True).reset_index(drop=True)
-    values = data[areas].to_numpy(float)
-    fig, ax = _axes(ax, (1.1 * len(areas) + 3.5, 0.32 * len(data) + 1.8))
-    cmap = LinearSegmentedColormap.from_list("score", BAND_PALETTE[::-1])
-    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=100, aspect="auto")
-    for (i, j), v in np.ndenumerate(values):
-        if np.isnan(v):
-            ax.add_patch(_cell_patch(j, i))
-        else:
-            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7)
-    ax.set_xticks(range(len(areas)), [_area_label(framework, a, lang) for a in areas], fontsize=7,
-                  rotation=30, ha="right")
-    ax.set_yticks(range(len(data)), _names(data, lang), fontsize=7)
-    if data["kind"].nunique() > 1:
-        cut = int((data["kind"] == data["kind"].iloc[0]).sum())
-        ax.axhline(cut - 0.5, color="black", linewidth=1.2)
-    fig.colorbar(image, ax=ax, label=tr("label.score", lang), shrink=0.8)
-    if np.isnan(values).any():
-        ax.legend(handles=[_missing_legend(lang)], loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=7)
+    _require(scores, ["unit_code", "name_vi", "kind", "composite", *areas], "scores")
+    data = _kind_sorted(scores, "composite", ascending=False).reset_index(drop=True)
+    columns = ["composite", *areas]
+    layout = heatmap_rows(data)
+    values = np.full((len(layout), len(columns)), np.nan)
+    units = [i for i, r in enumerate(layout) if r is not None]
+    values[units] = data.loc[[layout[i] for i in units], columns].to_numpy(float)
+    height = HEATMAP_ROW_IN * len(layout) + 2.0
+    fig, ax = _axes(ax, (0.95 * len(columns) + 4.2, height))
+    cmap = colormaps[HEATMAP_CMAP].with_extremes(bad="white")
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, vmax=100, aspect="auto",
+                      interpolation="nearest")
+    for i in units:
+        for j, v in enumerate(values[i]):
+            if np.isnan(v):
+                ax.add_patch(_cell_patch(j, i))
+            else:  # light text on the dark (low) end of the scale
+                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7, color="white" if v < 55 else "black")
+    names = dict(zip(units, _names(data.loc[[layout[i] for i in units]], lang)))
+    ax.set_yticks(range(len(layout)), [names.get(i, "") for i in range(len(layout))], fontsize=7)
+    for i, r in enumerate(layout):
+        if r is None:  # the group's header row, a line above it between groups
+            kind = data.at[layout[i + 1], "kind"]
+            n = int((data["kind"] == kind).sum())
+            ax.text(-0.45, i + 0.1, f"{groups.label(kind, lang)} ({n})", ha="left", va="center", fontsize=8,
+                    fontweight="bold")
+            if i:
+                ax.axhline(i - 0.5, color="black", linewidth=1.0)
+    ax.axvline(0.5, color="black", linewidth=1.0)  # the composite apart from the areas
+    ax.set_xticks(range(len(columns)), [tr("label.composite", lang)] +
+                  [_area_label(framework, a, lang) for a in areas], fontsize=7, rotation=30, ha="left")
+    ax.xaxis.tick_top()  # the column names stay in view above a long table
+    ax.tick_params(axis="y", length=0)
+    # a colour bar of fixed size whatever the height of the table
+    fig.colorbar(image, ax=ax, location="bottom", label=tr("label.score", lang), fraction=0.35 / height,
+                 pad=0.25 / height, aspect=25, shrink=0.6)
+    if np.isnan(values[units]).any():
+        fig.legend(handles=[_missing_legend(lang)], loc="outside lower right", fontsize=7)
     ax.set_title(tr("plot.heatmap_title", lang))
     return fig
+
+
+def heatmap_rows(data: pd.DataFrame) -> list[int | None]:
+    """The heatmap's rows: for each peer group in turn, a header (None) then its units' positions in ``data``
+    (already sorted by group)."""
+    out: list[int | None] = []
+    for _, mine in data.groupby("kind", sort=False):
+        out += [None, *mine.index]
+    return out
 
 
 def _cell_patch(x: float, y: float) -> Rectangle:
@@ -323,7 +376,7 @@ def band_distribution(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axe
         mine = scores[scores["kind"] == kind]["band"]
         counts = [int((mine == c).sum()) if c is not None else int(mine.isna().sum()) for c in cats]
         style = {"color": [colours[c] for c in bands["code"]] + [MISSING_STYLE["facecolor"]],
-                 "edgecolor": "black", "hatch": ["", "//"][i % 2]}
+                 "edgecolor": "black", "hatch": GROUP_HATCHES[i % len(GROUP_HATCHES)]}
         bars = ax.bar(x + (i - (len(kinds) - 1) / 2) * width, counts, width, **style)
         ax.bar_label(bars, fontsize=7)
     labels = [_band_label(b, lang) for _, b in bands.iterrows()] + [tr("label.insufficient_data", lang)]
@@ -332,6 +385,6 @@ def band_distribution(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axe
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_title(tr("plot.band_distribution_title", lang))
     # the peer groups differ by hatch, so their legend shows the hatch alone
-    ax.legend(handles=[Patch(facecolor="white", edgecolor="black", hatch=["", "//"][i % 2],
+    ax.legend(handles=[Patch(facecolor="white", edgecolor="black", hatch=GROUP_HATCHES[i % len(GROUP_HATCHES)],
                              label=groups.label(k, lang)) for i, k in enumerate(kinds)], fontsize=7)
     return fig

@@ -64,6 +64,8 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
     """Read what a run wrote for ``year`` under ``outputs_dir`` (``outputs.read_year``), with the framework and
     registry that ``run_file`` pins (default: ``parameters/runs/<year>.yaml``)."""
     run = load_run(Path(run_file) if str(run_file) else default_run_path(int(year)))
+    # a report shows every row and every word: pandas would cut a table of 135 communes to 10 rows and "…"
+    pd.set_option("display.max_rows", None, "display.max_columns", None, "display.max_colwidth", None)
     if run.year != int(year):
         raise DanvanEvalError(f"Tệp tham số {run.path} là của năm {run.year}, không phải {year} /"
                               f" run file {run.path} is for {run.year}, not {year}")
@@ -452,10 +454,11 @@ def results_tables(data: ReportData, lang: str = "vi") -> list:
 
 
 def rank_intervals(data: ReportData, lang: str = "vi") -> list:
-    """Heading and caterpillar chart of the rank intervals when the run computed them; nothing otherwise."""
+    """Heading and one caterpillar chart of the rank intervals per peer group when the run computed them; nothing
+    otherwise."""
     if not data.has_intervals:
         return []
-    return [section("intervals", lang), plots.rank_interval_chart(data.scores, lang)]
+    return [section("intervals", lang), *plots.rank_interval_charts(data.scores, lang)]
 
 
 def map_view(data: ReportData, lang: str = "vi") -> list:
