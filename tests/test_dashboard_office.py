@@ -8,6 +8,7 @@ is measured by ``benchmarks/bench_dashboard_load.py``).
 from __future__ import annotations
 
 import contextlib
+import gzip
 import http.client
 import json
 import re
@@ -102,7 +103,8 @@ def request(url: str, path: str, method: str = "GET", host: str | None = None, h
         conn.putheader(k, v)
     conn.endheaders(body.encode() if body else None)
     response = conn.getresponse()
-    response.text = response.read().decode(errors="replace")
+    response.body = response.read()
+    response.text = response.body.decode(errors="replace")
     return response
 
 
@@ -333,6 +335,74 @@ def test_a_reviewer_signs_in_sees_the_ranking_moves_a_weight_and_the_map_follows
     context.close()
 
 
+def test_a_leader_reads_strengths_heatmap_in_rank_order_at_800_px_and_prints_a4_landscape(browser, server, demo,
+                                                                                          tmp_path):
+    from danvan_eval.model.framework import default_framework_path, load_framework
+
+    context, page = sign_in(browser, server, PASSWORD)
+    page.wait_for_selector(ROWS)
+    # the communes' map (0.7 MB) is compressed once for every reviewer, not once per reviewer
+    cookie = {"Cookie": "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())}
+    path = "/danvan/geo/communes.json?lang=vi"
+    plain = request(server, path, headers=cookie)
+    assert plain.getheader("Content-Encoding") is None and len(json.loads(plain.body)["shapes"]) == 135
+    packed = [request(server, path, headers={**cookie, "Accept-Encoding": "gzip"}) for _ in range(2)]
+    assert [p.getheader("Content-Encoding") for p in packed] == ["gzip", "gzip"]
+    assert gzip.decompress(packed[0].body) == plain.body and packed[0].body == packed[1].body
+    again = request(server, path, headers={**cookie, "Accept-Encoding": "gzip", "If-None-Match": packed[0].getheader("ETag")})
+    assert again.status == 304
+
+    page.select_option(".dv-year select", "2024")
+    page.wait_for_selector(".dv-ranking[data-year='2024'] tr[data-unit='540']")
+    official = read_csv(demo / "2024" / "scores.csv")
+    official = official[official["kind"] == "district"].set_index("unit_code")
+
+    # the heatmap lists the units in rank order
+    page.click(".dv-tab-areas")
+    order = page.eval_on_selector_all(".dv-heatmap tr[data-unit]", "rs => rs.map(r => r.dataset.unit)")
+    assert order == list(official.sort_values(["rank", "name_vi"]).index)
+
+    # a unit's first screen names the area where it stands furthest above and below its peer group's median
+    page.click(".dv-tab-map")
+    page.click("path.dv-shape[data-unit='544']")
+    page.wait_for_selector(".dv-profile.dv-shows-544")
+    gaps = official.loc["544", AREAS].astype(float) - official[AREAS].astype(float).median()
+    short = load_framework(default_framework_path()).areas["short_vi"]
+    strength = page.inner_text(".dv-strength")
+    assert f"Mạnh nhất so với trung vị của khối: {short[gaps.idxmax()]}" in strength
+    assert f"Yếu nhất: {short[gaps.idxmin()]}" in strength
+
+    # at 800 px nothing is cut: the page does not scroll sideways, the ranking's last column is on screen
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.click(".dv-tab-ranking")
+    page.wait_for_selector(ROWS)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 800
+    last = page.locator(".dv-ranking thead th").last.bounding_box()
+    assert last["x"] + last["width"] <= 800
+
+    # printing: A4 landscape, the controls left out, the chart (the map) and the whole ranking on paper
+    page.set_viewport_size({"width": 1300, "height": 900})
+    for tab, words in (("ranking", [*official["name_vi"], page.locator(".dv-ranking thead th").last.inner_text()]),
+                       ("map", ["sapnhap.bando.com.vn"])):
+        page.click(f".dv-tab-{tab}")
+        page.wait_for_selector(ROWS if tab == "ranking" else "path.dv-shape")
+        page.emulate_media(media="print")
+        assert page.locator(".dv-controls").is_hidden() and page.locator(".dv-sliders").is_hidden()
+        if tab == "map":
+            box = page.locator(".dv-map-svg").bounding_box()
+            assert box["width"] > 300 and box["height"] > 300
+        pdf = tmp_path / f"{tab}.pdf"
+        pdf.write_bytes(page.pdf(prefer_css_page_size=True, print_background=True))
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"Page size:\s+84\d\.\d+ x 59\d\.\d+ pts \(A4\)", info), info  # landscape
+        text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                       check=True).stdout.split())
+        for w in words:
+            assert " ".join(w.split()) in text, (tab, w)
+        page.emulate_media(media="screen")
+    context.close()
+
+
 # ---------------------------------------------------------------- HTTPS: directly, and behind the documented nginx
 NGINX = "/usr/sbin/nginx"
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "office" / "nginx.conf"
@@ -351,7 +421,8 @@ def https(port: int, cert: Path, path: str, method: str = "GET", headers: dict |
                                        context=ssl.create_default_context(cafile=str(cert)))
     conn.request(method, path, body=body or None, headers=headers or {})
     response = conn.getresponse()
-    response.text = response.read().decode(errors="replace")
+    response.body = response.read()
+    response.text = response.body.decode(errors="replace")
     return response
 
 

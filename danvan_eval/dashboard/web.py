@@ -9,6 +9,8 @@ is on; a request for any other name than the expected hosts is refused before an
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import html
 import re
@@ -57,9 +59,28 @@ class Handler(JupyterHandler):
     def outputs(self) -> Path:
         return Path(self.settings["danvan_outputs"])
 
+    def finish_compressed(self, body: bytes) -> None:
+        """Finish with ``body`` gzipped once and kept, when the browser accepts gzip: compressing the communes'
+        map (0.7 MB) anew for each reviewer cost more CPU than everything else the page asks for."""
+        if "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            self.set_header("Content-Encoding", "gzip")  # tornado's own compression then leaves it as it is
+            body = gzipped(body)
+        self.finish(body)
+
     def lang(self) -> str:
         lang = self.get_query_argument("lang", default="")
         return lang if lang in ("vi", "en") else self.settings["danvan_lang"]
+
+
+@functools.lru_cache(maxsize=16)
+def gzipped(body: bytes) -> bytes:
+    """``body`` compressed (a year's data, a map layer: the same bytes for every reviewer)."""
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+@functools.cache
+def geo_body(layer: str, lang: str) -> bytes:
+    return maps.svg_layer(layer, lang).encode()
 
 
 class HostRefused(tornado.web.RequestHandler):
@@ -131,7 +152,7 @@ class DataHandler(Handler):
             with self._lock:
                 self._cache[key] = body
         self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(body)  # tornado adds an ETag: a reload is a 304
+        self.finish_compressed(body)  # tornado adds an ETag: a reload is a 304
 
     head = get
 
@@ -145,7 +166,7 @@ class GeoHandler(Handler):
             raise tornado.web.HTTPError(404)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.set_header("Cache-Control", "private, max-age=86400")
-        self.finish(maps.svg_layer(layer, self.lang()))
+        self.finish_compressed(geo_body(layer, self.lang()))
 
     head = get
 
