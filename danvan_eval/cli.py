@@ -208,11 +208,12 @@ def cmd_appraise(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .locks import year_lock
-    from .reports.annual import write_report
+    from .reports.annual import write_reports
 
     with year_lock(Path(args.outputs), args.year):  # not while a run replaces that year's folder
-        path = write_report(Path(args.outputs), args.year, Path(args.out) if args.out else None)
-    print(f"✔ Báo cáo / report: {path}")
+        province, ministry = write_reports(Path(args.outputs), args.year, Path(args.out) if args.out else None)
+    print(f"✔ Báo cáo gửi UBND tỉnh / report to the provincial People's Committee: {province}")
+    print(f"✔ Báo cáo gửi Bộ Nội vụ (không xếp hạng) / report to the Ministry of Home Affairs (no ranking): {ministry}")
     return 0
 
 

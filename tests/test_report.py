@@ -22,7 +22,7 @@ from danvan_eval.formatting import percent
 from danvan_eval.model.runs import default_run_path, load_run
 from danvan_eval.model.units import in_sentence
 from danvan_eval.outputs import read_csv, write_csv
-from danvan_eval.reports.annual import write_report
+from danvan_eval.reports.annual import write_report, write_reports
 from danvan_eval.reports.runner import score_year
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -380,7 +380,24 @@ def test_an_unscored_year_is_a_clear_bilingual_error(outputs):
 def test_cli_writes_the_report_where_asked(outputs, tmp_path, capsys):
     out = tmp_path / "nested" / "bao-cao.docx"
     assert cli.main(["report", "--year", str(YEAR), "--outputs", str(outputs), "--out", str(out)]) == 0
-    assert out.exists() and str(out) in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    ministry = out.with_name("bao-cao-bo-noi-vu.docx")
+    assert out.exists() and ministry.exists() and str(out) in printed and str(ministry) in printed
+
+
+def test_the_ministry_version_has_no_ranking(outputs, tmp_path, doc):
+    province, ministry = write_reports(outputs, YEAR, tmp_path / "bao-cao-chi-thi-33-2024.docx")
+    assert ministry.name == "bao-cao-chi-thi-33-2024-bo-noi-vu.docx"
+    text = all_text(Document(str(ministry)))
+    for ranking in ("Xếp hạng", "xếp hạng", "Khoảng xếp hạng", "cao nhất là", "thấp nhất là", "tăng nhiều nhất là",
+                    "Biến động đáng chú ý", "Kết quả đánh giá khối"):
+        assert ranking not in text, ranking
+    assert "Kết quả đánh giá từng cơ quan, đơn vị được báo cáo Ủy ban nhân dân tỉnh." in text
+    # the results and the group figures are the same as in the province's version
+    mine = tables_with_header(Document(str(ministry)), ["Kết quả"])
+    assert [[c.text for c in r.cells] for t in mine for r in t.rows] == \
+        [[c.text for c in r.cells] for t in tables_with_header(doc, ["Kết quả"]) for r in t.rows]
+    assert "Xếp hạng" in all_text(Document(str(province)))
 
 
 # ---------------------------------------------------------------- rendered

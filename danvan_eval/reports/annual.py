@@ -10,6 +10,7 @@ from the run's province profile (``parameters/province/``). Word formatting live
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ class ReportData:
     unit_kinds: pd.Series | None = None  # code → the registry's kind of unit (how its name reads in a sentence)
     results: pd.DataFrame | None = None  # the actual results by peer group and for the province (results.csv)
     registry_figures: pd.DataFrame | None = None  # registry figures unknown or estimated (evaluation.registry_figures)
+    ministry: bool = False  # the version for the Ministry of Home Affairs: no ranking, no unit named as best or worst
 
     @property
     def kinds(self) -> list[str]:
@@ -77,6 +79,19 @@ class ReportData:
         """The unit's name inside a sentence (``huyện Hoài Ân``, ``Sở Nội vụ``)."""
         kind = self.unit_kinds.get(str(unit["unit_code"])) if self.unit_kinds is not None else None
         return in_sentence(unit["name_vi"], kind)
+
+
+MINISTRY_SUFFIX = "-bo-noi-vu"  # the Ministry's version sits beside the province's: bao-cao-chi-thi-33-<Y>-bo-noi-vu.docx
+
+
+def write_reports(outputs_dir: Path, year: int, out: Path | None = None) -> list[Path]:
+    """Both versions of the report of ``year``: to the provincial People's Committee (``out``, with every unit's
+    assessment and rank) and to the Ministry of Home Affairs (beside it, ``…-bo-noi-vu.docx``: no ranking)."""
+    data = load_data(Path(outputs_dir), year)
+    out = Path(out) if out else Path(outputs_dir) / str(year) / f"bao-cao-chi-thi-33-{year}.docx"
+    ministry = out.with_name(f"{out.stem}{MINISTRY_SUFFIX}{out.suffix}")
+    return [dx.save_atomic(build_document(data), out),
+            dx.save_atomic(build_document(dataclasses.replace(data, ministry=True)), ministry)]
 
 
 def write_report(outputs_dir: Path, year: int, out: Path | None = None) -> Path:
@@ -291,9 +306,9 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         scored = int(s["composite"].notna().sum())
         unscored = f"; {len(s) - scored} đơn vị chưa đủ số liệu" if scored < len(s) else ""
         text = (f"- {_kind_words(kind, capital=True)} ({scored} đơn vị có điểm tổng hợp{unscored}): điểm tổng hợp"
-                f" bình quân {_points(group_mean(s['composite']))}{_change_words(data, kind, 'composite')};"
-                f" {_best_worst(data, s, 'composite')}. Mức độ thực hiện: {_band_counts(data, s)}.")
-        dx.paragraph(doc, text + _composite_movers(data, s))
+                f" bình quân {_points(group_mean(s['composite']))}{_change_words(data, kind, 'composite')}"
+                f"{_best_worst(data, s, 'composite')}. Mức độ thực hiện: {_band_counts(data, s)}.")
+        dx.paragraph(doc, text + ("" if data.ministry else _composite_movers(data, s)))
     if prev is None:
         dx.paragraph(doc, f"Chưa có kết quả đánh giá năm {y - 1} để so sánh.")
     dx.figure(doc, plots.band_distribution(data.scores, data.framework),
@@ -311,9 +326,9 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         for kind in data.kinds:
             s = data.of_kind(kind)
             text = (f"- {_kind_words(kind, capital=True)}: điểm bình quân {_points(group_mean(s[area]))}"
-                    f"{_scored_of(s, area)}{_change_words(data, kind, area)}; {_best_worst(data, s, area)}.")
+                    f"{_scored_of(s, area)}{_change_words(data, kind, area)}{_best_worst(data, s, area)}.")
             dx.paragraph(doc, text + _indicator_words(data, kind, area))
-        if prev is not None:
+        if prev is not None and not data.ministry:
             dx.paragraph(doc, _area_movers(data, area))
         if area in figures:
             _results_table(doc, data, counter, figures[area], i)
@@ -321,6 +336,12 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         dx.paragraph(doc, [(results_views.note(y), "i")], size=12)
 
     dx.heading(doc, "3. Kết quả đánh giá mức độ thực hiện của các cơ quan, đơn vị", 2)
+    if data.ministry:
+        dx.paragraph(doc, [("Các cơ quan, đơn vị được đánh giá mức độ thực hiện theo thang 100 điểm, theo ", ""),
+                           *_criteria_runs(data), (f": {_band_rules(data.framework)}; số đơn vị theo từng mức tại"
+                                                   " Hình 1. Kết quả đánh giá từng cơ quan, đơn vị được báo cáo Ủy ban"
+                                                   " nhân dân tỉnh.", "")])
+        return
     groups = "; ".join(_kind_words(k) for k in data.kinds)
     dx.paragraph(doc, [(f"Các cơ quan, đơn vị được đánh giá, xếp hạng trong khối của mình ({groups}). Điểm tổng"
                         " hợp theo thang 100 điểm; mức độ thực hiện theo ", ""),
@@ -560,10 +581,12 @@ def _change_words(data: ReportData, kind: str, column: str) -> str:
 
 def _best_worst(data: ReportData, s: pd.DataFrame, column: str) -> str:
     scored = s.dropna(subset=[column]).sort_values([column, "unit_code"], ascending=[False, True], kind="stable")
+    if data.ministry:  # no unit is named as best or worst in the Ministry's version
+        return ""
     if scored.empty:
-        return "chưa có đơn vị nào đủ số liệu"
+        return "; chưa có đơn vị nào đủ số liệu"
     best, worst = scored.iloc[0], scored.iloc[-1]
-    return (f"cao nhất là {data.named(best)} ({number(best[column])} điểm), thấp nhất là {data.named(worst)}"
+    return (f"; cao nhất là {data.named(best)} ({number(best[column])} điểm), thấp nhất là {data.named(worst)}"
             f" ({number(worst[column])} điểm)")
 
 
