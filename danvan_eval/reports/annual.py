@@ -497,7 +497,8 @@ def _figure_words(table: pd.DataFrame | None) -> list[str]:
     for status, words in (("unknown", unknown), ("estimate", estimate)):
         for attribute, rows in table[table["status"] == status].groupby("attribute", sort=False):
             a = tr(f"figures.attribute.{attribute}", "vi")
-            items = [str(r.name_vi) if pd.isna(r.value) else f"{r.name_vi} ({number(r.value, digits=0)}, ước tính)"
+            items = [in_sentence(r.name_vi) if pd.isna(r.value)
+                     else f"{in_sentence(r.name_vi)} ({number(r.value, digits=0)}, ước tính)"
                      for r in rows.itertuples(index=False)]
             out.append(f"{len(rows)} đơn vị {words.format(a=a)}: {', '.join(items)}.")
     return out
