@@ -170,6 +170,7 @@ def test_a_rerun_of_one_unit_keeps_the_scores_byte_identical(year_run, run, tmp_
     shutil.copytree(folder, copy / str(YEAR))
     before = {p.name: p.read_bytes() for p in (copy / str(YEAR)).glob("*.csv")}
     old_html = (copy / str(YEAR) / "units" / "SNV.html").read_bytes()
+    old_province = (copy / str(YEAR) / "province.html").read_bytes()
     old_figures = key_figures(nbformat.read(copy / str(YEAR) / "units" / "540.ipynb", as_version=4))
     summary = runner.run_year(run, copy, units=["540"], jobs=1)
     after = copy / str(YEAR)
@@ -179,6 +180,11 @@ def test_a_rerun_of_one_unit_keeps_the_scores_byte_identical(year_run, run, tmp_
     assert (after / "units" / "SNV.html").read_bytes() == old_html
     assert "SNV" in summary.carried_over and "540" not in summary.carried_over
     assert "SNV" in json.loads((after / "manifest.json").read_text(encoding="utf-8"))["carried_over"]
+    # so are the province report and the audit (the same tables): rerunning one unit renders one notebook
+    assert [r.name for r in summary.rendered] == ["540"]
+    assert {"province", "methodology_audit"} <= set(summary.carried_over)
+    assert (after / "province.html").read_bytes() == old_province
+    assert (after / "methodology_audit.ipynb").is_file()
 
 
 def test_a_report_in_english(year_run, tmp_path):

@@ -153,12 +153,18 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
         # and the uncertainty settings); it is written again, complete, once they are done
         write_manifest(scored, tmp, scored.timings)
         with _staged(tmp, run.year) as stage:
-            notebook_jobs = _jobs(run, tmp, stage, codes, lang)
+            # a run of some units on unchanged inputs keeps the province report and the audit (same tables)
+            kept = _kept_year_reports(final, run, lang) if units else []
+            notebook_jobs = [j for j in _jobs(run, tmp, stage, codes, lang) if j.name not in kept]
             t1 = time.perf_counter()
             with tqdm(total=len(notebook_jobs), desc=tr("run.progress", lang), unit="nb", disable=None) as bar:
                 rendered = renderer.run(notebook_jobs, on_done=lambda r: bar.update(1))
         t2 = time.perf_counter()
         carried, dropped = _carry_over(final, tmp, run, scored, codes, lang) if units else ([], [])
+        for name in kept:
+            for suffix in (".ipynb", ".html"):
+                shutil.copy2(final / f"{name}{suffix}", tmp / f"{name}{suffix}")
+        carried += kept
         rendered.sort(key=lambda r: r.name)
         timings = {**scored.timings, "tables_s": round(t1 - t0, 4), "notebooks_s": round(t2 - t1, 4),
                    "total_s": round(time.perf_counter() - start, 4)}
@@ -232,6 +238,24 @@ def _jobs(run: RunConfig, folder: Path, stage: Path, codes: list[str], lang: str
     return sorted(jobs, key=lambda j: j.name not in (PROVINCE, AUDIT))
 
 
+def _same_inputs(final: Path, run: RunConfig, lang: str) -> dict | None:
+    """The previous manifest of the year if its run read the same input files (hashes) in the same language."""
+    old = json.loads((final / "manifest.json").read_text(encoding="utf-8")) if (final / "manifest.json").exists() else {}
+    same = old.get("lang") == lang and {k: v.get("sha256") for k, v in old.get("inputs", {}).items()} == {
+        k: sha256(p) for k, p in run.inputs().items()
+    }
+    return old if same else None
+
+
+def _kept_year_reports(final: Path, run: RunConfig, lang: str) -> list[str]:
+    """The province report and the audit of the previous run, if it rendered them without error from the same
+    input files in the same language: the year's tables are the same, so are they."""
+    old = _same_inputs(final, run, lang) or {}
+    done, kept = old.get("notebooks", {}), old.get("carried_over", [])
+    return [name for name in (PROVINCE, AUDIT) if (done.get(name, {}).get("ok") or name in kept)
+            and all((final / f"{name}{suffix}").is_file() for suffix in (".ipynb", ".html"))]
+
+
 def _carry_over(final: Path, tmp: Path, run: RunConfig, scored: ScoredYear, codes: list[str], lang: str):
     """Copy the previous reports of the units not rendered now, if they came from the same input files and are
     in the same language; returns (carried over, dropped)."""
@@ -239,11 +263,7 @@ def _carry_over(final: Path, tmp: Path, run: RunConfig, scored: ScoredYear, code
     previous = [c for c in others if (final / "units" / f"{c}.ipynb").exists()]
     if not previous:
         return [], []
-    old = json.loads((final / "manifest.json").read_text(encoding="utf-8")) if (final / "manifest.json").exists() else {}
-    same = old.get("lang") == lang and {k: v.get("sha256") for k, v in old.get("inputs", {}).items()} == {
-        k: sha256(p) for k, p in run.inputs().items()
-    }
-    if not same:
+    if _same_inputs(final, run, lang) is None:
         return [], previous
     for code in previous:
         for suffix in (".ipynb", ".html"):
