@@ -205,6 +205,16 @@ def test_unit_profile(demo):
     assert first[0] == "i1_plan_issued"  # the framework's order
     assert "Ban hành kế hoạch năm" in first[2] and "II.1.a" in first[2]
     assert {s for _, s, _ in indicators} <= {"reported", "missing", "not_applicable", "imputed"}
+    # values as the reader writes them: yes/no, whole counts, shares with %
+    kinds = load_year(demo, 2024).framework.indicators["type"]
+    shown = {i: re.findall(r"<td>(.*?)</td>", cells)[2] for i, _, cells in indicators}
+    for _, r in mine[mine["status"] == "reported"].iterrows():
+        raw, kind = float(r["raw"]), kinds[r["indicator_id"]]
+        expected = {"bool": "Có" if raw >= 0.5 else "Không", "count": f"{raw:,.0f}".replace(",", "."),
+                    "pct": f"{raw:.1f}".replace(".", ",").removesuffix(",0") + "%"}.get(kind)
+        if expected is not None:
+            assert shown[r["indicator_id"]] == expected, (r["indicator_id"], shown[r["indicator_id"]])
+    assert shown["i1_plan_issued"] in ("Có", "Không")
 
 
 def test_report_links_only_where_a_report_exists(outputs):

@@ -23,7 +23,7 @@ from matplotlib.colors import to_hex
 
 from ..errors import DanvanEvalError
 from ..evaluation import narrative, scoring
-from ..formatting import number
+from ..formatting import number, percent
 from ..messages import LANGS, tr
 from ..model.framework import Framework, default_framework_path, load_framework
 from ..model.units import load_registry
@@ -390,6 +390,19 @@ def png(fig) -> bytes:
     return buf.getvalue()
 
 
+def value_text(raw: object, kind: str, status: str, lang: str) -> str:
+    """A reported value as the reader writes it: yes/no, a whole count, a share with %, else one decimal."""
+    if status != "reported" or raw is None or pd.isna(raw):
+        return tr(f"status.{status}", lang) if status in ("missing", "not_applicable") else "—"
+    if kind == "bool":
+        return tr("page.yes" if float(raw) >= 0.5 else "page.no", lang)
+    if kind in ("count", "days"):
+        return number(raw, lang, 0)
+    if kind == "pct":
+        return percent(raw, lang)
+    return number(raw, lang)
+
+
 def indicator_table(data: YearData, code: str, lang: str) -> str:
     """One unit's indicators: area, indicator, reported value, score, data status, plan clause (HTML)."""
     ind = data.outputs.indicators
@@ -414,7 +427,8 @@ def indicator_table(data: YearData, code: str, lang: str) -> str:
             shown_status = f"{shown_status} — {decision}"
             title = html.escape(f"{decision}: {c['reason']}")
             mark = f' dv-adjusted" title="{title}'
-        cells = [area, label, number(r["raw"], lang, 2), number(r["score"], lang), shown_status, clause]
+        kind = meta["type"] if meta is not None else ""
+        cells = [area, label, value_text(r["raw"], kind, status, lang), number(r["score"], lang), shown_status, clause]
         tds = "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
         body.append(f'<tr data-indicator="{html.escape(str(r["indicator_id"]))}" class="dv-status-{status}{mark}">'
                     f"{tds}</tr>")

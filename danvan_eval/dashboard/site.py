@@ -17,12 +17,12 @@ import pandas as pd
 from matplotlib.colors import to_hex
 
 from ..evaluation import narrative
-from ..formatting import number, percent
+from ..formatting import number
 from ..messages import CATALOG, tr
 from ..model.units import default_registry_path, load_registry
 from ..paths import PROJECT_ROOT
 from ..reports import maps, plots
-from .data import YearData, band_labels, on_time_text
+from .data import YearData, band_labels, on_time_text, value_text
 
 # methods the page can recompute; with another aggregation the sliders are not offered (the official table stays)
 PAGE_METHODS = ("amean",)
@@ -69,17 +69,6 @@ def _num(x: object, digits: int = 2) -> float | None:
     return None if x is None or pd.isna(x) else round(float(x), digits)
 
 
-def value_text(raw: object, kind: str, status: str, lang: str) -> str:
-    """A reported value as the reader writes it: yes/no, a whole count, a share with %, else one decimal."""
-    if status != "reported" or raw is None or pd.isna(raw):
-        return tr(f"status.{status}", lang) if status in ("missing", "not_applicable") else "—"
-    if kind == "bool":
-        return tr("page.yes" if float(raw) >= 0.5 else "page.no", lang)
-    if kind in ("count", "days"):
-        return number(raw, lang, 0)
-    if kind == "pct":
-        return percent(raw, lang)
-    return number(raw, lang)
 
 
 def _group_label(kind: str, lang: str) -> str:
