@@ -72,12 +72,13 @@ def province_figures(data, lang: str = "vi") -> list:
             tr("report.figure", lang): tr(f"figures.attribute.{r.attribute}", lang),
             tr("report.figure_status", lang): tr(f"report.figure_status_{r.status}", lang),
             tr("label.value", lang): "—" if pd.isna(r.value) else number(r.value, lang, 0),
-            tr("report.figure_indicators", lang): ", ".join(_ids(r.indicators)) or "—",
+            tr("report.figure_indicators", lang): str(len(_ids(r.indicators))),  # named in the unit's report
             tr("label.composite", lang): (tr("label.insufficient_data", lang) if pd.isna(composite)
                                           else number(composite, lang)),
         })
     counts = table.groupby("status")["unit_code"].nunique()
-    intro = tr("report.figures_intro", lang, unknown=int(counts.get("unknown", 0)),
-               estimate=int(counts.get("estimate", 0)))
+    intro = " ".join([*(tr(f"report.figures_{status}_intro", lang, n=int(counts[status]))
+                        for status in ("unknown", "estimate") if status in counts.index),
+                      tr("report.figures_sources", lang)])
     return [Markdown(f"### {tr('report.section_registry_figures', lang)}\n\n{intro}"),
             pd.DataFrame(rows).set_index(tr("label.unit", lang))]
