@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 APT_PACKAGES := chromium fonts-dejavu-core libreoffice-writer-nogui poppler-utils openssl nginx-light
-YEAR   ?= 2024
+YEAR   ?= 2026
 
 .PHONY: demo test install system-deps bench clean-outputs
 
@@ -37,8 +37,11 @@ system-deps:
 	fi
 
 demo: install
+	# the years the demo evaluation needs first: 2022-2024 (Bình Định, the continuity series) and 2025 (last year)
 	$(BIN)/danvan-eval score --year 2022
 	$(BIN)/danvan-eval score --year 2023
+	$(BIN)/danvan-eval score --year 2024
+	$(BIN)/danvan-eval score --year 2025
 	$(BIN)/danvan-eval run --year $(YEAR)
 	$(BIN)/danvan-eval report --year $(YEAR)
 	@echo ""
@@ -46,6 +49,7 @@ demo: install
 	@echo "  Báo cáo từng đơn vị / unit reports: outputs/$(YEAR)/units/*.html"
 	@echo "  Báo cáo toàn tỉnh / province report: outputs/$(YEAR)/province.html"
 	@echo "  Kiểm định phương pháp / methodology audit: outputs/$(YEAR)/methodology_audit.html"
+	@echo "  Dự thảo báo cáo / draft report (.docx): outputs/$(YEAR)/bao-cao-chi-thi-33-$(YEAR).docx"
 	@echo "  Bảng điều khiển / dashboard: $(BIN)/danvan-eval dashboard"
 
 test: install system-deps
