@@ -19,7 +19,7 @@ from danvan_eval.model.runs import default_run_path, load_run
 from danvan_eval.reports import runner
 from danvan_eval.paths import PROJECT_ROOT
 
-UNITS = {2026: ["21628", "21622", "GL-SNV"], 2025: ["21616", "21637"]}
+UNITS = {2026: ["21628"], 2025: ["21616"]}  # the planted outlier; the commune that never reports
 
 
 def _run(year, tmp_path_factory):
@@ -85,18 +85,21 @@ def test_2026_ranks_each_peer_group_among_itself(y2026):
     assert tr("narrative.rank_new", "vi") in unit
 
 
-def test_2026_unit_reports_name_the_unknown_population_and_the_outlier(y2026):
+def test_2026_names_the_unknown_populations_and_flags_the_outlier(y2026):
     folder, summary, _ = y2026
     ind = pd.read_csv(folder / "indicators.csv", dtype={"unit_code": str})
     aside = ind[(ind["unit_code"] == "21622") & (ind["status"] == "unknown_denominator")]["indicator_id"]
     assert set(aside) == {"i2_sessions", "i2_remote_sessions", "i2_digital_items", "i3_models_registered",
                           "i3_models_replicated", "i3_exemplars_commended", "i4_backlog_cases", "i6_remote_contacts"}
     assert "21622 Xã An Toàn" in summary.describe("vi")
-    assert tr("status.unknown_denominator", "vi")[:30] in _text(folder / "units" / "21622.html")
+    figures = pd.read_csv(folder / "registry_figures.csv", dtype={"unit_code": str})
+    assert len(figures) == 14 and set(figures["status"]) == {"unknown"}
     outlier = _text(folder / "units" / "21628.html")
-    assert "Các giá trị cần xác minh" in outlier and "khác xa các đơn vị cùng nhóm" in outlier
-    agency = _text(folder / "units" / "GL-SNV.html")
-    assert "định mức 01 ngày mỗi tháng trong kỳ (%)" in agency and "i2_remote_sessions" not in agency
+    assert "Số hội nghị, buổi tuyên truyền (i2_sessions) 70 Giá trị 70 bằng 9,5 lần năm trước (3)" in outlier
+    assert "Giá trị 70 (tính theo mẫu số của chỉ tiêu: 4,9" in outlier
+    assert "1.000 dân mỗi năm" in outlier and "định mức 01 ngày mỗi tuần trong kỳ (%)" in outlier
+    agency = ind[ind["unit_code"] == "GL-SNV"]
+    assert "i2_remote_sessions" not in set(agency["indicator_id"]) and len(agency) == 29
 
 
 def test_2025_gives_levels_without_ranks_and_says_why(y2025):
@@ -110,6 +113,6 @@ def test_2025_gives_levels_without_ranks_and_says_why(y2025):
     assert "Xếp hạng khối" not in province and "Điểm và mức độ thực hiện: phường" in province
     assert "01/7 đến 25/11/2025" in province
     never = _text(folder / "units" / "21616.html")
-    assert tr("narrative.not_received", "vi") in never
-    blank = _text(folder / "units" / "21637.html")
-    assert tr("label.insufficient_data", "vi") in blank
+    assert tr("narrative.not_received", "vi") in never and "năm nay không xếp hạng" not in never  # no composite
+    blank = scores.set_index("unit_code").loc[["21616", "21637"]]  # never reported; area 5 left blank
+    assert blank["composite"].isna().all() and blank["band"].isna().all()
