@@ -49,7 +49,8 @@ demo: install
 	@echo "  Báo cáo từng đơn vị / unit reports: outputs/$(YEAR)/units/*.html"
 	@echo "  Báo cáo toàn tỉnh / province report: outputs/$(YEAR)/province.html"
 	@echo "  Kiểm định phương pháp / methodology audit: outputs/$(YEAR)/methodology_audit.html"
-	@echo "  Dự thảo báo cáo / draft report (.docx): outputs/$(YEAR)/bao-cao-chi-thi-33-$(YEAR).docx"
+	@echo "  Dự thảo báo cáo gửi UBND tỉnh / draft report (.docx): outputs/$(YEAR)/bao-cao-chi-thi-33-$(YEAR).docx"
+	@echo "  Dự thảo gửi Bộ Nội vụ / to the Ministry: outputs/$(YEAR)/bao-cao-chi-thi-33-$(YEAR)-bo-noi-vu.docx"
 	@echo "  Bảng điều khiển / dashboard: $(BIN)/danvan-eval dashboard"
 
 test: install system-deps
