@@ -207,3 +207,29 @@ def test_a_bad_supplements_file_is_refused_with_every_problem_located(tmp_path, 
         assert (mine["message_vi"] + mine["message_en"]).str.contains(en, regex=False).any(), line
     assert len(p) == len(expected) and p["cell"].str.startswith("supplements[").all()
     assert p["message_en"].str.len().gt(0).all() and p["message_vi"].str.len().gt(0).all()
+
+
+def test_the_2026_demo_names_the_14_communes_and_wards_whose_population_is_unknown():
+    """Gia Lai's registry leaves 14 populations unknown: every one is named, with its per-inhabitant indicators set
+    aside (never scored 0), the indicators most of them share named once."""
+    from dataclasses import replace
+
+    from danvan_eval.model.runs import default_run_path
+
+    run = load_run(default_run_path(2026, ROOT))
+    scored = score_run(replace(run, uncertainty={"draws": 0}))
+    table = scored.tables["registry_figures"]
+    assert set(table["unit_code"]) == {"21859", "21970", "21820", "21697", "21994", "21622", "23911", "23954",
+                                       "23995", "23833", "24044", "24065", "23683", "23737"}
+    assert (table["status"] == "unknown").all() and table["value"].isna().all()
+    ind = scored.evaluation.of_year("indicators")
+    aside = ind[ind["status"] == "unknown_denominator"]
+    assert set(aside["unit_code"]) == set(table["unit_code"]) and aside["score"].isna().all()
+    for r in table.itertuples():  # the table names exactly the indicators set aside
+        assert set(r.indicators.split(";")) == set(aside.loc[aside["unit_code"] == r.unit_code, "indicator_id"])
+    lines = describe(table, "vi", "parameters/units/gia-lai-supplements.yaml")
+    assert lines[0].startswith("⚠ 14 đơn vị chưa có số liệu chính thức trong danh mục (dân số)")
+    assert lines[1].startswith("   Các chỉ tiêu: ") and "i3_exemplars_commended" in lines[1]
+    assert sum("(các chỉ tiêu trên)" in line for line in lines) >= 10
+    assert any(line.startswith("   23737 Xã Ia Mơ — dân số chưa rõ:") for line in lines)
+    assert lines[-1].endswith("parameters/units/gia-lai-supplements.yaml (README: Thêm một đơn vị).")

@@ -58,8 +58,12 @@ def manifest_entry(table: pd.DataFrame | None) -> list[dict]:
         return []
     return [{"unit": r.unit_code, "name": r.name_vi, "attribute": r.attribute, "status": r.status,
              "value": None if pd.isna(r.value) else int(r.value), "source": r.source,
-             "indicators": [i for i in str(r.indicators or "").split(";") if i],
+             "indicators": _ids(r.indicators),
              "composite_scored": bool(r.composite_scored)} for r in table.itertuples(index=False)]
+
+
+def _ids(cell: object) -> list[str]:
+    return [i for i in str(cell if pd.notna(cell) else "").split(";") if i]
 
 
 def describe(table: pd.DataFrame | None, lang: str = "vi", supply: object = "", limit: int = LIMIT) -> list[str]:
@@ -74,11 +78,16 @@ def describe(table: pd.DataFrame | None, lang: str = "vi", supply: object = "", 
             continue
         attributes = ", ".join(tr(f"figures.attribute.{a}", lang) for a in dict.fromkeys(mine["attribute"]))
         lines.append(tr(f"figures.{status}", lang, n=mine["unit_code"].nunique(), attributes=attributes))
+        # the indicators most units share are named once (14 communes × 8 indicators would bury the names)
+        common = mine["indicators"].fillna("").mode().iloc[0] if len(mine) > 1 else ""
+        if common:
+            lines.append(tr("figures.indicators", lang, indicators=", ".join(_ids(common))))
         for r in mine.head(limit).itertuples(index=False):
-            ids = [i for i in str(r.indicators if pd.notna(r.indicators) else "").split(";") if i]
+            ids = _ids(r.indicators)
             lines.append(tr(f"figures.{status}_unit", lang, unit=r.unit_code, name=r.name_vi,
                             attribute=tr(f"figures.attribute.{r.attribute}", lang), n=len(ids),
-                            indicators=", ".join(ids) or "—",
+                            indicators=(tr("figures.as_above", lang) if common and r.indicators == common
+                                        else ", ".join(ids) or "—"),
                             value="" if pd.isna(r.value) else number(r.value, lang, 0), source=r.source or "—",
                             composite=tr("figures.composite_scored" if r.composite_scored
                                          else "figures.composite_not_scored", lang)))
