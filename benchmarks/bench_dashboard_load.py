@@ -176,6 +176,30 @@ async def kernel_release(browser, state: dict, url: str, pid: int, pages: int = 
     return opened - baseline, len(_children(pid)) - baseline, time.perf_counter() - start
 
 
+def widgets_burst(url: str, cookies: list[dict], n: int) -> list[tuple[int, float]]:
+    """``n`` reviewers ask for ``/widgets`` at once (one kernel per page): (status, seconds until the answer's
+    first byte) each. Beyond ``--widget-pages`` the answer is the 503 "busy, retry" page, at once."""
+    import http.client
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urlparse
+
+    u = urlparse(url)
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in cookies)
+
+    def reviewer(_):
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=300)
+        start = time.perf_counter()
+        conn.request("GET", "/widgets", headers={"Cookie": cookie})
+        response = conn.getresponse()
+        first = time.perf_counter() - start
+        response.read()
+        conn.close()
+        return response.status, first
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(reviewer, range(n)))
+
+
 async def run(levels: list[int], timeout_s: float, url: str, pid: int) -> None:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -210,6 +234,12 @@ async def run(levels: list[int], timeout_s: float, url: str, pid: int) -> None:
         opened, left, seconds = await kernel_release(browser, state, url, pid)
         print(f"Voila /widgets: {opened} kernel(s) started for 2 pages; {left} left {seconds:.1f} s after the pages "
               f"closed; server+kernels now {memory_mib(pid):.0f} MiB")
+        answers = await asyncio.to_thread(widgets_burst, url, state["cookies"], 10)
+        busy = [t for status, t in answers if status == 503]
+        served = [t for status, t in answers if status == 200]
+        print(f"Voila /widgets, 10 reviewers at once (--widget-pages 4): {len(served)} served, {len(busy)} told 'busy, "
+              f"retry' within {max(busy, default=float('nan')):.2f} s, other answers "
+              f"{len(answers) - len(served) - len(busy)}; server+kernels {memory_mib(pid):.0f} MiB")
         await browser.close()
 
 

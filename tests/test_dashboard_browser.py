@@ -9,6 +9,7 @@ measured by ``benchmarks/bench_dashboard.py``.
 from __future__ import annotations
 
 import re
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -201,6 +202,14 @@ def test_report_link_and_downloads(page, demo):
     assert wrong.status == 400 and "không hợp lệ: w =" in wrong.text() and "invalid download request" in wrong.text()
     for path in ("danvan/reports/2024/scores.csv", "danvan/reports/2024/units/..%2Fscores.csv"):
         assert page.request.get(server + path).status in (403, 404)
+
+
+def test_voila_files_carry_cache_headers(server):
+    static = Path(sys.prefix) / "share" / "jupyter" / "voila" / "templates" / "base" / "static"
+    hashed = next(p.name for p in static.iterdir() if re.fullmatch(r"[0-9a-f]{20}\.\w+", p.name))
+    for name, expected in (("voila.js", "private, no-cache"), (hashed, "private, max-age=31536000, immutable")):
+        with urllib.request.urlopen(server + f"voila/static/{name}", timeout=60) as r:
+            assert r.headers["Cache-Control"] == expected, name
 
 
 def widgets_status(server: str) -> tuple[int, dict, str]:

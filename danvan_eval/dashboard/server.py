@@ -19,6 +19,7 @@ import contextlib
 import html
 import ipaddress
 import os
+import re
 import signal
 import socket
 import ssl
@@ -39,7 +40,7 @@ from jupyter_server.utils import url_path_join
 from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
-from voila.static_file_handler import TemplateStaticFileHandler
+from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..errors import DanvanEvalError
@@ -138,6 +139,15 @@ class TemplateStaticHandler(TemplateStaticFileHandler):
             raise tornado.web.HTTPError(404) from None
 
 
+class VoilaStaticHandler(MultiStaticFileHandler):
+    """Voila's scripts, styles and fonts for ``/widgets`` (~90 files): a name carrying a content hash is kept a
+    year, the others are revalidated (a 304, no download) instead of having no cache header at all."""
+
+    def set_extra_headers(self, path: str) -> None:
+        hashed = re.search(r"(^|/)[0-9a-f]{20}\.\w+$", path) or self.get_query_argument("v", default=None)
+        self.set_header("Cache-Control", "private, max-age=31536000, immutable" if hashed else "private, no-cache")
+
+
 class DashboardApp(Voila):
     """Voila with the reviewers' page, sign-in, a Host allow-list, TLS and a port bound with ``SO_REUSEADDR``."""
 
@@ -170,6 +180,8 @@ class DashboardApp(Voila):
                 route = (pattern, ShutdownHandler, *route[2:])
             elif handler is TemplateStaticFileHandler:
                 route = (pattern, TemplateStaticHandler, *route[2:])
+            elif handler is MultiStaticFileHandler:
+                route = (pattern, VoilaStaticHandler, *route[2:])
             voila.append(route)
         return [*handlers(self.server_url, self.outputs), *voila]
 
