@@ -21,12 +21,20 @@ def _missing(x: object) -> bool:
     return x is None or (not isinstance(x, str) and pd.isna(x))
 
 
-def number(x: object, lang: str = "vi", digits: int = 1, sign: bool = False) -> str:
+SCORE_DIGITS = 1  # decimals a score is shown with, everywhere: ranks are computed at this precision
+
+
+def shown(x: float, digits: int = SCORE_DIGITS) -> float:
+    """The value ``number`` shows (``83.84 → 83.8``): units whose shown scores are equal share a rank."""
+    return round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def number(x: object, lang: str = "vi", digits: int = SCORE_DIGITS, sign: bool = False) -> str:
     """``85.34 → "85,3"``, ``1234 → "1.234"`` (``digits=0``), ``-1.6 → "−1,6"``; ``sign`` adds ``+`` to a
     positive value; a value that rounds to zero has no sign (no ``"−0,0"``)."""
     if _missing(x):
         return MISSING
-    v = round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    v = shown(x, digits)
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     text = format_decimal(abs(v), format=pattern, locale=lang)
     if v < 0:

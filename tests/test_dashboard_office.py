@@ -241,7 +241,7 @@ def sign_in(browser, server, password: str):
 def ranks(page) -> dict[str, int]:
     pairs = page.eval_on_selector_all(ROWS, "rows => rows.map(r => [r.dataset.unit, "
                                             "r.querySelector('td[data-col=rank]').innerText])")
-    return {u: int(r) for u, r in pairs if r != "—"}
+    return {u: int(r.split()[0]) for u, r in pairs if r != "—"}  # "5 (đồng hạng)" → 5
 
 
 def test_wrong_password_is_refused_in_the_browser(browser, server):

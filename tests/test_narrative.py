@@ -72,7 +72,11 @@ def test_position_states_score_band_rank_and_interval(years):
     u = s[s["unit_code"] == "546"].iloc[0]
     text = narrative.position(s, "546", fw)
     assert text.startswith(f"Huyện Vĩnh Thạnh đạt {narrative.number(u['composite'])} điểm, mức độ thực hiện “Tốt”,"
-                           f" đứng thứ {u['rank']}/11 trong khối huyện, thị xã, thành phố.")
+                           f" đứng thứ {u['rank']}/11 (đồng hạng) trong khối huyện, thị xã, thành phố.")
+    # the brief's hand case: Vĩnh Thạnh and Vân Canh both read 83,8 and share the 5th rank; the next is 7th
+    v = s.set_index("unit_code")
+    assert [narrative.number(v.at[c, "composite"]) for c in ("546", "551")] == ["83,8", "83,8"]
+    assert v.at["546", "rank"] == v.at["551", "rank"] == 5 and 6 not in set(v.loc[v["kind"] == "district", "rank"])
     assert u["rank_p05"] < u["rank_p95"]
     assert f"Trong 90% số lần tính lại, đơn vị có thể xếp từ hạng {int(u['rank_p05'])} đến {int(u['rank_p95'])}." in text
     first = s[s["unit_code"] == "540"].iloc[0]
@@ -115,16 +119,17 @@ def test_a_leader_is_named_only_when_its_interval_stands_apart(years):
     assert "chưa thể khẳng định đơn vị dẫn đầu" in " ".join(narrative.province_narrative(wide, fw))
 
 
-def test_strengths_name_the_best_and_worst_area_against_the_group_median(years):
+def test_strengths_name_the_best_and_worst_area_against_the_group_mean(years):
+    """The group statistic is the mean, as in every output (comparison.STATISTIC)."""
     tables, fw = years[2024]
     s = tables["scores"]
     u = s[s["unit_code"] == "546"].iloc[0]
     areas = u[list(fw.areas.index)].astype(float)
-    median = s.loc[s["kind"] == "district", list(fw.areas.index)].median()
+    mean = s.loc[s["kind"] == "district", list(fw.areas.index)].mean()
     best, worst = areas.idxmax(), areas.idxmin()
     text = narrative.strengths(s, "546", fw)
     assert f"Lĩnh vực mạnh nhất: {fw.areas.at[best, 'short_vi']} ({narrative.number(areas[best])} điểm; " \
-           f"trung vị khối {narrative.number(median[best])})" in text
+           f"bình quân khối {narrative.number(mean[best])})" in text and "trung vị" not in text
     assert f"Lĩnh vực yếu nhất: {fw.areas.at[worst, 'short_vi']}" in text
 
 
@@ -228,3 +233,19 @@ def test_the_demo_year_states_the_stability_of_every_level(years):
         text = narrative.position(s, code, fw)
         stable = bool(s.loc[s["unit_code"] == code, "level_stable"].iloc[0])
         assert ("chưa ổn định" in text) == (not stable) and "ổn định" in text, code
+
+
+def test_units_with_equal_shown_scores_are_said_to_be_tied(years):
+    """Demo 2024: two districts read the same composite to one decimal; both share the rank, marked tied."""
+    tables, fw = years[2024]
+    s = tables["scores"]
+    shown = s.assign(text=s["composite"].map(narrative.number))
+    for (_, _), group in shown[s["rank"].notna()].groupby(["kind", "text"]):
+        assert group["rank"].nunique() == 1  # equal shown scores, one rank
+    together = s[narrative.tied(s)]
+    assert len(together) >= 2
+    for _, u in together.iterrows():
+        text = narrative.position(s, u["unit_code"], fw)
+        assert f"đứng thứ {int(u['rank'])}/{int(u['n_ranked'])} (đồng hạng)" in text, u["unit_code"]
+    alone = s[~narrative.tied(s) & s["rank"].notna()].iloc[0]
+    assert "đồng hạng" not in narrative.position(s, alone["unit_code"], fw)

@@ -89,7 +89,7 @@ def test_figures_are_in_english_when_asked(scores, fw, scored):
     fig = plots.ranking_chart(scores_en, lang="en", framework=fw)
     assert "Ranking by composite score" in texts(fig) and "Unit 540" in texts(fig)
     assert "Xếp hạng" not in texts(fig)
-    assert "Median of" in texts(plots.radar(scores, "540", fw, lang="en"))
+    assert "Mean of" in texts(plots.radar(scores, "540", fw, lang="en"))
     assert "Composite score over the years" in texts(plots.trend_chart(scored.tables["trend"], "540", lang="en"))
 
 
@@ -109,14 +109,14 @@ def test_area_heatmap_hatches_a_missing_area_and_never_colours_it_as_zero(scores
     assert "Quán triệt, thể chế hóa" in texts(fig)  # the areas' Vietnamese short labels
 
 
-def test_radar_compares_the_unit_with_the_median_of_its_peer_group(scores, fw):
+def test_radar_compares_the_unit_with_the_mean_of_its_peer_group(scores, fw):
     fig = plots.radar(scores, "SNV", fw)
     ax = fig.axes[0]
     peer, unit = ax.get_lines()[:2]
     departments = scores[scores["kind"] == "department"]
-    assert np.allclose(peer.get_ydata()[:6], departments[AREAS].median().to_numpy())
+    assert np.allclose(peer.get_ydata()[:6], departments[AREAS].mean().to_numpy())
     assert np.allclose(unit.get_ydata()[:6], scores.loc[scores["unit_code"] == "SNV", AREAS].to_numpy()[0])
-    assert "Trung vị khối sở, ban, ngành" in texts(fig)
+    assert "Bình quân khối sở, ban, ngành" in texts(fig)
 
 
 def test_radar_and_area_bars_leave_a_missing_area_empty(scores, fw):
@@ -129,13 +129,13 @@ def test_radar_and_area_bars_leave_a_missing_area_empty(scores, fw):
     assert "Không đủ số liệu" in texts(bars)
 
 
-def test_area_bars_draw_the_unit_scores_and_peer_medians(scores, fw):
+def test_area_bars_draw_the_unit_scores_and_peer_means(scores, fw):
     fig = plots.area_bars(scores, "540", fw)
     ax = fig.axes[0]
     widths = sorted(p.get_width() for p in ax.patches if isinstance(p, Rectangle) and p.get_height() < 1)
     assert np.allclose(widths, sorted(scores.loc[scores["unit_code"] == "540", AREAS].to_numpy()[0]))
     medians = ax.get_lines()[0].get_xdata()
-    assert np.allclose(medians, scores.loc[scores["kind"] == "district", AREAS].median().to_numpy())
+    assert np.allclose(medians, scores.loc[scores["kind"] == "district", AREAS].mean().to_numpy())
 
 
 def test_trend_chart_plots_every_year_of_the_unit(scored):

@@ -207,8 +207,11 @@ def test_every_number_of_the_unit_tables_equals_the_scores(doc, scores):
             assert band == unit["band_vi"] + ("" if stable else " (chưa ổn định)")
             assert interval == (str(lo) if lo == hi else f"{lo}–{hi}")
         assert len(kinds) == 1
-        assert [int(r[5]) for r in rows] == sorted(int(r[5]) for r in rows)  # best rank first
+        assert [int(r[5].split()[0]) for r in rows] == sorted(int(r[5].split()[0]) for r in rows)  # best first
     assert sorted(seen) == sorted(scores["unit_code"])
+    cells = {r.cells[1].text: r.cells[5].text for t in tables for r in t.rows[1:]}
+    tied = scores[scores.duplicated(["kind", "rank"], keep=False) & scores["rank"].notna()]
+    assert len(tied) >= 2 and all(cells[n] == f"{int(r)} (đồng hạng)" for n, r in zip(tied["name_vi"], tied["rank"]))
     shaky = scores[scores["level_stable"].astype(str).str.lower() == "false"]
     assert len(shaky) and all(f"{in_sentence(n)} (" in all_text(doc) for n in shaky["name_vi"])  # named in the note too
 

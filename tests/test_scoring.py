@@ -142,3 +142,22 @@ def test_an_unranked_unit_gets_no_rank_interval():
     assert s.loc["550", ["rank_median", "rank_p05", "rank_p95"]].isna().all()
     ranked = s[s["rank"].notna()]
     assert (ranked["rank_p05"] <= ranked["rank_median"]).all() and (ranked["rank_median"] <= ranked["rank_p95"]).all()
+
+
+def test_equal_shown_scores_share_the_rank_and_the_next_rank_skips():
+    """83.84 and 83.76 both read "83,8": one rank (1), shared, marked tied; the next unit is 3rd, not 2nd."""
+    from danvan_eval.evaluation import narrative
+    from danvan_eval.formatting import number
+
+    s = pd.Series([83.84, 83.76, 83.74, 90.04, np.nan], index=list("ABCDE"))
+    assert [number(x) for x in s[:4]] == ["83,8", "83,8", "83,7", "90,0"]
+    assert rank(s).tolist()[:4] == [2, 2, 4, 1] and np.isnan(rank(s)["E"])
+    # within groups too, and recompose (the dashboard's trial weights) ranks the same way
+    assert rank(pd.Series([83.84, 83.76, 50.0, 83.84]), pd.Series(["d", "d", "d", "s"])).tolist() == [1, 1, 3, 1]
+    table = pd.DataFrame({"year": 2024, "kind": "district", "unit_code": list("ABCDE"), "rank": rank(s)})
+    assert narrative.tied(table).tolist() == [True, True, False, False, False]
+    assert [narrative.rank_label(r, t) for r, t in zip(table["rank"], narrative.tied(table))] == \
+        ["2 (đồng hạng)", "2 (đồng hạng)", "4", "1", "—"]
+    assert narrative.rank_label(2, True, "en", n=4) == "2/4 (tied)"
+    # scores that read differently keep their own ranks, however close: 83,9 before 83,8
+    assert rank(pd.Series([83.849, 83.851])).tolist() == [2, 1]

@@ -253,7 +253,7 @@ def table_cells(frame: pd.DataFrame, data: YearData, lang: str, modified: bool) 
     records = frame.to_dict("records")  # one pass in Python: iterrows would build a Series per row
     shown = columns(frame, modified)
     cells = {
-        "rank": [str(r) if pd.notna(r) else "—" for r in frame["rank"]],
+        "rank": [narrative.rank_label(r, t, lang) for r, t in zip(frame["rank"], narrative.tied(frame))],
         "name": list(frame["name_vi"].astype(str)),
         "composite": [number(v, lang) if pd.notna(v) else insufficient for v in frame["composite"]],
         "band": [bands.get(b, str(b)) if pd.notna(b) else insufficient for b in frame["band"]],

@@ -28,7 +28,7 @@ from .data import YearData, band_labels, on_time_text, value_text
 PAGE_METHODS = ("amean",)
 PAGE_TEXTS = (
     "dashboard.title", "dashboard.tab_ranking", "dashboard.tab_areas", "dashboard.tab_profile", "label.rank",
-    "label.unit", "label.composite", "label.band", "label.year", "label.area", "label.indicator", "label.raw",
+    "label.tied", "label.unit", "label.composite", "label.band", "label.year", "label.area", "label.indicator", "label.raw",
     "label.score", "label.status", "label.clause", "label.insufficient_data", "dashboard.rank_shift",
     "dashboard.composite_change", "dashboard.rank_change_year", "dashboard.on_time", "dashboard.report",
     "dashboard.open", "dashboard.weights_title", "dashboard.weights_help", "dashboard.weights_reset",

@@ -15,6 +15,7 @@ from ..formatting import number, percent
 from ..messages import tr
 from ..model import groups
 from ..model.units import in_sentence
+from .comparison import group_mean
 from .uncertainty import distinct
 
 # Two rank intervals "overlap heavily" when their common ranks cover more than this share of the shorter one
@@ -41,6 +42,20 @@ def indistinct_from(scores: pd.DataFrame, unit_code: str) -> list[str]:
     apart = distinct(float(unit["rank_p05"]), float(unit["rank_p95"]), peers["rank_p05"].to_numpy(float),
                      peers["rank_p95"].to_numpy(float))
     return list(peers["unit_code"][~apart])
+
+
+def tied(scores: pd.DataFrame) -> pd.Series:
+    """Per row: whether another unit of the same year and peer group has the same rank (equal shown scores)."""
+    keys = [c for c in ("year", "kind") if c in scores.columns] + ["rank"]
+    return scores.duplicated(keys, keep=False) & scores["rank"].notna()
+
+
+def rank_label(rank: object, is_tied: bool, lang: str = "vi", n: object = None) -> str:
+    """``3``, ``3/11``, ``3 (đồng hạng)`` / ``3/11 (tied)``; "—" without a rank."""
+    if rank is None or pd.isna(rank):
+        return "—"
+    text = f"{int(rank)}/{int(n)}" if n is not None and pd.notna(n) else str(int(rank))
+    return f"{text} ({tr('label.tied', lang)})" if is_tied else text
 
 
 def _row(scores: pd.DataFrame, unit_code: str) -> pd.Series:
@@ -95,8 +110,10 @@ def position(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") 
         text = tr("narrative.position_unranked", lang, name=_name(u, lang), score=number(u["composite"], lang),
                   band=band, group=group)
     else:
+        together = bool(tied(scores)[scores["unit_code"].astype(str) == str(unit_code)].iloc[0])
+        n = f"{int(u['n_ranked'])} ({tr('label.tied', lang)})" if together else int(u["n_ranked"])
         text = tr("narrative.position", lang, name=_name(u, lang), score=number(u["composite"], lang), band=band,
-                  rank=int(u["rank"]), n=int(u["n_ranked"]), group=group)
+                  rank=int(u["rank"]), n=n, group=group)
     certainty = level_certainty(scores, unit_code, framework, lang)
     text += f" {certainty}" if certainty else ""
     if not has_intervals(scores) or pd.isna(u["rank_p05"]):
@@ -154,13 +171,13 @@ def unstable_levels(scores: pd.DataFrame, framework, lang: str = "vi") -> str:
 
 
 def strengths(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") -> str:
-    """Strongest and weakest area, each against the median of the peer group."""
+    """Strongest and weakest area, each against the peer group's mean (``comparison.STATISTIC``)."""
     u = _row(scores, unit_code)
     areas = list(framework.areas.index)
     mine = u[areas].astype(float).dropna()
     if len(mine) < 2:
         return tr("narrative.too_few_areas", lang)
-    median = scores.loc[scores["kind"] == u["kind"], areas].median()
+    median = scores.loc[scores["kind"] == u["kind"], areas].apply(group_mean)
     best, worst = mine.idxmax(), mine.idxmin()
     return tr("narrative.strengths", lang,
               best=_area_label(framework, best, lang), best_score=number(mine[best], lang),

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..engine import coin as engine
 from ..errors import DanvanEvalError
+from ..formatting import shown
 from ..model.framework import Framework
 from ..model.options import ScoringOptions
 from ..model.units import Registry
@@ -317,7 +318,9 @@ def classify(scores: pd.Series, bands: pd.DataFrame) -> pd.Series:
 
 
 def rank(scores: pd.Series, by: pd.Series | pd.DataFrame | None = None) -> pd.Series:
-    """Rank 1 = highest score; ties share the best rank ("min"); NaN stays unranked."""
+    """Rank 1 = highest score at the precision the reports show (``formatting.shown``: 83.84 and 83.76 both read
+    83.8 and share a rank); ties share the best rank ("min": 1, 1, 3); NaN stays unranked."""
+    scores = scores.map(lambda v: shown(v) if pd.notna(v) else np.nan)
     if by is None:
         return scores.rank(method="min", ascending=False)
     return scores.groupby(by, sort=False).rank(method="min", ascending=False)

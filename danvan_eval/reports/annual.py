@@ -406,12 +406,13 @@ def _unit_table(data: ReportData, kind: str) -> tuple[list[str], list[list[str]]
     if data.has_interval:
         header.append("Khoảng xếp hạng")
     rows = []
-    for i, (_, u) in enumerate(s.iterrows(), start=1):
+    together = narrative.tied(s)
+    for i, (k, u) in enumerate(s.iterrows(), start=1):
         insufficient = pd.isna(u["composite"])
         row = [str(i), str(u["name_vi"]) + (" (*)" if u["unit_code"] in _marked(data) else ""),
                tr("label.insufficient_data") if insufficient else number(u["composite"]),
                number(u["composite_change"], sign=True), _band_label(data, u["band"]) + _unstable_mark(u),
-               "—" if pd.isna(u["rank"]) else str(int(u["rank"]))]
+               narrative.rank_label(u["rank"], together[k])]
         if data.has_interval:
             row.append(_interval(u))
         rows.append(row)

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from ..errors import DanvanEvalError
+from ..evaluation.comparison import group_mean
 from ..evaluation.narrative import group_name
 from ..formatting import number
 from ..messages import tr
@@ -142,7 +143,8 @@ def _titled(title: str, data: pd.DataFrame, lang: str) -> str:
 
 
 def _peer_median(scores: pd.DataFrame, kind: str, areas: list[str]) -> pd.Series:
-    return scores.loc[scores["kind"] == kind, areas].median(skipna=True)
+    """The peer group's statistic of each area: the mean (``comparison.STATISTIC``), as in every report."""
+    return scores.loc[scores["kind"] == kind, areas].apply(group_mean)
 
 
 # ---------------------------------------------------------------- figures
@@ -278,7 +280,7 @@ def _cell_patch(x: float, y: float) -> Rectangle:
 
 
 def radar(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax: Axes | None = None) -> Figure:
-    """The unit's six area scores against the median of its peer group; a missing area leaves a gap."""
+    """The unit's six area scores against its peer group's mean; a missing area leaves a gap."""
     areas = _areas(framework)
     unit = _unit_row(scores, unit_code)
     median = _peer_median(scores, unit["kind"], areas)
@@ -310,7 +312,7 @@ def _kind(unit: pd.Series, lang: str) -> str:
 
 
 def area_bars(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax: Axes | None = None) -> Figure:
-    """The unit's area scores as bars, the peer-group median as a marker; a missing score is a hatched bar."""
+    """The unit's area scores as bars, the peer-group mean as a marker; a missing score is a hatched bar."""
     areas = _areas(framework)
     unit = _unit_row(scores, unit_code)
     median = _peer_median(scores, unit["kind"], areas)
@@ -334,14 +336,14 @@ def area_bars(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi",
 
 
 def trend_chart(trend: pd.DataFrame, unit_code: str, lang: str = "vi", ax: Axes | None = None) -> Figure:
-    """The unit's composite score over the years, with its peer group's median; a missing year is marked."""
+    """The unit's composite score over the years, with its peer group's mean; a missing year is marked."""
     _require(trend, ["year", "unit_code", "kind", "composite"], "trend")
     mine = trend[trend["unit_code"].astype(str) == str(unit_code)].sort_values("year")
     if mine.empty:
         raise DanvanEvalError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} / "
                               f"{tr('error.unknown_unit_code', 'en', unit=unit_code)}")
     kind = mine["kind"].iloc[-1]
-    peers = trend[trend["kind"] == kind].groupby("year")["composite"].median()
+    peers = trend[trend["kind"] == kind].groupby("year")["composite"].apply(group_mean)
     fig, ax = _axes(ax, (7, 3.5))
     ax.plot(peers.index, peers.to_numpy(), "--", color=PEER_COLOUR,
             label=tr("plot.peer_median", lang, group=group_name(kind, lang)))

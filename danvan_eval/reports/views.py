@@ -18,6 +18,7 @@ from IPython.display import Markdown
 
 from ..errors import DanvanEvalError
 from ..evaluation import narrative
+from ..evaluation.comparison import group_mean
 from ..evaluation.compliance import deadline as deadline_of
 from ..evaluation.scoring import REGISTRY_DENOMINATORS
 from ..formatting import number, percent
@@ -162,8 +163,11 @@ def _signed_int(x: object) -> str:
     return f"{int(x):+d}".replace("-", "−") if int(x) else "0"
 
 
-def _rank(row: pd.Series) -> str:
-    return "—" if pd.isna(row["rank"]) else f"{int(row['rank'])}/{int(row['n_ranked'])}"
+def _ranks(df: pd.DataFrame, lang: str, of_n: bool = False) -> pd.Series:
+    """Each row's rank as shown (``3``, ``3/11``), marked "(đồng hạng)" when tied."""
+    together = narrative.tied(df)
+    return pd.Series([narrative.rank_label(r, t, lang, n if of_n else None)
+                      for r, t, n in zip(df["rank"], together, df.get("n_ranked", df["rank"]))], index=df.index)
 
 
 def _interval(row: pd.Series) -> str:
@@ -237,7 +241,7 @@ def key_figures(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFr
     rows = [
         (tr("label.composite", lang), number(u["composite"], lang)),
         (tr("label.band", lang), band(data, u["band"], lang)),
-        (tr("label.rank", lang), _rank(u)),
+        (tr("label.rank", lang), _ranks(data.scores, lang, of_n=True)[u.name]),
     ]
     if narrative.has_levels(data.scores):
         rows.append((tr("report.level_certainty", lang), narrative.level_label(u, lang)))
@@ -257,10 +261,10 @@ def key_figures(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFr
 
 
 def area_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFrame:
-    """The six area scores of the unit against the median of its peer group."""
+    """The six area scores of the unit against its peer group's mean (``comparison.STATISTIC``)."""
     u = unit(data, unit_code)
     areas = list(data.framework.areas.index)
-    median = data.scores.loc[data.scores["kind"] == u["kind"], areas].median()
+    median = data.scores.loc[data.scores["kind"] == u["kind"], areas].apply(group_mean)
     area, group = tr("label.area", lang), tr("report.peer_median", lang)
     rows = [{area: f"{a.upper()}. {_area_label(data, a, lang)}",
              tr("label.score", lang): number(u[a], lang) if pd.notna(u[a]) else tr("label.insufficient_data", lang),
@@ -342,10 +346,11 @@ def trend_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFr
     u = unit(data, unit_code)
     if data.trend is None:
         raise DanvanEvalError("Thiếu bảng trend.csv / trend.csv is missing")
+    ranks = _ranks(data.trend, lang)  # tied within the year and peer group
     mine = data.trend[data.trend["unit_code"] == u["unit_code"]].sort_values("year")
     rows = [{tr("label.year", lang): str(int(r["year"])), tr("label.composite", lang): number(r["composite"], lang),
-             tr("label.band", lang): band(data, r["band"], lang), tr("label.rank", lang): _int(r["rank"])}
-            for _, r in mine.iterrows()]
+             tr("label.band", lang): band(data, r["band"], lang), tr("label.rank", lang): ranks[i]}
+            for i, r in mine.iterrows()]
     return _frame(rows, tr("label.year", lang))
 
 
@@ -405,8 +410,9 @@ def ranking_table(data: ReportData, kind: str, lang: str = "vi") -> pd.DataFrame
     order = ["rank", "unit_code"] if data.ranks else ["unit_code"]
     mine = peer_group(data, kind).sort_values(order, na_position="last", kind="stable")
     rows = []
-    for _, r in mine.iterrows():
-        row = {tr("label.rank", lang): _int(r["rank"])} if data.ranks else {}
+    ranks = _ranks(mine, lang)
+    for i, r in mine.iterrows():
+        row = {tr("label.rank", lang): ranks[i]} if data.ranks else {}
         row.update({tr("label.unit", lang): name(r, lang), tr("label.composite", lang): number(r["composite"], lang),
                     tr("label.band", lang): band(data, r["band"], lang)})
         if narrative.has_levels(data.scores):

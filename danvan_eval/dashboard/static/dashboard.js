@@ -37,6 +37,11 @@
     const text = dec ? grouped + (lang === "vi" ? "," : ".") + dec : grouped;
     return (v < 0 ? "−" : "") + text;
   }
+  function rankText(r) {
+    // "3 (đồng hạng)" when another unit of the group has the same rank (equal shown scores)
+    if (r.rank === null || r.rank === undefined) return "—";
+    return r.tied ? `${r.rank} (${T["label.tied"]})` : String(r.rank);
+  }
   function arrow(n) {
     if (n === null || n === undefined) return "—";
     return n === 0 ? "=" : (n > 0 ? "↑" + n : "↓" + (-n));
@@ -66,9 +71,12 @@
       return { u, composite, text: composite === null ? T["label.insufficient_data"] : fmt(composite), band: bandOf(composite) };
     });
     if (trial) {
-      const scored = rows.filter(r => r.composite !== null).map(r => r.composite);
-      rows.forEach(r => { r.rank = r.composite === null ? null : 1 + scored.filter(c => c > r.composite).length; });
+      // ranked at the precision shown (83,84 and 83,76 both read 83,8: one rank), as scoring.rank does
+      const shown = x => Number(x.toFixed(1));
+      const scored = rows.filter(r => r.composite !== null).map(r => shown(r.composite));
+      rows.forEach(r => { r.rank = r.composite === null ? null : 1 + scored.filter(c => c > shown(r.composite)).length; });
     }
+    rows.forEach(r => { r.tied = r.rank !== null && rows.some(o => o !== r && o.rank === r.rank); });
     rows.forEach(r => { r.shift = (r.rank === null || r.u.rank === null) ? null : r.u.rank - r.rank; });
     return rows;
   }
@@ -142,7 +150,7 @@
   }
 
   const COLUMNS = {
-    rank: [T["label.rank"], r => r.rank ?? "—", r => r.rank ?? Infinity],
+    rank: [T["label.rank"], r => rankText(r), r => r.rank ?? Infinity],
     name: [T["label.unit"], r => r.u.name, r => r.u.name],
     composite: [T["label.composite"], r => r.text, r => r.composite === null ? -Infinity : -r.composite],
     band: [T["label.band"], r => bandLabel(r.band), r => r.composite === null ? -Infinity : -r.composite],
@@ -241,7 +249,7 @@
         areas.map(a => h("th", { title: a.name }, a.label)), h("th", {}, T["label.composite"]))),
       groups.map(([title, rs]) => h("tbody", {},
         title ? h("tr", { class: "dv-heat-group" }, h("th", { colspan: areas.length + 3 }, title)) : null,
-        rs.map(r => h("tr", { "data-unit": r.u.code }, h("td", {}, r.rank ?? "—"), h("td", {}, r.u.name),
+        rs.map(r => h("tr", { "data-unit": r.u.code }, h("td", {}, rankText(r)), h("td", {}, r.u.name),
           r.u.areas.map(x => { const c = sc.colour(x); return h("td", { class: "dv-heat", style: { background: c, color: ink(c) } }, fmt(x)); }),
           h("td", {}, r.text)))))));
   }
@@ -295,11 +303,10 @@
 
   // ------------------------------------------------------------------ a unit's profile
   function openProfile(code) { state.unit = code; state.tab = "profile"; draw(); }
-  function median(xs) {
-    const v = xs.filter(x => x !== null).sort((a, b) => a - b);
-    if (!v.length) return null;
-    const m = Math.floor(v.length / 2);
-    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  function mean(xs) {
+    // the group statistic of every report (comparison.STATISTIC): the mean of the scored units
+    const v = xs.filter(x => x !== null);
+    return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
   }
   function profile(rows) {
     const unitSelect = h("select", { class: "dv-profile-unit", onchange: e => { state.unit = e.target.value; drawBody(); } },
@@ -309,7 +316,7 @@
     if (!r) return h("div", {});
     state.unit = r.u.code;
     const areas = state.data.areas;
-    const medians = areas.map((a, i) => median(rows.map(x => x.u.areas[i])));
+    const medians = areas.map((a, i) => mean(rows.map(x => x.u.areas[i])));
     const gaps = areas.map((a, i) => r.u.areas[i] === null || medians[i] === null ? null : r.u.areas[i] - medians[i]);
     const present = gaps.map((g, i) => [g, i]).filter(([g]) => g !== null).sort((a, b) => b[0] - a[0]);
     const strong = present.length ? areas[present[0][1]].label : "—";
@@ -335,7 +342,7 @@
     return h("section", { class: `dv-profile dv-shows-${r.u.code}` },
       h("label", {}, T["label.unit"] + " ", unitSelect),
       h("div", { class: "dv-profile-header" }, h("h2", {}, r.u.name),
-        h("p", {}, fill(T["page.rank_of"], { rank: r.rank ?? "—", n }), " · ", T["label.composite"], ": ", r.text,
+        h("p", {}, fill(T["page.rank_of"], { rank: r.rank ?? "—", n }) + (r.tied ? ` (${T["label.tied"]})` : ""), " · ", T["label.composite"], ": ", r.text,
           " · ", h("span", { class: "dv-band", style: { background: bandColour(r.band) } }, bandLabel(r.band))),
         h("p", { class: "dv-strength" }, fill(T["page.strong"], { area: strong }), " · ", fill(T["page.weak"], { area: weak })),
         (r.u.figures || []).map(t => h("p", { class: "dv-figure" }, "⚠ " + t))),
