@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib import colormaps
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 
@@ -272,3 +273,39 @@ def test_radar_labels_sit_outside_the_circle_and_overlap_nothing(scores, fw):
             nearest = (min(max(cx, box.x0), box.x1), min(max(cy, box.y0), box.y1))
             assert np.hypot(nearest[0] - cx, nearest[1] - cy) > radius
             assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1
+
+
+def layout_faults(fig: Figure) -> list[str]:
+    """What a reader would miss: a legend over a plotting area (it could hide a unit's marker), a title or a
+    legend cut by the figure's edge."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    faults = []
+    titles = [ax.title for ax in fig.axes] + ([fig._suptitle] if fig._suptitle is not None else [])
+    for text in titles:
+        box = text.get_window_extent(renderer)
+        if text.get_text() and (box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1 or box.y1 > page.y1 + 1):
+            faults.append(f"title clipped: {text.get_text()}")
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None] + list(fig.legends)
+    assert legends or not any(ax.get_legend_handles_labels()[0] for ax in fig.axes), "a legend is expected"
+    for legend in legends:
+        if legend is not None:
+            box = legend.get_window_extent(renderer)
+            if any(box.overlaps(other.get_window_extent(renderer)) for other in fig.axes if other.get_label() != "<colorbar>"):
+                faults.append("legend over a plot")
+            if box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1 or box.y0 < page.y0 - 1:
+                faults.append("legend clipped")
+    return faults
+
+
+def test_the_rank_interval_legend_never_hides_a_marker_and_no_title_is_clipped(scores, fw):
+    """The caterpillar chart of province.html, the audit and the .docx: its legend lies outside the plot, where
+    no unit's marker can be, in both languages; the other figures' titles fit the figure."""
+    for lang in ("vi", "en"):
+        assert layout_faults(plots.rank_interval_chart(scores, lang)) == []
+        for fig in (plots.ranking_chart(scores, lang, framework=fw), plots.area_heatmap(scores, fw, lang),
+                    plots.band_distribution(scores, fw, lang)):
+            assert [f for f in layout_faults(fig) if f.startswith("title")] == []

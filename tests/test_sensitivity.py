@@ -22,6 +22,7 @@ from danvan_eval.evaluation import audit, compliance
 from danvan_eval.evaluation import uncertainty as evu
 from danvan_eval.evaluation.scoring import score
 from danvan_eval.evaluation.year import load_inputs, tables
+from danvan_eval.formatting import number
 from danvan_eval.model.runs import default_run_path, load_run
 from danvan_eval.outputs import write_csv
 
@@ -271,8 +272,6 @@ def test_audit_data_explains_outputs_of_an_older_version(outputs_only):
 
 
 def test_the_audit_says_in_plain_words_that_levels_count_the_absolute_scale_draws_only(outputs_only):
-    from dataclasses import replace
-
     from danvan_eval.reports import audit_plots
 
     data = audit.audit_data(2024, outputs_only[0])
@@ -289,6 +288,42 @@ def test_the_audit_says_in_plain_words_that_levels_count_the_absolute_scale_draw
     assert "min-max draws (relative to the other units" in audit_plots.levels_paragraph(data, "en").data
     none = replace(data, uncertainty=unc.assign(n_level_draws=0))
     assert "Không có lần mô phỏng nào chấm theo mốc cố định" in audit_plots.levels_paragraph(none, "vi").data
+
+
+def test_every_audit_section_has_a_plain_reading_and_explains_what_it_cannot_say(outputs_only):
+    from danvan_eval.reports import audit_plots
+    from test_plots import layout_faults
+
+    data = audit.audit_data(2024, outputs_only[0])
+    sections = [audit_plots.intervals_section, audit_plots.sobol_section, audit_plots.removal_section,
+                audit_plots.coherence_section]
+    for lang, conclude, cannot in (("vi", "**Kết luận được:**", "**Không nói được:**"),
+                                   ("en", "**One may conclude:**", "**It cannot say:**")):
+        for section in sections:
+            text = section(data, lang)[0].data
+            assert conclude in text and cannot in text, (lang, section.__name__)
+    # the demo year has negative alphas, a negative Sobol estimate and indicators without variation: explained
+    areas = data.coherence_areas[data.coherence_areas["year"] == 2024]
+    assert (areas["alpha"] < 0).any()
+    reading = audit_plots.coherence_reading(data, "vi")
+    a6 = areas[areas["alpha"] < 0].iloc[0]
+    short = data.framework.areas.at[a6["area"], "short_vi"]
+    assert f"**Alpha âm** ở khối huyện, thị xã, thành phố — {short} (alpha = {number(a6['alpha'], 'vi', 2)})" in reading
+    assert "các chỉ tiêu đi ngược chiều nhau" in reading
+    assert "**Chỉ tiêu không có biến động**" in reading and "Ban hành kế hoạch" in reading
+    positive = replace(data, coherence_areas=data.coherence_areas.assign(alpha=data.coherence_areas["alpha"].abs()))
+    assert "Alpha âm" not in audit_plots.coherence_reading(positive, "vi")
+    sens = data.sensitivity.assign(S1=[-0.02, *data.sensitivity["S1"].abs().iloc[1:]])
+    assert "ước lượng ra số âm" in audit_plots.sobol_reading(sens, "vi") and "(S1 = −0,02)" in \
+        audit_plots.sobol_reading(sens, "vi")
+    assert "ước lượng ra số âm" not in audit_plots.sobol_reading(sens.assign(S1=sens["S1"].abs()), "vi")
+    # the audit's charts: legends outside the plots, titles inside the figure
+    unc = data.uncertainty.join(data.scores.set_index("unit_code")[["name_vi", "name_en"]], on="unit_code")
+    for kind in data.kinds:
+        for fig in (audit_plots.sobol_chart(data.sensitivity, kind), audit_plots.band_share_chart(unc, data.framework, kind),
+                    audit_plots.removal_chart(data.removal, data.framework, kind),
+                    audit_plots.correlation_heatmap(data.correlations[kind], data.framework, kind, 2024)):
+            assert layout_faults(fig) == [], kind
 
 
 @pytest.mark.slow

@@ -37,7 +37,13 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
 
 
 def _title(ax: Axes, text: str) -> None:
-    ax.set_title(textwrap.fill(text, 70), fontsize=10)
+    """The title, wrapped; above the whole figure when the plot is alone in it, so that long tick labels pushing
+    the plot aside never push the title past the figure's edge."""
+    alone = all(a is ax or a.get_label() == "<colorbar>" for a in ax.figure.axes)
+    if alone:
+        ax.figure.suptitle(textwrap.fill(text, 70), fontsize=10)
+    else:
+        ax.set_title(textwrap.fill(text, 70), fontsize=10)
 
 
 def factor_label(name: str, lang: str = "vi") -> str:
@@ -98,7 +104,7 @@ def sobol_chart(sens: pd.DataFrame, kind: str, lang: str = "vi", ax: Axes | None
     ax.set_xlim(0, 1.05)
     ax.set_xlabel(tr("uncertainty.sobol_axis", lang))
     _title(ax, tr("uncertainty.title.sobol", lang, group=_group(kind, lang)))
-    ax.legend(loc="lower right", fontsize=7)
+    plots.legend_below(ax)
     return fig
 
 
@@ -112,7 +118,6 @@ def band_share_chart(
     )
     bands = framework.bands.sort_values("min", ascending=False)
     colours = plots.band_colours(bands)
-    own = ax is None
     fig, ax = _axes(ax, (8, 0.32 * len(rows) + 1.6))
     y = np.arange(len(rows))
     left = np.zeros(len(rows))
@@ -130,10 +135,7 @@ def band_share_chart(
     ax.set_xlim(0, 1)
     ax.set_xlabel(tr("uncertainty.share_of_draws", lang))
     _title(ax, tr("uncertainty.title.bands", lang, group=_group(kind, lang), year=int(rows["year"].iloc[0])))
-    if own:  # under the axis whatever its height (an axes-relative offset grows with 150 units)
-        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=5, fontsize=7)
-    else:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=7)
+    plots.legend_below(ax, ncol=5)
     return fig
 
 
@@ -156,7 +158,10 @@ def removal_chart(
             Patch(color=INDICATOR_COLOUR, label=tr("label.indicator", lang)),
         ],
         fontsize=7,
-        loc="lower right",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.06 - 0.45 / max(fig.get_figheight(), 1)),
+        ncol=2,
+        frameon=False,
     )
     _title(ax, tr("uncertainty.title.removal", lang, group=_group(kind, lang)))
     return fig
@@ -269,11 +274,48 @@ def heading(data: AuditData, lang: str = "vi") -> Markdown:
     return Markdown(text + tr("audit.intro", lang, draws=s.draws, seed=s.seed))
 
 
+def _in_sentence(kind: str, lang: str) -> str:
+    """The peer group inside a sentence: "khối huyện, thị xã, thành phố" / "districts, towns and city"."""
+    name = narrative.group_name(kind, lang)
+    return f"khối {name}" if lang == "vi" else name
+
+
+def sobol_reading(sens: pd.DataFrame, lang: str = "vi") -> str:
+    """How to read the Sobol indices, and why an index estimated below zero is read as zero (naming each)."""
+    text = tr("audit.read.sobol", lang)
+    parts = []
+    for col in ("S1", "ST"):
+        for r in sens[sens[col] < 0].itertuples():
+            parts.append(f"{_in_sentence(r.kind, lang)}: {factor_label(r.factor, lang)}"
+                         f" ({col} = {_number(getattr(r, col), lang)})")
+    return text + (" " + tr("audit.read.sobol_negative", lang, list="; ".join(parts)) if parts else "")
+
+
+def coherence_reading(data: AuditData, lang: str = "vi") -> str:
+    """How to read the coherence tables; a negative Cronbach's alpha explained and the indicators without any
+    variation named, where they occur."""
+    fw = data.framework
+    n = int(data.scores.groupby("kind")["composite"].count().min())
+    parts = [tr("audit.read.coherence", lang, n=n)]
+    areas = data.coherence_areas[data.coherence_areas["year"] == data.year]
+    negative = areas[areas["alpha"] < 0]
+    if len(negative):
+        names = [f"{_in_sentence(r.kind, lang)} — {code_label(fw, r.area, lang)} (alpha = {_number(r.alpha, lang)})"
+                 for r in negative.itertuples()]
+        parts.append(tr("audit.read.alpha_negative", lang, list="; ".join(names)))
+    inds = data.coherence_indicators[data.coherence_indicators["year"] == data.year]
+    constant = inds[inds["r_area"].isna() & inds["r_index"].isna()]
+    if len(constant):
+        names = [f"{_in_sentence(r.kind, lang)} — {code_label(fw, r.indicator, lang)}" for r in constant.itertuples()]
+        parts.append(tr("audit.read.constant", lang, list="; ".join(names)))
+    return "\n\n".join(parts)
+
+
 def intervals_section(data: AuditData, lang: str = "vi") -> list:
     """Per peer group, the caterpillar chart of the rank intervals and the shares of draws in each rating."""
     if data.uncertainty is None:
         return []
-    out: list = [Markdown(f"## {tr('audit.section.intervals', lang)}")]
+    out: list = [Markdown(f"## {tr('audit.section.intervals', lang)}\n\n{tr('audit.read.intervals', lang)}")]
     unc = data.uncertainty.join(data.scores.set_index("unit_code")[["name_vi", "name_en"]], on="unit_code")
     out.append(levels_paragraph(data, lang))
     for k in _kinds(data):
@@ -302,7 +344,7 @@ def sobol_section(data: AuditData, lang: str = "vi") -> list:
     """Per peer group, the Sobol chart and table."""
     if data.sensitivity is None:
         return []
-    out: list = [Markdown(f"## {tr('audit.section.sobol', lang)}")]
+    out: list = [Markdown(f"## {tr('audit.section.sobol', lang)}\n\n{sobol_reading(data.sensitivity, lang)}")]
     for k in _kinds(data):
         out += [sobol_chart(data.sensitivity, k, lang), sobol_table(data.sensitivity, k, lang)]
     return out
@@ -312,7 +354,7 @@ def removal_section(data: AuditData, lang: str = "vi") -> list:
     """Per peer group, the rank shift when one area or indicator is removed."""
     fw = data.framework
     return [
-        Markdown(f"## {tr('audit.section.removal', lang)}"),
+        Markdown(f"## {tr('audit.section.removal', lang)}\n\n{tr('audit.read.removal', lang)}"),
         *[removal_chart(data.removal, fw, k, lang) for k in _kinds(data)],
     ]
 
@@ -320,7 +362,7 @@ def removal_section(data: AuditData, lang: str = "vi") -> list:
 def coherence_section(data: AuditData, lang: str = "vi") -> list:
     """Per peer group, the correlation heatmap and the alpha table; then the flagged indicators."""
     fw = data.framework
-    out: list = [Markdown(f"## {tr('audit.section.coherence', lang)}")]
+    out: list = [Markdown(f"## {tr('audit.section.coherence', lang)}\n\n{coherence_reading(data, lang)}")]
     for k in _kinds(data):
         out += [
             correlation_heatmap(data.correlations[k], fw, k, data.year, lang),

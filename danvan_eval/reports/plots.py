@@ -205,9 +205,20 @@ def rank_interval_chart(scores: pd.DataFrame, lang: str = "vi", ax: Axes | None 
     ax.set_xlim(0.5, max(1.0, float(data["rank_p95"].max())) + 0.5)
     ax.invert_xaxis()  # rank 1 on the right: better is further along, as on the ranking chart
     ax.set_xlabel(tr("label.rank", lang))
-    ax.set_title(_titled(tr("plot.rank_interval_title", lang), data, lang))
-    ax.legend(loc="upper left", fontsize=7)  # the best units, at the top, sit at the right (rank 1)
+    ax.set_title(textwrap.fill(_titled(tr("plot.rank_interval_title", lang), data, lang), 70))
+    legend_below(ax)
     return fig
+
+
+def legend_below(ax: Axes, ncol: int = 3) -> None:
+    """The legend under the plot, outside the axes, so that it never hides a unit's marker: under the whole
+    figure when the plot is alone in it (whatever its height), else just below the axes."""
+    alone = all(a is ax or a.get_label() == "<colorbar>" for a in ax.figure.axes)
+    if alone:
+        ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=ncol, fontsize=7,
+                         frameon=False)
+    else:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=ncol, fontsize=7, frameon=False)
 
 
 def rank_interval_charts(scores: pd.DataFrame, lang: str = "vi") -> list[Figure]:
