@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -49,11 +50,14 @@ def _tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def time_cli(run_file: Path, year: int, jobs: int, out: Path, units: str | None = None) -> tuple[float, int, dict]:
-    """Seconds, peak resident bytes of the process tree (sampled every 50 ms), the manifest."""
+def time_cli(run_file: Path, year: int, jobs: int, out: Path, units: str | None = None
+             ) -> tuple[float, int, dict, float]:
+    """Seconds, peak resident bytes of the process tree (sampled every 50 ms), the manifest, CPU seconds of the
+    command and all its processes (user + system; less sensitive than seconds to a shared machine)."""
     cmd = [str(CLI), "run", "--run", str(run_file), "--year", str(year), "--jobs", str(jobs), "--out", str(out)]
     if units:
         cmd += ["--units", units]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak, proc = 0, psutil.Process(child.pid)
@@ -72,11 +76,13 @@ def time_cli(run_file: Path, year: int, jobs: int, out: Path, units: str | None 
     sampler.start()
     _, err = child.communicate()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     done.set()
     sampler.join()
     if child.returncode != 0:
         raise SystemExit(f"danvan-eval run failed ({child.returncode}):\n{err.decode(errors='replace')[-3000:]}")
-    return seconds, peak, json.loads((out / str(year) / "manifest.json").read_text(encoding="utf-8"))
+    return seconds, peak, json.loads((out / str(year) / "manifest.json").read_text(encoding="utf-8")), cpu
 
 
 def code_of(notebook: Path) -> list[str]:
@@ -134,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--jobs", type=int, default=2)
     args = p.parse_args(argv)
-    runs, bare, unit_bare, peaks, manifests = [], [], [], [], []
+    runs, bare, unit_bare, peaks, manifests, cpus = [], [], [], [], [], []
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
         tmp = Path(tmp)
         if args.run:
@@ -150,15 +156,16 @@ def main(argv: list[str] | None = None) -> int:
         year = load_run(run_file).year
         time_in_process(run_file, tmp / "warmup", warmup=True)
         for i in range(args.repeat):
-            seconds, peak, man = time_cli(run_file, year, args.jobs, tmp / f"run{i}")
+            seconds, peak, man, cpu = time_cli(run_file, year, args.jobs, tmp / f"run{i}")
             runs.append(seconds)
+            cpus.append(cpu)
             peaks.append(peak)
             manifests.append(man)
             total, units_s = time_in_process(run_file, tmp / f"bare{i}")
             bare.append(total)
             unit_bare.append(units_s)
         first = min(k for k in manifests[-1]["notebooks"] if k not in ("province", "methodology_audit"))
-        one_s, _, _ = time_cli(run_file, year, args.jobs, tmp / f"run{args.repeat - 1}", units=first)
+        one_s, _, one_man, one_cpu = time_cli(run_file, year, args.jobs, tmp / f"run{args.repeat - 1}", units=first)
     n = len(manifests[-1]["notebooks"])
     n_units = n - sum(k in manifests[-1]["notebooks"] for k in ("province", "methodology_audit"))
     run_s, bare_s = statistics.median(runs), statistics.median(bare)
@@ -169,12 +176,14 @@ def main(argv: list[str] | None = None) -> int:
           f"load average {load[0]:.1f} {load[1]:.1f} on {psutil.cpu_count()} cores")
     print(f"  danvan-eval run (new process, end to end) : {run_s:6.2f} s   (runs: {', '.join(f'{r:.2f}' for r in runs)};"
           f" goal ≤ 30 s)")
+    print(f"    CPU seconds, all its processes           : {statistics.median(cpus):6.2f} s")
     print(f"    of which notebooks + HTML (manifest)     : {notebooks_s:6.2f} s   ({per_nb:.2f} s a notebook, median)")
     print(f"    peak memory, all its processes           : {max(peaks) / 2**30:6.2f} GiB (goal ≤ 1.5)")
     print(f"  same code in-process, no kernel (1 process): {bare_s:6.2f} s   (runs: {', '.join(f'{b:.2f}' for b in bare)};"
           f" unit reports {statistics.median(unit_bare) / max(n_units, 1):.3f} s each)")
     print(f"  ratio run / in-process                     : {run_s / bare_s:6.2f}   (goal ≤ 1.3)")
-    print(f"  danvan-eval run --units {first} (one unit) : {one_s:6.2f} s")
+    print(f"  danvan-eval run --units {first} (one unit) : {one_s:6.2f} s, {one_cpu:.2f} s CPU "
+          f"({len(one_man['notebooks'])} notebook(s) rendered)")
     timings = manifests[-1]["timings"]
     print("  last run, manifest timings (s): " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(timings.items())))
     slowest = sorted(manifests[-1]["notebooks"].items(), key=lambda kv: -kv[1]["seconds"])[:3]
