@@ -108,6 +108,7 @@ def test_dashboard_opens_on_the_latest_year_with_the_official_ranking(demo):
 def test_moving_a_slider_reranks_and_shows_each_shift(demo):
     d = Dashboard.from_folder(demo)
     d.weights.sliders["a3"].value = 3.0
+    assert d.weights.readouts["a3"].value == "3,0" and d.weights.readouts["a1"].value == "1,0"  # not "3.0"
     weights = {**dict.fromkeys(AREAS, 1.0), "a3": 3.0}
     areas = file_scores(demo, 2024, "district")
     expected = scoring.recompose(areas[AREAS], weights, "amean")["rank"]
@@ -171,6 +172,8 @@ def test_english_switch(demo):
     assert d.kind.options == (("Districts, towns and city", "district"),
                               ("Provincial departments and agencies", "department"))
     assert d.weights.sliders["a4"].description == "Administrative reform"
+    d.weights.sliders["a4"].value = 1.5
+    assert d.weights.readouts["a4"].value == "1.5"
     assert re.fullmatch(r"\d+\.\d", rows(d.table.html.value)["540"]["composite"])
     d.language.value = "vi"
     assert re.fullmatch(r"\d+,\d", rows(d.table.html.value)["540"]["composite"])  # Vietnamese decimal comma

@@ -135,8 +135,8 @@ def test_reviewer_session(page, demo):
     page.mouse.move(track["x"] + track["width"] + 40, track["y"] + track["height"] / 2, steps=8)
     page.mouse.up()
     page.wait_for_selector(".dv-ranking-table th[data-col='shift']")
-    weight = float(page.inner_text(".dv-weight-a3 .widget-readout"))
-    assert weight == 3.0  # dragged past the end of the track: the slider's maximum
+    page.wait_for_function("() => document.querySelector('.dv-weight-value-a3').innerText.trim() === '3,0'")
+    weight = 3.0  # dragged past the end of the track: the slider's maximum, written the Vietnamese way
     expected = scoring.recompose(official[AREAS], {**dict.fromkeys(AREAS, 1.0), "a3": weight}, "amean")["rank"]
     rows = table(page)
     assert {u: int(r["rank"].split()[0]) for u, r in rows.items()} == expected.to_dict()

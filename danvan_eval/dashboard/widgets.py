@@ -93,6 +93,8 @@ class WeightPanel(widgets.VBox):
         self.reset = _hook(widgets.Button(icon="undo", layout=widgets.Layout(width="auto")), "dv-weights-reset")
         self.status = _hook(widgets.HTML(), "dv-weights-status")
         self.sliders: dict[str, widgets.FloatSlider] = {}
+        self.readouts: dict[str, widgets.HTML] = {}  # the weights written the reader's way ("1,5", not "1.5")
+        self.lang = "vi"
         self.official: dict[str, float] = {}
         self._callbacks: list = []
         self._quiet = False
@@ -112,11 +114,13 @@ class WeightPanel(widgets.VBox):
         if list(self.sliders) != data.areas:
             top = max(3.0, 3 * max(self.official.values()))
             self.sliders = {
-                a: _hook(widgets.FloatSlider(value=self.official[a], min=0, max=top, step=0.1, readout_format=".1f",
+                a: _hook(widgets.FloatSlider(value=self.official[a], min=0, max=top, step=0.1, readout=False,
                                              continuous_update=False, style={"description_width": "15.5em"},
-                                             layout=widgets.Layout(width="440px")), f"dv-weight-{a}")
+                                             layout=widgets.Layout(width="400px")), f"dv-weight-{a}")
                 for a in data.areas
             }
+            self.readouts = {a: _hook(widgets.HTML(layout=widgets.Layout(width="3em")), f"dv-weight-value-{a}")
+                             for a in data.areas}
             for s in self.sliders.values():
                 s.observe(self._moved, "value")
         for a, s in self.sliders.items():
@@ -125,13 +129,18 @@ class WeightPanel(widgets.VBox):
         self.title.value = f"<b>{html.escape(tr('dashboard.weights_title', lang))}</b> — " \
                            f"{html.escape(tr('dashboard.weights_help', lang))}"
         self.reset.description = tr("dashboard.weights_reset", lang)
-        self.grid.children = list(self.sliders.values())
+        self.lang = lang
+        self.grid.children = [widgets.HBox([self.sliders[a], self.readouts[a]], layout=widgets.Layout(align_items="center"))
+                              for a in self.sliders]
         self.children = [self.title, self.grid,
                          widgets.HBox([self.reset, self.status], layout=widgets.Layout(align_items="center"))]
         self.describe(lang)
 
     def describe(self, lang: str) -> None:
-        """Say whether the official weights are in use (the table is then the official result)."""
+        """Say whether the official weights are in use (the table is then the official result), and each weight."""
+        self.lang = lang
+        for a, s in self.sliders.items():
+            self.readouts[a].value = number(s.value, lang)
         key = "dashboard.weights_modified" if self.modified else "dashboard.weights_official"
         if not any(self.weights.values()):
             key = "dashboard.weights_zero"
@@ -152,6 +161,8 @@ class WeightPanel(widgets.VBox):
         self._callbacks.append(fn)
 
     def _moved(self, _change) -> None:
+        for a, s in self.sliders.items():
+            self.readouts[a].value = number(s.value, self.lang)
         if not self._quiet:
             self._fire()
 
