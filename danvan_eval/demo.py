@@ -261,7 +261,7 @@ def write(
 
     UTF-8, LF line ends, values as integers or with one decimal, so that one seed always gives the same bytes.
     """
-    from . import demo_gia_lai
+    from . import demo_free_text, demo_gia_lai
 
     framework = framework or load_framework(default_framework_path())
     registry = registry or load_registry(default_registry_path())
@@ -270,6 +270,9 @@ def write(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = generate(framework, registry, years, seed)
+    last = max(years)
+    reporting = sorted(tables[f"submissions_{last}"]["unit_code"].astype(str))  # only units that sent a report
+    tables[f"free_text_{last}"] = demo_free_text.generate(reporting, last, seed)
     gl_tables = demo_gia_lai.generate(gl_framework, gl_registry, seed)
     paths = []
     for name, df in {**tables, **gl_tables}.items():

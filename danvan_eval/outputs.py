@@ -35,7 +35,8 @@ PACKAGES = ("danvan-eval", "pandas", "numpy", "scipy", "matplotlib", "papermill"
             "voila", "openpyxl", "python-docx", "pyyaml", "dask")
 # the tables ``read_year`` reads back (``uncertainty_draws.csv``, one row per draw, is left to who needs it)
 TABLES = ("scores", "indicators", "trend", "compliance", "uncertainty", "sensitivity", "removal", "coherence_areas",
-          "coherence_indicators", "correlations", "plausibility", "appraisal", "registry_figures", "results")
+          "coherence_indicators", "correlations", "plausibility", "appraisal", "registry_figures", "results",
+          "free_text")
 # the continuity tables of a year from 2025 (``evaluation.continuity_run``), written by the run and by ``continuity``
 CONTINUITY = ("continuity_measures", "former_districts", "continuity_districts", "continuity_province")
 
@@ -270,6 +271,7 @@ class YearOutputs:
     appraisal: pd.DataFrame | None = None  # the values the appraisal changed (evaluation.appraised), if any
     registry_figures: pd.DataFrame | None = None  # figures unknown or estimated (evaluation.registry_figures)
     results: pd.DataFrame | None = None  # the actual results by peer group and for the province (evaluation.results)
+    free_text: pd.DataFrame | None = None  # the units' own words (model.free_text), when the run file names them
 
 
 def read_year(outputs_dir: Path, year: int) -> YearOutputs:

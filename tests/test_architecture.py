@@ -14,7 +14,7 @@ LAYERS = {
     "evaluation": 3,
     "intake": 4, "reports": 4,
     "dashboard": 5,
-    "demo": 6, "demo_gia_lai": 6, "cli": 6,
+    "demo": 6, "demo_gia_lai": 6, "demo_free_text": 6, "cli": 6,
 }
 WINGS = ("engine", "model", "evaluation", "intake", "reports", "dashboard")
 

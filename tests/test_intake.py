@@ -320,3 +320,55 @@ def test_every_problem_code_of_the_intake_has_a_message():
     codes = set(re.findall(r'(?:\.add|Unreadable|_loose)\(\s*"([a-z0-9_]+)"', sources))
     assert len(codes) >= 25
     assert not sorted(c for c in codes if f"problem.{c}" not in CATALOG)
+
+
+# ---------------------------------------------------------------- the units' own words
+def test_free_text_typed_in_a_template_reaches_the_right_section_of_the_report(run, fw, reg, tmp_path):
+    import dataclasses
+
+    from docx import Document
+
+    from danvan_eval.reports.annual import write_reports
+    from danvan_eval.reports.runner import score_year
+
+    wb = make_corpus.filled_template(fw, reg, unit="542")
+    rows = tpl.free_rows()
+    assert wb[tpl.FREE_SHEET][f"A{rows['difficulties']}"].value == "Khó khăn, vướng mắc, tồn tại, hạn chế"
+    wb[tpl.FREE_SHEET][f"B{rows['highlights']}"] = "100% thôn, làng có tổ hòa giải\nhoạt động hiệu quả"
+    wb[tpl.FREE_SHEET][f"B{rows['difficulties']}"] = "Thiếu cán bộ người Ba Na làm công tác dân vận"
+    wb[tpl.FREE_SHEET][f"B{rows['proposals']}"] = "=Đề nghị tăng kinh phí tập huấn"  # a formula-like text stays text
+    result = intake([_save(wb, tmp_path / "in", "mau-bao-cao_2024_542.xlsx")], run, tmp_path / "out")
+    assert result.ok
+    table = pd.read_csv(tmp_path / "out" / f"free_text_{YEAR}.csv", dtype=str, encoding="utf-8-sig")
+    assert table[["unit_code", "field"]].values.tolist() == [["542", "highlights"], ["542", "difficulties"],
+                                                             ["542", "proposals"]]
+    # the table is an input of the run (hashed in the manifest), compiled into sections III and IV of the .docx
+    mine = dataclasses.replace(run, free_text={YEAR: tmp_path / "out" / f"free_text_{YEAR}.csv"})
+    folder = score_year(mine, tmp_path / "outputs")
+    manifest = (folder / "manifest.json").read_text(encoding="utf-8")
+    assert f"free_text_{YEAR}" in manifest
+    province, ministry = write_reports(tmp_path / "outputs", YEAR)
+    paragraphs = [p.text for p in Document(str(province)).paragraphs]
+    headings = [i for i, t in enumerate(paragraphs) if re.match(r"\d\. [A-ZĐƯ]", t)]
+
+    def section(text: str) -> str:  # the numbered heading above the paragraph
+        k = paragraphs.index(text)
+        return paragraphs[max(i for i in headings if i < k)]
+
+    line = "- Huyện An Lão: 100% thôn, làng có tổ hòa giải hoạt động hiệu quả"
+    assert section(line) == "1. Ưu điểm"
+    assert section("- Huyện An Lão: Thiếu cán bộ người Ba Na làm công tác dân vận") == \
+        "2. Tồn tại, hạn chế và nguyên nhân"
+    assert section("- Huyện An Lão: =Đề nghị tăng kinh phí tập huấn") == "2. Đề xuất, kiến nghị"
+    assert line in [p.text for p in Document(str(ministry)).paragraphs]
+
+
+def test_a_free_text_too_long_is_refused_at_its_cell(run, fw, reg, tmp_path):
+    wb = make_corpus.filled_template(fw, reg, unit="542")
+    cell = f"B{tpl.free_rows()['causes']}"
+    wb[tpl.FREE_SHEET][cell] = "x" * 4001
+    result = intake([_save(wb, tmp_path / "in", "mau-bao-cao_2024_542.xlsx")], run, tmp_path / "out")
+    assert not result.ok
+    found = result.problems[result.problems["code"] == "free_text_length"].iloc[0]
+    assert (found["sheet"], found["cell"]) == (tpl.FREE_SHEET, cell)
+    assert "4001" in found["message_vi"] and "4001" in found["message_en"]

@@ -249,3 +249,18 @@ def test_units_with_equal_shown_scores_are_said_to_be_tied(years):
         assert f"đứng thứ {int(u['rank'])}/{int(u['n_ranked'])} (đồng hạng)" in text, u["unit_code"]
     alone = s[~narrative.tied(s) & s["rank"].notna()].iloc[0]
     assert "đồng hạng" not in narrative.position(s, alone["unit_code"], fw)
+
+
+def test_the_indicators_to_improve_are_those_below_the_second_level_lowest_first(years):
+    tables, fw = years[2024]
+    ind = tables["indicators"]
+    mine = ind[(ind["unit_code"] == "544") & ind["score"].notna()].sort_values("score")
+    below = mine[mine["score"] < 65]
+    assert len(below)  # Hoài Ân, the lowest district of the demo
+    text = narrative.to_improve(ind, "544", fw)
+    first = fw.indicators.at[below.iloc[0]["indicator_id"], "label_vi"]
+    assert text.startswith("Các chỉ tiêu có điểm dưới ngưỡng mức “Khá” (65 điểm), cần tập trung cải thiện")
+    assert f": {first} ({narrative.number(below.iloc[0]['score'])})" in text
+    assert text.count(";") == min(len(below), narrative.MAX_TO_IMPROVE) - 1
+    fine = ind.assign(score=ind["score"].where(ind["score"].isna(), 90.0))
+    assert narrative.to_improve(fine, "544", fw).startswith("Không có chỉ tiêu nào dưới ngưỡng mức “Khá”")

@@ -127,6 +127,7 @@ def test_unit_reports_are_in_vietnamese_without_code(year_run):
     heads = re.findall(r"<thead>(.*?)</thead>", html, re.DOTALL)
     assert heads and all(h.count("<tr") == 1 for h in heads)  # one header row: no pandas index-name row
     assert "Trong 90% số lần tính lại, đơn vị có thể xếp từ hạng" in html
+    assert "Chỉ tiêu cần cải thiện" in html and "ngưỡng mức “Khá” (65 điểm)" in html
     assert "thay đổi +" not in html and " %" not in html
 
 

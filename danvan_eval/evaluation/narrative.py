@@ -271,6 +271,33 @@ def gaps(scores: pd.DataFrame, indicators: pd.DataFrame | None, unit_code: str, 
     return " ".join(parts) if parts else tr("narrative.complete", lang)
 
 
+MAX_TO_IMPROVE = 5
+
+
+def to_improve(indicators: pd.DataFrame | None, unit_code: str, framework, lang: str = "vi") -> str:
+    """The indicators the unit should improve: those scored below the threshold of the second level (``Khá``),
+    lowest first (at most ``MAX_TO_IMPROVE``); when none is, its lowest three."""
+    if indicators is None:
+        return ""
+    mine = indicators[(indicators["unit_code"].astype(str) == str(unit_code)) & indicators["score"].notna()]
+    if mine.empty:
+        return ""
+    mine = mine.sort_values(["score", "indicator_id"], kind="stable")
+    bands = framework.bands.sort_values("min", ascending=False).reset_index(drop=True)
+    second = bands.iloc[min(1, len(bands) - 1)]
+    labels = framework.indicators[f"label_{lang}"]
+
+    def listed(rows: pd.DataFrame) -> str:
+        return "; ".join(f"{labels.get(r.indicator_id, r.indicator_id)} ({number(r.score, lang)})"
+                         for r in rows.itertuples(index=False))
+
+    below = mine[mine["score"] < second["min"]]
+    fields = {"band": second[f"label_{lang}"], "threshold": number(second["min"], lang, 0)}
+    if len(below):
+        return tr("narrative.improve", lang, list=listed(below.head(MAX_TO_IMPROVE)), **fields)
+    return tr("narrative.improve_none", lang, list=listed(mine.head(3)), **fields)
+
+
 def unit_narrative(scores: pd.DataFrame, unit_code: str, framework, indicators: pd.DataFrame | None = None,
                    trend: pd.DataFrame | None = None, lang: str = "vi",
                    reported_before: set[str] | None = None) -> list[str]:

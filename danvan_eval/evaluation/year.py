@@ -18,6 +18,7 @@ from ..errors import ValidationError
 from ..model import appraisal as appraisal_mod
 from ..model import observations as obs_mod
 from ..model.framework import Framework
+from ..model.free_text import read_free_text
 from ..model.plausibility import load_plausibility
 from ..model.results import load_weights
 from ..model.runs import RunConfig, default_run_path, load_run
@@ -143,6 +144,8 @@ def score_run(run: RunConfig, inputs: tuple | None = None) -> ScoredYear:
     out = tables(evaluation, comp, audit)
     out["plausibility"] = found
     out["results"] = year_results(scored_obs, framework, out["scores"], run.year)
+    if run.year in run.free_text:  # the units' own words, validated, kept beside the tables for the reports
+        out["free_text"] = read_free_text(run.free_text[run.year], registry, run.year)
     figures = registry_figures(evaluation)  # written only when a figure is unknown or an estimate
     if len(figures):
         out["registry_figures"] = figures

@@ -9,7 +9,8 @@ their row numbers are mapped back to sheet cells. Two original files for one uni
 "bản sửa đổi" (correction) replaces the unit's earlier one, and both are kept in the submissions table.
 
 Writes into ``out_dir``: always ``validation_<Y>.xlsx`` and ``.html`` (the report sent back to the units); and,
-only when no problem was found, ``observations_<Y>.csv``, ``submissions_<Y>.csv`` and a byte-for-byte copy of each
+only when no problem was found, ``observations_<Y>.csv``, ``submissions_<Y>.csv``, ``free_text_<Y>.csv`` (the units' own
+words, sheet ``Nhận xét``) and a byte-for-byte copy of each
 accepted file in ``raw/``. Each file is staged then renamed, so a failed intake leaves the previous tables.
 """
 
@@ -32,6 +33,7 @@ from ..evaluation import plausibility
 from ..evaluation.scoring import score
 from ..evaluation.year import earlier_observations
 from ..messages import tr
+from ..model import free_text as free_mod
 from ..model import observations as obs_mod
 from ..model.framework import Framework
 from ..model.plausibility import load_plausibility
@@ -68,6 +70,7 @@ class FileRead:
     received: dt.date | None = None
     file_date: dt.date | None = None  # when the file was written here: the cover's date can be typed earlier
     observations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OBS_COLUMNS))
+    free_text: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=free_mod.COLUMNS))
     problems: list[dict] = field(default_factory=list)
     state: str = "rejected"  # accepted | replaced | rejected
 
@@ -161,7 +164,10 @@ def intake(paths: list[Path], run: RunConfig, out_dir: Path) -> IntakeResult:
     if not ok:
         return IntakeResult(run.year, False, files, observations.iloc[0:0], submissions.iloc[0:0], problems, comp,
                             report, findings=to_verify)
-    written = _write_tables(out_dir, run.year, reads, observations, submissions)
+    free = [r.free_text for r in reads if r.state == "accepted" and len(r.free_text)]
+    free_text = (pd.concat(free, ignore_index=True).sort_values(["unit_code"], kind="stable") if free
+                 else pd.DataFrame(columns=free_mod.COLUMNS))
+    written = _write_tables(out_dir, run.year, reads, observations, submissions, free_text)
     return IntakeResult(run.year, True, files, observations, submissions, problems, comp, report, written,
                         findings=to_verify)
 
@@ -237,6 +243,7 @@ def read_file(path: Path, label: str, framework: Framework, registry: Registry, 
     _read_cover(read, values, year)
     _check_stray_cells(read, formulas, slots, framework, registry, year)
     _read_values(read, formulas, values, slots, framework, registry, year)
+    _read_free_text(read, values, year)
     if not read.problems:
         read.state = "accepted"
     return read
@@ -361,7 +368,7 @@ def _check_structure(read: FileRead, wb, meta: dict[str, str], framework: Framew
         if name not in wb.sheetnames:
             read.add("sheet_missing", sheet=name)
     for name in wb.sheetnames:
-        if name not in expected:
+        if name not in expected and name != tpl.FREE_SHEET:  # the free-text sheet is optional (older templates)
             read.add("extra_sheet", sheet=name)
     if len(read.problems) > before:
         return False
@@ -459,6 +466,27 @@ def _read_values(read: FileRead, formulas, values, slots: list[tpl.Slot], framew
             "code": p["code"], "message_vi": p["message_vi"], "message_en": p["message_en"],
         })
     read.observations = table
+
+
+def _read_free_text(read: FileRead, wb, year: int) -> None:
+    """The unit's own words from the optional ``Nhận xét`` sheet: each question's label where the template put it,
+    each answer text of at most ``MAX_CHARS`` characters (empty answers are left out)."""
+    if tpl.FREE_SHEET not in wb.sheetnames:
+        return
+    ws, rows = wb[tpl.FREE_SHEET], []
+    for field_, row in tpl.free_rows().items():
+        label = tr(f"template.free.{field_}", "vi")
+        if shown(ws[f"A{row}"].value or "") != label:
+            read.add("structure_changed", sheet=tpl.FREE_SHEET, cell=f"A{row}", expected=label,
+                     found=shown(ws[f"A{row}"].value or ""))
+            continue
+        value = ws[f"B{row}"].value
+        text = "" if is_blank(value) else str(value).strip()
+        if len(text) > free_mod.MAX_CHARS:
+            read.add("free_text_length", sheet=tpl.FREE_SHEET, cell=f"B{row}", n=len(text), max=free_mod.MAX_CHARS)
+        elif text:
+            rows.append({"year": year, "unit_code": read.unit_code, "field": field_, "text": text})
+    read.free_text = pd.DataFrame(rows, columns=free_mod.COLUMNS)
 
 
 def _cell(ws, wsv, ref: str, kind: str | None) -> object:
@@ -561,8 +589,9 @@ def raw_name(read: FileRead) -> str:
 
 
 def _write_tables(out_dir: Path, year: int, reads: list[FileRead], observations: pd.DataFrame,
-                  submissions: pd.DataFrame) -> tuple[Path, ...]:
-    """Stage the raw copies and both tables in a temporary folder, then rename each into place."""
+                  submissions: pd.DataFrame, free_text: pd.DataFrame) -> tuple[Path, ...]:
+    """Stage the raw copies and the tables (observations, submissions, the units' own words) in a temporary
+    folder, then rename each into place."""
     staged: list[tuple[Path, Path]] = []
     tmp = Path(tempfile.mkdtemp(prefix=".intake-", dir=out_dir))
     try:
@@ -571,7 +600,7 @@ def _write_tables(out_dir: Path, year: int, reads: list[FileRead], observations:
                 final = safe_child(out_dir / "raw", raw_name(r))
                 if not final.exists():
                     staged.append((Path(shutil.copyfile(r.path, tmp / final.name)), final))
-        for name, df in (("submissions", submissions), ("observations", observations)):
+        for name, df in (("submissions", submissions), ("observations", observations), ("free_text", free_text)):
             final = safe_child(out_dir, f"{name}_{year}", ".csv")
             staged.append((write_csv(df, tmp / final.name), final))
         for src, final in staged:

@@ -39,6 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import DanvanEvalError
 from ..messages import tr
 from ..model.framework import Framework
+from ..model.free_text import FIELDS, MAX_CHARS
 from ..model.runs import RunConfig
 from ..model.units import Registry, load_registry
 from ..outputs import FORMULA_START, safe_child
@@ -48,6 +49,10 @@ FILE_PREFIX = "mau-bao-cao"
 COVER = "Bìa"
 META = "_danvan"
 AUX_SHEET = "Bổ trợ"
+# the units' own words: one row per question (model.free_text.FIELDS), label in A, answer in B (unlocked); an
+# optional sheet (templates sent out before it existed are read without it), outside the layout checksum
+FREE_SHEET = "Nhận xét"
+FREE_FIRST_ROW = 3
 HEADER_ROW, FIRST_ROW = 4, 5
 # column letters of a data sheet
 COL_ID, COL_VALUE, COL_N, COL_STATUS, COL_NOTE = "B", "G", "H", "I", "J"
@@ -213,6 +218,7 @@ def build_workbook(
               for pos, (_, spec) in enumerate(framework.areas.iterrows(), start=1)]
     for name, title in zip(data_sheets(framework), [*titles, tr("template.aux_title", "vi")]):
         _data_sheet(wb.create_sheet(name), title, framework, [s for s in slots if s.sheet == name])
+    _free_sheet(wb.create_sheet(FREE_SHEET))
     meta = wb.create_sheet(META)
     for i, (key, value) in enumerate(markers(framework, year, unit_code, kind).items(), start=1):
         meta.cell(i, 1, key)
@@ -257,6 +263,8 @@ def _validation(ws: Worksheet, kind: str, ref: str, *, title: str, prompt: str, 
     error = tr(f"template.error.{kind}", "vi")
     if choices:
         dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+    elif kind == "text":
+        dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(hi), allow_blank=True)
     elif kind == "date":
         dv = DataValidation(type="date", operator="between", formula1=str(lo), formula2=str(hi), allow_blank=True)
     elif hi is None:
@@ -304,6 +312,26 @@ def _cover(ws: Worksheet, code: str, unit: pd.Series, year: int, fw: Framework, 
         _put(ws, f"A{row}", line, bold=i == 0)
         ws.row_dimensions[row].height = _height(line, 108)
     _print_setup(ws)
+    _protect(ws)
+
+
+def free_rows() -> dict[str, int]:
+    """Row of each free-text question on the ``Nhận xét`` sheet."""
+    return {f: FREE_FIRST_ROW + i for i, f in enumerate(FIELDS)}
+
+
+def _free_sheet(ws: Worksheet) -> None:
+    """The unit's own words: five questions, a large unlocked cell each."""
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 30, 90
+    _put(ws, "A1", tr("template.free.sheet_title", "vi", max=MAX_CHARS), bold=True)
+    ws.merge_cells("A1:B1")
+    for field_, row in free_rows().items():
+        _put(ws, f"A{row}", tr(f"template.free.{field_}", "vi"), bold=True)
+        _unlock(ws, f"B{row}")
+        ws[f"B{row}"].alignment = _WRAP
+        ws.row_dimensions[row].height = 120
+        _validation(ws, "text", f"B{row}", title=tr(f"template.free.{field_}", "vi"),
+                    prompt=tr("template.free.prompt", "vi"), lo=0, hi=MAX_CHARS)
     _protect(ws)
 
 

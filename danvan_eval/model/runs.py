@@ -41,6 +41,7 @@ KEYS = {
     "plan": "the plan evaluated, cited by number and date (Kế hoạch số …/KH-UBND ngày …/01/2022)",
     "criteria_document": "the document adopting the criteria and levels (empty: a highlighted placeholder)",
     "synthetic": "true when the observations are synthetic (demo); every output then says so",
+    "free_text": "year → the units' own words CSV (results, models, difficulties, causes, proposals; from intake)",
 }
 VALUES = ("self_assessed", "appraised")
 
@@ -70,6 +71,7 @@ class RunConfig:
     plan: str = ""
     criteria_document: str = ""
     synthetic: bool = False
+    free_text: Mapping[int, Path] = field(default_factory=dict)
 
     def load_framework(self) -> Framework:
         """The run's framework, with the run's reporting deadline when the run file sets one."""
@@ -88,6 +90,7 @@ class RunConfig:
             out["province"] = self.province
         out.update({f"observations_{y}": p for y, p in self.observations.items()})
         out.update({f"submissions_{y}": p for y, p in self.submissions.items()})
+        out.update({f"free_text_{y}": p for y, p in self.free_text.items()})
         if self.plausibility is not None:
             out["plausibility"] = self.plausibility
         if self.appraisal is not None and self.appraisal.is_file():
@@ -279,6 +282,7 @@ def load_run(path: Path) -> RunConfig:
         units=resolve(raw["units"], "units"),
         observations=observations,
         submissions=by_year("submissions"),
+        free_text=by_year("free_text"),
         options=options,
         deadline=deadline,
         uncertainty=dict(uncertainty),

@@ -62,6 +62,7 @@ class ReportData:
     unit_kinds: pd.Series | None = None  # code → the registry's kind of unit (how its name reads in a sentence)
     results: pd.DataFrame | None = None  # the actual results by peer group and for the province (results.csv)
     registry_figures: pd.DataFrame | None = None  # registry figures unknown or estimated (evaluation.registry_figures)
+    free_text: pd.DataFrame | None = None  # the units' own words (free_text.csv): compiled into sections III–IV
     ministry: bool = False  # the version for the Ministry of Home Affairs: no ranking, no unit named as best or worst
 
     @property
@@ -139,6 +140,7 @@ def load_data(outputs_dir: Path, year: int) -> ReportData:
         appraisal=yo.appraisal,
         unit_kinds=unit_kinds,
         results=yo.results,
+        free_text=yo.free_text,
         registry_figures=yo.registry_figures,
     )
 
@@ -424,15 +426,39 @@ def _unit_table(data: ReportData, kind: str) -> tuple[list[str], list[list[str]]
 def _section_assessment(doc, data: ReportData) -> None:
     dx.heading(doc, "III. ĐÁNH GIÁ CHUNG", 1)
     dx.heading(doc, "1. Ưu điểm", 2)
+    _their_words(doc, data, "highlights", "Kết quả nổi bật do các cơ quan, đơn vị báo cáo:")
     dx.placeholder(doc, PLACEHOLDER.format("đánh giá chung về ưu điểm, kết quả nổi bật, mô hình “Dân vận khéo”"
                                            " tiêu biểu …"))
-    dx.heading(doc, "2. Tồn tại, hạn chế, khó khăn, vướng mắc", 2)
+    dx.heading(doc, "2. Tồn tại, hạn chế và nguyên nhân", 2)
     found = _difficulties(data)
     dx.paragraph(doc, "Qua tổng hợp số liệu báo cáo của các cơ quan, đơn vị:" if found else
                  "Các cơ quan, đơn vị đã gửi báo cáo đúng hạn, đầy đủ số liệu các chỉ tiêu.")
     for line in found:
         dx.paragraph(doc, f"- {line}")
-    dx.placeholder(doc, PLACEHOLDER.format("những tồn tại, hạn chế khác và nguyên nhân (khách quan, chủ quan) …"))
+    _their_words(doc, data, "difficulties", "Khó khăn, vướng mắc, tồn tại, hạn chế do các cơ quan, đơn vị nêu:")
+    _their_words(doc, data, "causes", "Nguyên nhân do các cơ quan, đơn vị nêu:")
+    dx.placeholder(doc, PLACEHOLDER.format("đánh giá chung về tồn tại, hạn chế và nguyên nhân (khách quan, chủ"
+                                           " quan) …"))
+    dx.heading(doc, "3. Bài học kinh nghiệm", 2)
+    _their_words(doc, data, "models", "Mô hình, cách làm tiêu biểu do các cơ quan, đơn vị báo cáo:")
+    dx.placeholder(doc, PLACEHOLDER.format("bài học kinh nghiệm rút ra từ kết quả thực hiện và các mô hình, cách"
+                                           " làm tiêu biểu …"))
+
+
+def _their_words(doc, data: ReportData, field_: str, lead: str) -> None:
+    """The units' own words on one question, each unit named (``- Huyện An Lão: …``), groups in their order."""
+    words = data.free_text
+    mine = words[words["field"] == field_] if words is not None else pd.DataFrame()
+    if mine.empty:
+        return
+    units = data.scores.set_index("unit_code")
+    rank = {k: i for i, k in enumerate(data.kinds)}
+    mine = mine.assign(_g=mine["unit_code"].map(units["kind"]).map(rank)).sort_values(["_g", "unit_code"])
+    dx.paragraph(doc, lead, keep_next=True)
+    for r in mine.itertuples(index=False):
+        name = units.at[r.unit_code, "name_vi"] if r.unit_code in units.index else r.unit_code
+        text = " ".join(str(r.text).split())  # the cell's line breaks as spaces: one paragraph per unit
+        dx.paragraph(doc, f"- {name}: {text}")
 
 
 def _section_proposals(doc, data: ReportData) -> None:
@@ -440,7 +466,8 @@ def _section_proposals(doc, data: ReportData) -> None:
     dx.heading(doc, f"1. Phương hướng, nhiệm vụ năm {data.year + 1}", 2)
     dx.placeholder(doc, PLACEHOLDER.format(f"phương hướng, nhiệm vụ trọng tâm năm {data.year + 1} …"))
     dx.heading(doc, "2. Đề xuất, kiến nghị", 2)
-    dx.placeholder(doc, PLACEHOLDER.format("đề xuất, kiến nghị với Bộ Nội vụ, Ủy ban nhân dân tỉnh …"))
+    _their_words(doc, data, "proposals", "Đề xuất, kiến nghị của các cơ quan, đơn vị:")
+    dx.placeholder(doc, PLACEHOLDER.format("đề xuất, kiến nghị của Sở Nội vụ với Bộ Nội vụ, Ủy ban nhân dân tỉnh …"))
 
 
 def _difficulties(data: ReportData) -> list[str]:

@@ -304,6 +304,12 @@ def indicator_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.Da
     return _frame(rows, tr("label.indicator", lang))
 
 
+def improve(data: ReportData, unit_code: str, lang: str = "vi") -> Markdown:
+    """The indicators the unit should improve (``narrative.to_improve``)."""
+    u = unit(data, unit_code)
+    return Markdown(narrative.to_improve(data.indicators, u["unit_code"], data.framework, lang))
+
+
 def to_verify_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFrame | Markdown:
     """The unit's values to verify ("cần xác minh"): each plausibility finding with what it was compared with."""
     u = unit(data, unit_code)
