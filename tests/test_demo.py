@@ -62,7 +62,8 @@ def test_main_writes_the_folder(tmp_path):
     assert demo.main(["--out", str(tmp_path), "--seed", "3"]) == 0
     names = set(_files(tmp_path))
     years = (*demo.YEARS, *demo_gia_lai.YEARS)
-    assert names == {f"{k}_{y}.csv" for k in ("observations", "submissions") for y in years} | {"README.md"}
+    assert names == {f"{k}_{y}.csv" for k in ("observations", "submissions") for y in years} | {
+        "README.md", f"free_text_{max(demo.YEARS)}.csv"}  # the units' own words of the last year, marked synthetic
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "DỮ LIỆU MÔ PHỎNG — không phải số liệu thật" in readme and "SYNTHETIC" in readme
     assert "--seed 3" in readme and "default_rng(3)" in readme and "default_rng([3, 2025])" in readme

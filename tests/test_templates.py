@@ -49,7 +49,7 @@ def test_a_unit_not_expected_that_year_is_refused_bilingually(run, tmp_path, cod
 @pytest.mark.parametrize(("code", "kind"), [("540", "district"), ("SNV", "department")])
 def test_rows_are_the_indicators_of_the_unit_kind_in_framework_order(fw, reg, code, kind):
     wb = tpl.build_workbook(fw, reg, YEAR, code)
-    assert wb.sheetnames == ["Bìa", "LV1", "LV2", "LV3", "LV4", "LV5", "LV6", "Bổ trợ", "_danvan"]
+    assert wb.sheetnames == ["Bìa", "LV1", "LV2", "LV3", "LV4", "LV5", "LV6", "Bổ trợ", "Nhận xét", "_danvan"]
     ids = [wb[s][f"B{r}"].value for s in tpl.data_sheets(fw) for r in range(tpl.FIRST_ROW, wb[s].max_row + 1)
            if wb[s][f"B{r}"].value]
     assert ids == [*fw.indicator_ids(kind), "d_dossiers_received"]
