@@ -36,6 +36,7 @@ from . import word as dx
 DIRECTIVE = "Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ"
 NOTABLE_CHANGE = 10.0  # points: a change of an area score this large is named in the report
 MAX_MISSING_INDICATORS = 5
+HEATMAP_PAGE_ROWS = 40  # units on one printed heatmap: 7-point names keep a row each on an A4 page
 METHOD_NAMES = {"goalposts": "mốc chuẩn cố định của khung chỉ tiêu", "amean": "bình quân cộng có trọng số",
                 "gmean": "bình quân nhân có trọng số", "hmean": "bình quân điều hòa có trọng số",
                 "none": "không ước tính số liệu thiếu", "previous": "lấy số liệu năm gần nhất của đơn vị"}
@@ -318,10 +319,18 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
 
     dx.heading(doc, "2. Kết quả thực hiện các nội dung của Kế hoạch", 2)
     figures = results_views.area_tables(data.results, data.framework)
-    dx.paragraph(doc, f"Điểm từng lĩnh vực của các cơ quan, đơn vị tại Hình {counter['figure'] + 1}; kết quả"
+    # 150 units cannot be read on one page: each peer group on pages of at most HEATMAP_PAGE_ROWS units
+    pages = plots.heatmap_pages(data.scores, HEATMAP_PAGE_ROWS)
+    first = counter["figure"] + 1
+    where = f"Hình {first}" if len(pages) == 1 else f"Hình {first}–{first + len(pages) - 1}"
+    dx.paragraph(doc, f"Điểm từng lĩnh vực của các cơ quan, đơn vị tại {where}; kết quả"
                       " từng lĩnh vực (điểm và số liệu thực hiện) như sau:", keep_next=True)
-    dx.figure(doc, plots.area_heatmap(data.scores, data.framework),
-              _figure_caption(counter, f"Điểm từng lĩnh vực của các cơ quan, đơn vị năm {y}"))
+    sizes = data.scores["kind"].value_counts().to_dict()
+    for group, part, k, parts in pages:
+        text = f"Điểm từng lĩnh vực của các cơ quan, đơn vị năm {y}"
+        if group is not None:
+            text += f": {_kind_words(group)}" + (f" (phần {k}/{parts})" if parts > 1 else "")
+        dx.figure(doc, plots.area_heatmap(part, data.framework, sizes=sizes), _figure_caption(counter, text))
     letters = "abcdđeghiklmn"
     for i, (letter, (area, row)) in enumerate(zip(letters, data.framework.areas.iterrows()), start=1):
         dx.heading(doc, f"{letter}) Lĩnh vực {i}: {row['label_vi']} (mục {row['clause']} của Kế hoạch)", 3)

@@ -229,11 +229,13 @@ def rank_interval_charts(scores: pd.DataFrame, lang: str = "vi") -> list[Figure]
             if scores.loc[scores["kind"] == k, "rank_median"].notna().any()]
 
 
-def area_heatmap(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | None = None) -> Figure:
+def area_heatmap(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | None = None,
+                 sizes: dict[str, int] | None = None) -> Figure:
     """Units × (composite, areas), grouped by peer group and sorted by composite within each group, best first
     (a unit without one last); a header row names each group and its size. Colours on a colour-blind-safe scale
     (viridis) 0–100 with the value written in each cell; a missing score is a hatched grey cell, never 0. The
-    height grows with the rows so that 150 units keep readable labels."""
+    height grows with the rows so that 150 units keep readable labels. ``sizes`` gives each group's number of units
+    when ``scores`` holds only part of it (a page of the .docx)."""
     areas = _areas(framework)
     _require(scores, ["unit_code", "name_vi", "kind", "composite", *areas], "scores")
     data = _kind_sorted(scores, "composite", ascending=False).reset_index(drop=True)
@@ -258,7 +260,7 @@ def area_heatmap(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | N
     for i, r in enumerate(layout):
         if r is None:  # the group's header row, a line above it between groups
             kind = data.at[layout[i + 1], "kind"]
-            n = int((data["kind"] == kind).sum())
+            n = (sizes or {}).get(kind, int((data["kind"] == kind).sum()))
             ax.text(-0.45, i + 0.1, f"{groups.label(kind, lang)} ({n})", ha="left", va="center", fontsize=8,
                     fontweight="bold")
             if i:
@@ -275,6 +277,20 @@ def area_heatmap(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | N
         fig.legend(handles=[_missing_legend(lang)], loc="outside lower right", fontsize=7)
     ax.set_title(tr("plot.heatmap_title", lang))
     return fig
+
+
+def heatmap_pages(scores: pd.DataFrame, rows: int) -> list[tuple[str | None, pd.DataFrame, int, int]]:
+    """``scores`` cut for a printed page: all of it when it has at most ``rows`` units, else each peer group in
+    parts of at most ``rows`` units, best composite first: ``(group or None, part, k, of parts)``."""
+    if len(scores) <= rows:
+        return [(None, scores, 1, 1)]
+    out = []
+    for kind in groups.order(scores["kind"]):
+        mine = _kind_sorted(scores[scores["kind"] == kind], "composite", ascending=False)
+        parts = -(-len(mine) // rows)
+        size = -(-len(mine) // parts)  # even parts: 80 units as 40 + 40, not 45 + 35
+        out += [(kind, mine.iloc[i * size:(i + 1) * size], i + 1, parts) for i in range(parts)]
+    return out
 
 
 def heatmap_rows(data: pd.DataFrame) -> list[int | None]:
