@@ -27,6 +27,7 @@ from ..messages import tr
 from ..model import groups as peer_groups
 from ..model.framework import Framework, default_framework_path, load_framework
 from ..model.province import Province, load_province
+from ..model.runs import load_run
 from ..model.units import in_sentence, load_registry
 from ..outputs import read_year, sha256
 from ..paths import PROJECT_ROOT
@@ -65,6 +66,11 @@ class ReportData:
     registry_figures: pd.DataFrame | None = None  # registry figures unknown or estimated (evaluation.registry_figures)
     free_text: pd.DataFrame | None = None  # the units' own words (free_text.csv): compiled into sections III–IV
     ministry: bool = False  # the version for the Ministry of Home Affairs: no ranking, no unit named as best or worst
+    ranks_note: str = ""  # a run without ranks (ranks: false): why, from its run file; "" when the year is ranked
+
+    @property
+    def ranked(self) -> bool:
+        return not self.ranks_note
 
     @property
     def kinds(self) -> list[str]:
@@ -72,7 +78,8 @@ class ReportData:
 
     @property
     def has_interval(self) -> bool:
-        return {"rank_p05", "rank_p95"} <= set(self.scores.columns)
+        cols = ["rank_p05", "rank_p95"]
+        return set(cols) <= set(self.scores.columns) and bool(self.scores[cols].notna().any().all())
 
     def of_kind(self, kind: str) -> pd.DataFrame:
         return self.scores[self.scores["kind"] == kind]
@@ -143,7 +150,17 @@ def load_data(outputs_dir: Path, year: int) -> ReportData:
         results=yo.results,
         free_text=yo.free_text,
         registry_figures=yo.registry_figures,
+        ranks_note=_ranks_note(yo.manifest),
     )
+
+
+def _ranks_note(manifest: dict[str, Any]) -> str:
+    """Why the year has no ranks (the run file's ``ranks_note``), or "" for a ranked year."""
+    path = _pinned(manifest, "run")
+    if path is None:
+        return ""
+    run = load_run(path)
+    return "" if run.ranks else run.ranks_note.get("vi", "")
 
 
 def _pinned(manifest: dict[str, Any], key: str) -> Path | None:
@@ -354,9 +371,12 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
                                                    " nhân dân tỉnh.", "")])
         return
     groups = "; ".join(_kind_words(k) for k in data.kinds)
-    dx.paragraph(doc, [(f"Các cơ quan, đơn vị được đánh giá, xếp hạng trong khối của mình ({groups}). Điểm tổng"
+    ranked = "được đánh giá, xếp hạng" if data.ranked else "được đánh giá (không xếp hạng)"
+    dx.paragraph(doc, [(f"Các cơ quan, đơn vị {ranked} trong khối của mình ({groups}). Điểm tổng"
                         " hợp theo thang 100 điểm; mức độ thực hiện theo ", ""),
                        *_criteria_runs(data), (f": {_band_rules(data.framework)}.", "")])
+    if not data.ranked:
+        dx.paragraph(doc, data.ranks_note)
     for kind in data.kinds:
         _table_caption(doc, counter, f"Kết quả đánh giá {_kind_words(kind)} năm {y}")
         header, rows, widths, align = _unit_table(data, kind)
@@ -375,7 +395,7 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         note = ("Mức độ thực hiện ghi “(chưa ổn định)”: khi thay đổi các lựa chọn về phương pháp trên thang điểm"
                 f" tuyệt đối (mốc chuẩn cố định), dưới {share} số lần tính lại cho cùng mức; các mức khác là ổn định.")
         dx.paragraph(doc, [(f"{note} {narrative.unstable_levels(data.scores, data.framework)}", "i")], size=12)
-    dx.figure(doc, plots.ranking_chart(data.scores, framework=data.framework),
+    dx.figure(doc, plots.ranking_chart(data.scores, framework=data.framework, ranked=data.ranked),
               _figure_caption(counter, f"Điểm tổng hợp và mức độ thực hiện của các cơ quan, đơn vị năm {y}"))
     if (chart := maps.choropleth(data.scores, data.framework)) is not None:
         dx.figure(doc, chart, _figure_caption(counter, maps.caption(data.scores, y)), max_height_mm=160)
@@ -416,6 +436,9 @@ def _unit_table(data: ReportData, kind: str) -> tuple[list[str], list[list[str]]
     widths = [10, None, 20, 20, 28, 18, 24] if data.has_interval else [10, None, 22, 22, 32, 20]
     if data.has_interval:
         header.append("Khoảng xếp hạng")
+    if not data.ranked:  # a year without ranks: the units by name, scores and levels only
+        header, widths = header[:5], [10, None, 24, 24, 36]
+        s = s.sort_values("name_vi", kind="stable")
     rows = []
     together = narrative.tied(s)
     for i, (k, u) in enumerate(s.iterrows(), start=1):
@@ -426,7 +449,7 @@ def _unit_table(data: ReportData, kind: str) -> tuple[list[str], list[list[str]]
                narrative.rank_label(u["rank"], together[k])]
         if data.has_interval:
             row.append(_interval(u))
-        rows.append(row)
+        rows.append(row[: len(header)])
     align = ["center", "left", "center", "center", "left", "center", "center"][: len(header)]
     return header, rows, dx.columns_mm(widths), align
 
