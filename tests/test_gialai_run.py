@@ -116,3 +116,17 @@ def test_2025_gives_levels_without_ranks_and_says_why(y2025):
     assert tr("narrative.not_received", "vi") in never and "năm nay không xếp hạng" not in never  # no composite
     blank = scores.set_index("unit_code").loc[["21616", "21637"]]  # never reported; area 5 left blank
     assert blank["composite"].isna().all() and blank["band"].isna().all()
+
+
+def test_2025_report_tables_have_no_ranks_and_the_report_says_why(y2025):
+    """The .docx draft's data for 2025 (building the document itself is tested on 2024 in test_report.py)."""
+    from danvan_eval.reports import annual
+
+    folder, _, run = y2025
+    data = annual.load_data(folder.parent, 2025)
+    assert not data.ranked and data.ranks_note == run.ranks_note["vi"] and not data.has_interval
+    assert data.province.issuer_name == "Sở Nội vụ tỉnh Gia Lai"
+    for kind in data.kinds:
+        header, rows, _, _ = annual._unit_table(data, kind)
+        assert header == ["TT", "Cơ quan, đơn vị", "Điểm tổng hợp", "So với năm 2024", "Mức độ thực hiện"], kind
+        assert all(len(r) == len(header) for r in rows)
