@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -82,6 +82,7 @@ class Registry:
     path: Path
     sha256: str
     supplements: Path | None = None
+    _on: dict = field(default_factory=dict, init=False, repr=False)  # date → ``on(date)``, computed once
 
     def values_on(self, date: dt.date | str) -> pd.DataFrame:
         """Every unit (valid or not) with the dated attribute values (and population status) in force on ``date``."""
@@ -107,9 +108,11 @@ class Registry:
     def on(self, date: dt.date | str) -> pd.DataFrame:
         """The units valid on ``date``, with the attribute values in force that day."""
         ts = pd.Timestamp(date)
-        out = self.values_on(ts)
-        valid = (out["valid_from"] <= ts) & (out["valid_to"].isna() | (out["valid_to"] >= ts))
-        return out[valid].reset_index(drop=True)
+        if ts not in self._on:  # asked once per unit by the templates and the intake: computed once per date
+            out = self.values_on(ts)
+            valid = (out["valid_from"] <= ts) & (out["valid_to"].isna() | (out["valid_to"] >= ts))
+            self._on[ts] = out[valid].reset_index(drop=True)
+        return self._on[ts].copy()
 
     def active(self, year: int, deadline: tuple[int, int] = DEFAULT_DEADLINE) -> pd.DataFrame:
         """The units expected to report for ``year``: those valid on that year's deadline (25 November)."""
