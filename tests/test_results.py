@@ -99,3 +99,11 @@ def test_a_cell_reads_last_year_then_this_year_on_the_same_units():
     share = row.copy()
     share.update({"how": "weighted", "n_paired": 3, "value_paired": 78.29, "before": 50.0})
     assert cell(share) == "50% → 78,3%"
+
+
+def test_a_count_where_fewer_is_better_says_so(fw):
+    from danvan_eval.reports.results_views import label
+
+    assert label(fw, "i4_backlog_cases", "count") == "Kiểm soát vụ việc phức tạp, tồn đọng, kéo dài (vụ việc; càng ít càng tốt)"
+    assert label(fw, "i2_sessions", "count") == "Số hội nghị, buổi tuyên truyền (buổi)"
+    assert label(fw, "i1_plan_delay_days", "on_time") == "Ban hành kế hoạch đúng thời hạn (số đơn vị)"

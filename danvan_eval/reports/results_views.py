@@ -45,6 +45,8 @@ def label(framework, indicator: str, how: str, lang: str = "vi") -> str:
     spec = framework.indicators.loc[indicator]
     what = {"yes": tr("results.units_yes", lang), "on_time": tr("results.units_yes", lang),
             "ratio": "%", "weighted": "%", "share": tr("results.share_range", lang)}.get(how, spec[f"unit_{lang}"])
+    if how == "count" and spec["direction"] == -1:  # a count named as an achievement: fewer is the achievement
+        what = tr("results.fewer_better", lang, unit=what)
     return f"{spec[f'label_{lang}']} ({what})"
 
 
