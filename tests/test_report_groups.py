@@ -104,10 +104,10 @@ def test_the_band_distribution_tells_four_peer_groups_apart(scores, fw):
 
 
 def test_a_printed_heatmap_cuts_each_peer_group_into_even_parts_best_first(scores, fw):
-    assert [(g, len(p)) for g, p, _, _ in plots.heatmap_pages(scores, 40)] == [(None, 7)]  # small: one page
+    assert [(g, len(p)) for g, p, _, _ in plots.page_parts(scores, 40)] == [(None, 7)]  # small: one page
     many = pd.concat([scores.assign(unit_code=scores["unit_code"] + f"-{k:02d}",
                                     composite=scores["composite"] - k / 10) for k in range(20)], ignore_index=True)
-    pages = plots.heatmap_pages(many, 40)  # groups of 60, 60 and 20 units
+    pages = plots.page_parts(many, 40)  # groups of 60, 60 and 20 units
     assert [(g, len(p), k, n) for g, p, k, n in pages] == [
         ("nhom_a", 30, 1, 2), ("nhom_a", 30, 2, 2), ("nhom_b", 30, 1, 2), ("nhom_b", 30, 2, 2), ("nhom_c", 20, 1, 1)]
     first, second = pages[0][1], pages[1][1]

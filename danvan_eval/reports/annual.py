@@ -37,7 +37,7 @@ from . import word as dx
 DIRECTIVE = "Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ"
 NOTABLE_CHANGE = 10.0  # points: a change of an area score this large is named in the report
 MAX_MISSING_INDICATORS = 5
-HEATMAP_PAGE_ROWS = 40  # units on one printed heatmap: 7-point names keep a row each on an A4 page
+PAGE_ROWS = 40  # units on one printed heatmap or ranking: 7 to 8-point names keep a row each on an A4 page
 METHOD_NAMES = {"goalposts": "mốc chuẩn cố định của khung chỉ tiêu", "amean": "bình quân cộng có trọng số",
                 "gmean": "bình quân nhân có trọng số", "hmean": "bình quân điều hòa có trọng số",
                 "none": "không ước tính số liệu thiếu", "previous": "lấy số liệu năm gần nhất của đơn vị"}
@@ -336,18 +336,14 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
 
     dx.heading(doc, "2. Kết quả thực hiện các nội dung của Kế hoạch", 2)
     figures = results_views.area_tables(data.results, data.framework)
-    # 150 units cannot be read on one page: each peer group on pages of at most HEATMAP_PAGE_ROWS units
-    pages = plots.heatmap_pages(data.scores, HEATMAP_PAGE_ROWS)
+    pages = plots.page_parts(data.scores, PAGE_ROWS)
     first = counter["figure"] + 1
     where = f"Hình {first}" if len(pages) == 1 else f"Hình {first}–{first + len(pages) - 1}"
     dx.paragraph(doc, f"Điểm từng lĩnh vực của các cơ quan, đơn vị tại {where}; kết quả"
                       " từng lĩnh vực (điểm và số liệu thực hiện) như sau:", keep_next=True)
     sizes = data.scores["kind"].value_counts().to_dict()
-    for group, part, k, parts in pages:
-        text = f"Điểm từng lĩnh vực của các cơ quan, đơn vị năm {y}"
-        if group is not None:
-            text += f": {_kind_words(group)}" + (f" (phần {k}/{parts})" if parts > 1 else "")
-        dx.figure(doc, plots.area_heatmap(part, data.framework, sizes=sizes), _figure_caption(counter, text))
+    _paged_figures(doc, counter, pages, lambda part: plots.area_heatmap(part, data.framework, sizes=sizes),
+                   f"Điểm từng lĩnh vực của các cơ quan, đơn vị năm {y}")
     letters = "abcdđeghiklmn"
     for i, (letter, (area, row)) in enumerate(zip(letters, data.framework.areas.iterrows()), start=1):
         dx.heading(doc, f"{letter}) Lĩnh vực {i}: {row['label_vi']} (mục {row['clause']} của Kế hoạch)", 3)
@@ -395,13 +391,14 @@ def _section_results(doc, data: ReportData, counter: dict) -> None:
         note = ("Mức độ thực hiện ghi “(chưa ổn định)”: khi thay đổi các lựa chọn về phương pháp trên thang điểm"
                 f" tuyệt đối (mốc chuẩn cố định), dưới {share} số lần tính lại cho cùng mức; các mức khác là ổn định.")
         dx.paragraph(doc, [(f"{note} {narrative.unstable_levels(data.scores, data.framework)}", "i")], size=12)
-    dx.figure(doc, plots.ranking_chart(data.scores, framework=data.framework, ranked=data.ranked),
-              _figure_caption(counter, f"Điểm tổng hợp và mức độ thực hiện của các cơ quan, đơn vị năm {y}"))
+    _paged_figures(doc, counter, plots.page_parts(data.scores, PAGE_ROWS),
+                   lambda part: plots.ranking_chart(part, framework=data.framework, ranked=data.ranked),
+                   f"Điểm tổng hợp và mức độ thực hiện của các cơ quan, đơn vị năm {y}")
     if (chart := maps.choropleth(data.scores, data.framework)) is not None:
         dx.figure(doc, chart, _figure_caption(counter, maps.caption(data.scores, y)), max_height_mm=160)
     if data.has_interval and "rank_median" in data.scores.columns:
-        dx.figure(doc, plots.rank_interval_chart(data.scores),
-                  _figure_caption(counter, f"Khoảng xếp hạng của các cơ quan, đơn vị năm {y}"))
+        _paged_figures(doc, counter, plots.page_parts(data.scores.dropna(subset=["rank_median"]), PAGE_ROWS),
+                       plots.rank_interval_chart, f"Khoảng xếp hạng của các cơ quan, đơn vị năm {y}")
 
 
 def _results_table(doc, data: ReportData, counter: dict, table: pd.DataFrame, i: int) -> None:
@@ -608,6 +605,14 @@ def _kind_label(kind: str) -> str:
     """``huyện, thị xã, thành phố`` / ``sở, ban, ngành``: the peer group's name inside a sentence."""
     label = peer_groups.label(kind, "vi")
     return f"{label[0].lower()}{label[1:]}"
+
+
+def _paged_figures(doc, counter: dict, pages: list, draw, text: str) -> None:
+    """One figure per part of ``plots.page_parts``, its caption naming the peer group and the part."""
+    for group, part, k, parts in pages:
+        caption = text if group is None else (f"{text}: {_kind_words(group)}"
+                                              + (f" (phần {k}/{parts})" if parts > 1 else ""))
+        dx.figure(doc, draw(part), _figure_caption(counter, caption))
 
 
 def _kind_words(kind: str, capital: bool = False) -> str:

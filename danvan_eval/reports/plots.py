@@ -179,7 +179,9 @@ def ranking_chart(scores: pd.DataFrame, lang: str = "vi", ax: Axes | None = None
                zip(bands["code"], bands.iterrows()) if c in set(data["band"].dropna())]
     if data["composite"].isna().any():
         handles.append(_missing_legend(lang))
-    ax.legend(handles=handles, loc="lower right", fontsize=7, title=tr("label.band", lang), title_fontsize=7)
+    # beside the bars, not over them: with no margin the last bars reach the corner (and 80 units score alike)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, title=tr("label.band", lang),
+              title_fontsize=7)
     return fig
 
 
@@ -279,8 +281,8 @@ def area_heatmap(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | N
     return fig
 
 
-def heatmap_pages(scores: pd.DataFrame, rows: int) -> list[tuple[str | None, pd.DataFrame, int, int]]:
-    """``scores`` cut for a printed page: all of it when it has at most ``rows`` units, else each peer group in
+def page_parts(scores: pd.DataFrame, rows: int) -> list[tuple[str | None, pd.DataFrame, int, int]]:
+    """``scores`` cut for printed pages (a heatmap, a ranking): all of it when it has at most ``rows`` units, else each peer group in
     parts of at most ``rows`` units, best composite first: ``(group or None, part, k, of parts)``."""
     if len(scores) <= rows:
         return [(None, scores, 1, 1)]
