@@ -362,14 +362,15 @@ def test_a_leader_reads_strengths_heatmap_in_rank_order_at_800_px_and_prints_a4_
     order = page.eval_on_selector_all(".dv-heatmap tr[data-unit]", "rs => rs.map(r => r.dataset.unit)")
     assert order == list(official.sort_values(["rank", "name_vi"]).index)
 
-    # a unit's first screen names the area where it stands furthest above and below its peer group's median
+    # a unit's first screen names the area where it stands furthest above and below its peer group's mean (the
+    # one group statistic of every output)
     page.click(".dv-tab-map")
     page.click("path.dv-shape[data-unit='544']")
     page.wait_for_selector(".dv-profile.dv-shows-544")
-    gaps = official.loc["544", AREAS].astype(float) - official[AREAS].astype(float).median()
+    gaps = official.loc["544", AREAS].astype(float) - official[AREAS].astype(float).mean()
     short = load_framework(default_framework_path()).areas["short_vi"]
     strength = page.inner_text(".dv-strength")
-    assert f"Mạnh nhất so với trung vị của khối: {short[gaps.idxmax()]}" in strength
+    assert f"Mạnh nhất so với bình quân của khối: {short[gaps.idxmax()]}" in strength
     assert f"Yếu nhất: {short[gaps.idxmin()]}" in strength
 
     # at 800 px nothing is cut: the page does not scroll sideways, the ranking's last column is on screen
