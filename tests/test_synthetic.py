@@ -42,8 +42,14 @@ def scored(base: Path, synthetic: bool) -> tuple[Path, Path]:
             target = data / Path(rel).name
             table.to_csv(target, index=False)
             raw[key][year] = str(target)
-    for key in ("framework", "units", "appraisal"):
-        raw[key] = str(demo.root / raw[key])
+    def absolute(value):  # every other input path of the run file, wherever it is (framework, units, texts…)
+        if isinstance(value, dict):
+            return {k: absolute(v) for k, v in value.items()}
+        if isinstance(value, str) and value and (demo.root / value).parent.is_dir() and "/" in value:
+            return str(demo.root / value)
+        return value
+
+    raw = {k: v if k in ("observations", "submissions") else absolute(v) for k, v in raw.items()}
     raw["synthetic"] = synthetic
     raw["uncertainty"].update(draws=50, sensitivity_draws=0)
     run_file = base / "parameters" / "runs" / "2024.yaml"
