@@ -44,6 +44,7 @@ def project(folder: Path, supplements: list[dict], draws: int = 0) -> Path:
     run.update(framework=str(ROOT / run["framework"]), units="parameters/units/units.yaml",
                observations={y: str(ROOT / p) for y, p in run["observations"].items()},
                submissions={y: str(ROOT / p) for y, p in run["submissions"].items()},
+               free_text={y: str(ROOT / p) for y, p in run.get("free_text", {}).items()},
                uncertainty={**run["uncertainty"], "draws": draws, "sensitivity_draws": 0})
     run.pop("appraisal", None)
     (runs / "2024.yaml").write_text(yaml.safe_dump(run, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -161,8 +162,8 @@ def test_the_reports_say_which_figure_is_unknown_and_which_is_an_estimate(tmp_pa
     doc = Document(str(write_report(tmp_path / "out", 2024)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert ("1 đơn vị chưa có số liệu chính thức về dân số trong danh mục đơn vị (không tự đặt số), nên các chỉ tiêu"
-            " tính theo dân số của các đơn vị này không được chấm điểm: Huyện An Lão.") in text
-    assert "1 đơn vị được đánh giá trên số liệu dân số ước tính" in text and "Huyện Vĩnh Thạnh (31.000, ước tính)" in text
+            " tính theo dân số của các đơn vị này không được chấm điểm: huyện An Lão.") in text
+    assert "1 đơn vị được đánh giá trên số liệu dân số ước tính" in text and "huyện Vĩnh Thạnh (31.000, ước tính)" in text
     cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
     assert {"Huyện An Lão (*)", "Huyện Vĩnh Thạnh (*)"} <= cells and "Huyện Tây Sơn" in cells
 
