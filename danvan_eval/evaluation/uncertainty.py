@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import coin as engine
-from ..engine.batch_aggregate import aggregate_args
+from ..engine.batch_aggregate import aggregate_args, rank_draws
 from ..engine.uncertainty import (
     Alternatives,
     Choice,
@@ -34,6 +34,7 @@ from ..engine.uncertainty import (
     summarise,
 )
 from ..errors import tr_error
+from ..formatting import shown
 
 SCALE_100 = ("goalposts", "minmax")  # normalisations onto 0–100, the scale the levels and ranks are read on
 # of those, the absolute ones: a unit's score depends on its own values only (fixed goalposts). Min-max puts
@@ -176,10 +177,16 @@ def year_rows(c: engine.Coin, year: int) -> pd.Index:
 
 
 def simulate_evaluation(evaluation, spec: Mapping[str, Choice], draws: pd.DataFrame) -> dict[str, Simulation]:
-    """Peer group → scores and ranks of its units of the evaluated year under every draw."""
-    return {
-        kind: simulate(c, spec, draws, year_rows(c, evaluation.year)) for kind, c in evaluation.coins.items()
-    }
+    """Peer group → scores and ranks of its units of the evaluated year under every draw; ranked, as
+    ``scoring.rank`` ranks, at the precision the scores are shown (``formatting.shown``)."""
+    out = {}
+    for kind, c in evaluation.coins.items():
+        sim = simulate(c, spec, draws, year_rows(c, evaluation.year))
+        out[kind] = replace(sim, ranks=rank_draws(_shown(sim.scores)))
+    return out
+
+
+_shown = np.vectorize(lambda v: v if np.isnan(v) else shown(v), otypes=[float])
 
 
 def rank_intervals(
