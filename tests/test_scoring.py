@@ -113,8 +113,8 @@ def test_unknown_options_and_methods_are_errors():
 
 def test_classify_and_rank_ties():
     bands = pd.DataFrame({"code": ["a", "b", "c"], "min": [90, 50, 0]})
-    s = pd.Series([90, 89.999, 50, 0, np.nan])
-    assert classify(s, bands).tolist()[:4] == ["a", "b", "b", "c"] and pd.isna(classify(s, bands).iloc[4])
+    s = pd.Series([90, 89.96, 89.94, 50, 0, np.nan])  # 89.96 reads 90,0: rated as shown
+    assert classify(s, bands).tolist()[:5] == ["a", "a", "b", "b", "c"] and pd.isna(classify(s, bands).iloc[5])
     assert rank(pd.Series([70, 80, 80, np.nan, 10])).tolist()[:3] == [3, 1, 1]
     assert np.isnan(rank(pd.Series([70, np.nan])).iloc[1])
 

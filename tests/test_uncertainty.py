@@ -166,3 +166,12 @@ def test_bad_choices_are_named(case_b):
     two = {"n1": unc.Alternatives("normalise", {"a": {}}), "n2": unc.Alternatives("normalise", {"b": {}})}
     with pytest.raises(EngineError, match="normalise"):
         unc.sample_draws(two, 3, 0, case_b)
+
+
+def test_band_of_rates_draws_at_the_precision_shown():
+    from danvan_eval.engine.uncertainty import band_of
+
+    bands = pd.DataFrame({"code": ["tot", "kha"], "min": [80, 0]})
+    draws = np.array([[79.96, 79.94, 80.0]])
+    assert band_of(draws, bands, 1).tolist() == [["tot", "kha", "tot"]]
+    assert band_of(draws, bands).tolist() == [["kha", "kha", "tot"]]  # the engine alone compares exactly

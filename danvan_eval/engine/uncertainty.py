@@ -396,8 +396,11 @@ def simulate(
 
 
 # ---------------------------------------------------------------- summaries
-def band_of(scores: np.ndarray, bands: pd.DataFrame) -> np.ndarray:
-    """Band code of every score (``scoring.classify`` on an array); NaN scores get ``INSUFFICIENT``."""
+def band_of(scores: np.ndarray, bands: pd.DataFrame, digits: int | None = None) -> np.ndarray:
+    """Band code of every score (``scoring.classify`` on an array); NaN scores get ``INSUFFICIENT``. With
+    ``digits``, a score is compared with the band minima as rounded to that many decimals (the precision shown)."""
+    if digits is not None:
+        scores = np.vectorize(lambda v: round(v, digits), otypes=[float])(scores) if scores.size else scores
     out = np.full(scores.shape, INSUFFICIENT, dtype=object)
     for code, lo in sorted(zip(bands["code"], bands["min"]), key=lambda t: t[1]):
         out[scores >= lo] = code
@@ -409,13 +412,14 @@ def summarise(
     nominal: pd.Series | None = None,
     bands: pd.DataFrame | None = None,
     level_draws: np.ndarray | None = None,
+    digits: int | None = None,
 ) -> pd.DataFrame:
     """Per unit: nominal rank, mean and median rank, 5th and 95th percentiles (R's default quantile, as COINr),
     share of draws in which the unit is ranked, composite percentiles and the share of draws in each band.
 
     ``level_draws`` (a mask over the draws, default all) picks the draws whose scores are on the scale the bands
     are defined on: composite percentiles and band shares count those only (``n_level_draws`` of them), while the
-    ranks count every draw."""
+    ranks count every draw. ``digits``: the precision at which a score is compared with the band minima."""
     level_draws = np.ones(len(sim.scores), bool) if level_draws is None else np.asarray(level_draws, bool)
     scores = sim.scores[level_draws]
     with warnings.catch_warnings():
@@ -432,7 +436,7 @@ def summarise(
     out["composite_p05"], out["composite_median"], out["composite_p95"] = cq[0], cq[1], cq[2]
     if bands is not None:
         out["n_level_draws"] = len(scores)
-        b = band_of(scores, bands)
+        b = band_of(scores, bands, digits)
         for code in [*bands.sort_values("min", ascending=False)["code"], INSUFFICIENT]:
             out[f"p_{code}"] = (b == code).mean(axis=0) if len(scores) else np.nan
     return out

@@ -309,7 +309,9 @@ def _status(c: engine.Coin, unknown: pd.DataFrame) -> pd.Categorical:
 
 # ---------------------------------------------------------------- bands, ranks, changes
 def classify(scores: pd.Series, bands: pd.DataFrame) -> pd.Series:
-    """Band code of each score (the first band whose ``min`` it reaches); NaN stays NaN (insufficient data)."""
+    """Band code of each score (the first band whose ``min`` it reaches at the precision the reports show: 79.96
+    reads 80,0 and is rated as 80); NaN stays NaN (insufficient data)."""
+    scores = scores.map(lambda v: shown(v) if pd.notna(v) else np.nan)
     ordered = bands.sort_values("min", ascending=False)
     out = pd.Series(np.nan, index=scores.index, dtype=object)
     for code, lo in zip(ordered["code"], ordered["min"]):

@@ -34,7 +34,7 @@ from ..engine.uncertainty import (
     summarise,
 )
 from ..errors import tr_error
-from ..formatting import shown
+from ..formatting import SCORE_DIGITS, shown
 
 SCALE_100 = ("goalposts", "minmax")  # normalisations onto 0–100, the scale the levels and ranks are read on
 # of those, the absolute ones: a unit's score depends on its own values only (fixed goalposts). Min-max puts
@@ -205,7 +205,7 @@ def rank_intervals(
     absolute = absolute_draws(evaluation, spec, table)
     parts = []
     for kind, sim in sims.items():
-        part = summarise(sim, units["rank"].astype(float), evaluation.framework.bands, absolute)
+        part = summarise(sim, units["rank"].astype(float), evaluation.framework.bands, absolute, SCORE_DIGITS)
         part.insert(0, "kind", kind)
         parts.append(level_stability(part, units["band"], evaluation.framework.level_stability))
     summary = pd.concat(parts).rename_axis(["year", "unit_code"]).reset_index()

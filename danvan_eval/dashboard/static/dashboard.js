@@ -52,7 +52,8 @@
   function modified() { return state.weights.some((w, i) => w !== official()[i]); }
   function bandOf(score) {
     if (score === null) return null;
-    for (const b of state.data.bands) if (score >= b.min) return b.code;
+    const shown = Number(score.toFixed(1));  // rated at the precision shown (79,96 reads 80,0), as scoring.classify
+    for (const b of state.data.bands) if (shown >= b.min) return b.code;
     return null;
   }
   function computed() {
