@@ -201,7 +201,7 @@ def test_a_self_assessed_year_is_scored_exactly_as_before(scored_both, run):
     framework, registry, obs, subs = load_inputs(run)
     evaluation = score(obs, framework, registry, YEAR, run.options)
     before = tables(evaluation, compliance.compliance(evaluation, subs), audit_tables(evaluation, {}))
-    assert set(own.tables) == {*before, "plausibility", "results"}
+    assert set(own.tables) == {*before, "plausibility", "results", "free_text"}
     for name, df in before.items():
         assert own.tables[name].to_csv() == df.to_csv(), name
     assert not set(own.tables["scores"].columns) & {"composite_self_assessed", "rank_shift"}

@@ -52,7 +52,8 @@ def test_the_run_files_deadline_applies_to_the_whole_year(run, tmp_path):
     raw = yaml.safe_load(run.path.read_text(encoding="utf-8"))
     raw.update(deadline="2024-12-31", framework=str(run.framework), units=str(run.units), uncertainty={"draws": 0},
                observations={y: str(p) for y, p in run.observations.items()},
-               submissions={y: str(p) for y, p in run.submissions.items()})
+               submissions={y: str(p) for y, p in run.submissions.items()},
+               free_text={y: str(p) for y, p in run.free_text.items()})
     path = tmp_path / "2024.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     late = score_run(load_run(path)).tables["compliance"].set_index("unit_code")

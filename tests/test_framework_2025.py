@@ -12,6 +12,7 @@ from danvan_eval.evaluation.scoring import period_years, score
 from danvan_eval.messages import LANGS, tr
 from danvan_eval.model.framework import DENOMINATORS, load_framework
 from danvan_eval.model.units import load_registry
+from danvan_eval.model import groups
 from danvan_eval.paths import PROJECT_ROOT
 
 FRAMEWORKS = PROJECT_ROOT / "parameters" / "framework"
@@ -88,7 +89,11 @@ def small(tmp_path_factory):
     }
     path = tmp_path_factory.mktemp("small") / "units.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return load_registry(path)
+    labels, order = dict(groups._LABELS), list(groups._ORDER)
+    yield load_registry(path)
+    # loading registers the test's group names process-wide: later modules must see the real ones
+    groups._LABELS.clear(), groups._LABELS.update(labels)
+    groups._ORDER[:] = order
 
 
 def _obs(rows):
