@@ -48,7 +48,7 @@ POOL_REFILL_S = 12  # the pool fills, and refills after each page; wait so that 
 # in the page: the time of the Enter key in a slider's readout, and of the next change of the ranking table
 PROBE = """() => {
   window.__dv = {key: null, changed: null};
-  document.addEventListener('keydown', e => { if (e.key === 'Enter') window.__dv = {key: performance.now(), changed: null}; }, true);
+  document.addEventListener('keydown', e => { if (e.key.startsWith('Arrow')) window.__dv = {key: performance.now(), changed: null}; }, true);
   new MutationObserver(() => { if (window.__dv.key !== null && window.__dv.changed === null) window.__dv.changed = performance.now(); })
     .observe(document.querySelector('.dv-ranking-table'), {subtree: true, childList: true, characterData: true});
 }"""
@@ -145,12 +145,10 @@ def browser_figures(browser, url: str, loads: int, moves: int) -> tuple[list[flo
         first_view.append(time.perf_counter() - start)
         if i == loads - 1 and moves:
             page.evaluate(PROBE)
-            readout = page.locator(".dv-weight-a2 .widget-readout")
+            handle = page.locator(".dv-weight-a2 .noUi-handle")  # the slider's own readout is hidden
             for m in range(moves):
-                readout.click()
-                page.keyboard.press("Control+A")
-                page.keyboard.type(f"{2.0 + (m % 2):.1f}")
-                page.keyboard.press("Enter")
+                handle.focus()
+                page.keyboard.press("ArrowRight" if m % 2 == 0 else "ArrowLeft")  # one step, as a reviewer would
                 page.wait_for_function("() => window.__dv.changed !== null")
                 recompute.append(page.evaluate("(window.__dv.changed - window.__dv.key) / 1000"))
         page.close()
@@ -178,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
             for name, folder in folders.items():
                 print(f"== {name} (load average {os.getloadavg()[0]:.1f})")
                 print(summary("kernel: recompute + table HTML", in_process_recompute(folder, args.moves)))
-                with background(folder, extra=["--kernels", "2"]) as url:  # the Voila widgets, at /widgets
+                # the Voila widgets, at /widgets; each load is a new page: allow them all a kernel (the limit of
+                # pages at once is bench_dashboard_load's subject, not this one's)
+                extra = ["--kernels", "2", "--widget-pages", str(args.loads + 1)]
+                with background(folder, extra=extra) as url:
                     first_view, recompute = browser_figures(browser, url + "widgets", args.loads, args.moves)
                 print(summary("browser: navigation → ranking shown", first_view))
                 print(summary("browser: weight change → table redrawn", recompute))
