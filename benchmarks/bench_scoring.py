@@ -42,12 +42,15 @@ def communes() -> pd.DataFrame:
 
 def national_registry(units: pd.DataFrame) -> Registry:
     """Every commune as a unit of kind "district" (the framework's district indicators apply to it)."""
-    table = units.assign(kind="district", name_en=units["name_vi"], type_vi="Xã", type_en="Commune",
-                         mountainous=units["n_remote_communes"] > 0, valid_from=pd.Timestamp("2000-01-01"),
-                         valid_to=pd.NaT, source="benchmark", note="")
+    table = units.assign(kind="district", peer_group="district", name_en=units["name_vi"], type_vi="Xã",
+                         type_en="Commune", population_status="official", area_km2=np.nan,
+                         mountainous=units["n_remote_communes"] > 0, mountainous_status="official",
+                         valid_from=pd.Timestamp("2000-01-01"), valid_to=pd.NaT, source="benchmark", note="")
     history = table.melt(id_vars="code", value_vars=list(DATED), var_name="attribute", value_name="value")
-    history = history.assign(valid_from=pd.Timestamp("2000-01-01"), source="benchmark")
-    return Registry(units=table[COLUMNS], history=history, path=HERE, sha256="benchmark")
+    history = history.assign(valid_from=pd.Timestamp("2000-01-01"), source="benchmark", status="official",
+                             confidence="high")
+    groups = pd.DataFrame({"id": ["district"], "label_vi": ["Xã"], "label_en": ["Commune"]})
+    return Registry(units=table[COLUMNS], history=history, groups=groups, path=HERE, sha256="benchmark")
 
 
 def wide_panel(units: pd.DataFrame, framework, years) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
