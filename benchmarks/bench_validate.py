@@ -41,7 +41,9 @@ def units() -> pd.DataFrame:
 
 
 def registry(table: pd.DataFrame):
-    from bench_scoring import national_registry  # imported here: the memory figure counts what validation loads
+    from bench_scoring import (
+        national_registry,  # imported here: the memory figure counts what validation loads
+    )
 
     return national_registry(table)
 
