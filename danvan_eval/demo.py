@@ -65,18 +65,22 @@ _NO_PROJECTS = (
     "không có dự án đầu tư phải giải phóng mặt bằng → không áp dụng",
     "no investment project with land clearance → not applicable",
 )
+# descriptions shared with the Gia Lai demo years (demo_gia_lai.py)
+NO_SURVEY = ("không khảo sát sự hài lòng năm này (ô trống, status missing)",
+             "no satisfaction survey that year (empty value, status missing)")
+AREA_5_BLANK = ("bỏ trống cả lĩnh vực 5 (đạo đức công vụ) → lĩnh vực và điểm tổng hợp 'không đủ dữ liệu'",
+                "left all of area 5 (public-service ethics) blank → area and composite 'insufficient data'")
+EXTRA_ZERO = ("số hội nghị tuyên truyền gấp 10 lần thực tế (gõ thừa một số 0)",
+              "ten times the real number of dissemination sessions (an extra zero typed)")
 PLANTED: tuple[Gap, ...] = (
     Gap("late", 2024, "546", "2024-12-03",
         "báo cáo đến ngày 03/12/2024, sau hạn 25/11", "report arrived on 3 Dec 2024, after the 25 Nov deadline"),
     Gap("missing", 2023, "545", "i4_satisfaction_pct",
-        "không khảo sát sự hài lòng năm này (ô trống, status missing)",
-        "no satisfaction survey that year (empty value, status missing)"),
+*NO_SURVEY),
     Gap("area_missing", 2023, "550", "a5",
-        "bỏ trống cả lĩnh vực 5 (đạo đức công vụ) → lĩnh vực và điểm tổng hợp 'không đủ dữ liệu'",
-        "left all of area 5 (public-service ethics) blank → area and composite 'insufficient data'"),
+*AREA_5_BLANK),
     Gap("outlier", 2024, "544", "i2_sessions",
-        "số hội nghị tuyên truyền gấp 10 lần thực tế (gõ thừa một số 0)",
-        "ten times the real number of dissemination sessions (an extra zero typed)"),
+*EXTRA_ZERO),
     Gap("absent", 2023, "BDT", "",
         "cơ quan không gửi báo cáo năm này (không có dòng số liệu, không có ngày nhận)",
         "the department sent no report that year (no rows, no submission)"),

@@ -15,7 +15,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .demo import BASE, SD_CELL, TILTS, TREND, Gap, _plant, _row, _submissions, _survey, _unit_effects
+from .demo import (
+    AREA_5_BLANK,
+    BASE,
+    EXTRA_ZERO,
+    NO_SURVEY,
+    SD_CELL,
+    TILTS,
+    TREND,
+    Gap,
+    _plant,
+    _row,
+    _submissions,
+    _survey,
+    _unit_effects,
+)
 from .evaluation.scoring import denominator_values, period_years
 from .model.framework import Framework
 from .model.observations import COLUMNS as OBS_COLUMNS
@@ -180,14 +194,11 @@ PLANTED: tuple[Gap, ...] = (
     Gap("late", 2026, "21786", "2026-12-04",
         "báo cáo đến ngày 04/12/2026, sau hạn 25/11", "report arrived on 4 Dec 2026, after the 25 Nov deadline"),
     Gap("missing", 2026, "21703", "i4_satisfaction_pct",
-        "không khảo sát sự hài lòng năm này (ô trống, status missing)",
-        "no satisfaction survey that year (empty value, status missing)"),
+*NO_SURVEY),
     Gap("area_missing", 2025, "21637", "a5",
-        "bỏ trống cả lĩnh vực 5 (đạo đức công vụ) → lĩnh vực và điểm tổng hợp 'không đủ dữ liệu'",
-        "left all of area 5 (public-service ethics) blank → area and composite 'insufficient data'"),
+*AREA_5_BLANK),
     Gap("outlier", 2026, "21628", "i2_sessions",
-        "số hội nghị tuyên truyền gấp 10 lần thực tế (gõ thừa một số 0)",
-        "ten times the real number of dissemination sessions (an extra zero typed)"),
+*EXTRA_ZERO),
     Gap("absent", 2025, "21616", "", *_NEVER),
     Gap("absent", 2026, "21616", "", *_NEVER),
     Gap("not_applicable", 2025, "21607", "i1_projects_danvan", *_NO_PROJECTS),
