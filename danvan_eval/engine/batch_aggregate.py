@@ -158,6 +158,21 @@ def top_scores(
     return vals[:, :, tree.top]
 
 
+def round_like_python(values: np.ndarray, digits: int) -> np.ndarray:
+    """``round(v, digits)`` of every element, bit for bit as Python's ``round`` (the decimal value correctly
+    rounded, half to even), without a Python call per element: ``np.round`` scales by ``10**digits``, which can
+    only differ when the scaled value is within rounding noise of a half (or too large to scale exactly); those
+    few elements take Python's ``round``."""
+    values = np.asarray(values, float)
+    out = np.round(values, digits)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = np.abs(values) * 10.0**digits
+        doubtful = (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6) | (scaled >= 2.0**50)
+    for i in zip(*np.nonzero(doubtful)):
+        out[i] = round(float(values[i]), digits)
+    return out
+
+
 def rank_draws(scores: np.ndarray) -> np.ndarray:
     """Ranks along the last axis: 1 = highest, ties share the best rank, NaN stays unranked (as ``scoring.rank``)."""
     s = np.round(scores, DECIMALS)

@@ -77,8 +77,7 @@ def saltelli_draws(
     b = unc.sample_draws(spec, n, rng, coins)
     parts = [a.assign(design="A"), b.assign(design="B")]
     for factor, cols in unc.factor_columns(a).items():
-        ab = a.copy()
-        ab[cols] = b[cols].to_numpy()
+        ab = pd.concat([a.drop(columns=cols), b[cols]], axis=1)[a.columns]  # one copy, not a column at a time
         parts.append(ab.assign(design=f"AB:{factor}"))
     out = pd.concat(parts, ignore_index=True)
     out["draw"] = np.arange(len(out))
@@ -147,8 +146,9 @@ def removal_impact(
     agg = batch.aggregate_args(c)
     xs = np.repeat(x[None], len(codes), axis=0)
     aps = np.repeat(app[None], len(codes), axis=0)
+    lineages = [_lineage(meta, k) for k in inds]
     for s, code in enumerate(codes):
-        gone = [j for j, k in enumerate(inds) if code in _lineage(meta, k)]
+        gone = [j for j, line in enumerate(lineages) if code in line]
         xs[s][:, gone] = np.nan
         aps[s][:, gone] = False
     w = np.repeat(batch.code_weights(c, agg).reindex(tree.codes).to_numpy(float)[None], len(codes), axis=0)
@@ -169,9 +169,10 @@ def removal_impact(
 
 def _lineage(meta: pd.DataFrame, code: str) -> list[str]:
     """``code`` and every code above it."""
+    parent = meta["parent"].to_dict()
     out = [code]
-    while pd.notna(meta.at[out[-1], "parent"]):
-        out.append(meta.at[out[-1], "parent"])
+    while pd.notna(parent[out[-1]]):
+        out.append(parent[out[-1]])
     return out
 
 

@@ -31,6 +31,7 @@ from .batch_aggregate import (
     code_weights,
     leaf_set,
     rank_draws,
+    round_like_python,
     top_scores,
 )
 from .errors import EngineError
@@ -400,7 +401,7 @@ def band_of(scores: np.ndarray, bands: pd.DataFrame, digits: int | None = None) 
     """Band code of every score (``scoring.classify`` on an array); NaN scores get ``INSUFFICIENT``. With
     ``digits``, a score is compared with the band minima as rounded to that many decimals (the precision shown)."""
     if digits is not None:
-        scores = np.vectorize(lambda v: round(v, digits), otypes=[float])(scores) if scores.size else scores
+        scores = round_like_python(scores, digits)
     out = np.full(scores.shape, INSUFFICIENT, dtype=object)
     for code, lo in sorted(zip(bands["code"], bands["min"]), key=lambda t: t[1]):
         out[scores >= lo] = code

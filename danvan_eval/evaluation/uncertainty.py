@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import coin as engine
-from ..engine.batch_aggregate import aggregate_args, rank_draws
+from ..engine.batch_aggregate import aggregate_args, rank_draws, round_like_python
 from ..engine.uncertainty import (
     Alternatives,
     Choice,
@@ -34,7 +34,7 @@ from ..engine.uncertainty import (
     summarise,
 )
 from ..errors import tr_error
-from ..formatting import SCORE_DIGITS, shown
+from ..formatting import SCORE_DIGITS
 
 SCALE_100 = ("goalposts", "minmax")  # normalisations onto 0–100, the scale the levels and ranks are read on
 # of those, the absolute ones: a unit's score depends on its own values only (fixed goalposts). Min-max puts
@@ -186,7 +186,9 @@ def simulate_evaluation(evaluation, spec: Mapping[str, Choice], draws: pd.DataFr
     return out
 
 
-_shown = np.vectorize(lambda v: v if np.isnan(v) else shown(v), otypes=[float])
+def _shown(scores: np.ndarray) -> np.ndarray:
+    """``formatting.shown`` of every score (NaN stays NaN), vectorised bit for bit."""
+    return round_like_python(scores, SCORE_DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0, as ``shown``
 
 
 def rank_intervals(
