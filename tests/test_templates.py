@@ -117,6 +117,16 @@ def test_the_same_template_is_the_same_bytes(fw, reg, tmp_path):
     assert tpl.save_workbook(tpl.build_workbook(fw, reg, YEAR, "545"), tmp_path / "x.xlsx").read_bytes() == a
 
 
+def test_templates_written_together_are_the_bytes_of_each_unit_built_alone(run, fw, reg, tmp_path):
+    # write_templates builds each kind of unit once and re-addresses it to the other units of that kind
+    paths = tpl.write_templates(run, tmp_path, None)
+    kinds = reg.active(YEAR).set_index("code")["kind"]
+    assert kinds[[p.stem.rsplit("_", 1)[1] for p in paths]].value_counts().min() > 1  # re-addressed in every kind
+    for path in paths:
+        code = path.stem.rsplit("_", 1)[1]
+        assert path.read_bytes() == tpl.workbook_bytes(tpl.build_workbook(fw, reg, YEAR, code)), code
+
+
 def test_text_that_looks_like_a_formula_is_written_as_text(fw, reg, tmp_path):
     ind = fw.indicators.copy()
     ind.loc["i1_plan_issued", "label_vi"] = "=HYPERLINK(\"http://x\")"

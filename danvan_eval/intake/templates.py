@@ -33,8 +33,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from ..errors import DanvanEvalError
 from ..messages import tr
@@ -195,11 +197,22 @@ def write_templates(run: RunConfig, out_dir: Path, units: list[str] | None = Non
             f"{tr('error.unknown_unit_code', 'vi', unit=c)} ({tr('label.year', 'vi')} {run.year}) / "
             f"{tr('error.unknown_unit_code', 'en', unit=c)} ({tr('label.year', 'en')} {run.year})" for c in unknown
         ))
+    # the templates of one kind differ only in the cells naming the unit: each kind is built and serialised once,
+    # then each of its units re-addressed and only the cover and the markers serialised again
+    built: dict[str, tuple[Workbook, dict[str, bytes]]] = {}
     out = []
     for code in codes:
         path = safe_child(Path(out_dir), template_name(run.year, code), ".xlsx")
-        wb = build_workbook(framework, registry, run.year, code)
-        out.append(save_workbook(wb, path))
+        kind = str(active.at[code, "kind"])
+        if kind not in built:
+            wb = build_workbook(framework, registry, run.year, code)
+            built[kind] = (wb, _members(wb))
+            members = built[kind][1]
+        else:
+            wb, members = built[kind]
+            _address(wb, framework, run.year, code, active.loc[code])
+            members = {**members, **_sheet_members(wb, (COVER, META))}
+        out.append(_write_atomic(path, _zip(members)))
     return out
 
 
@@ -220,13 +233,26 @@ def build_workbook(
         _data_sheet(wb.create_sheet(name), title, framework, [s for s in slots if s.sheet == name])
     _free_sheet(wb.create_sheet(FREE_SHEET))
     meta = wb.create_sheet(META)
-    for i, (key, value) in enumerate(markers(framework, year, unit_code, kind).items(), start=1):
-        meta.cell(i, 1, key)
-        meta.cell(i, 2, value)
+    _address(wb, framework, year, unit_code, unit)
     meta.sheet_state = "veryHidden"  # not listed by Excel's "Unhide"; intake reads it
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
+
+
+def _address(wb: Workbook, framework: Framework, year: int, unit_code: str, unit: pd.Series) -> None:
+    """Write the cells that name the unit: the cover's code and name (styled by ``_cover``) and the markers.
+
+    Every other cell of a template is the same for all units of a kind, so this turns the template of one unit
+    into that of another unit of the same kind.
+    """
+    cover = wb[COVER]
+    cover[f"B{COVER_ROWS['unit_code']}"].value = _text(unit_code)
+    cover[f"B{COVER_ROWS['unit_name']}"].value = _text(unit["name_vi"])
+    meta = wb[META]
+    for i, (key, value) in enumerate(markers(framework, year, unit_code, str(unit["kind"])).items(), start=1):
+        meta.cell(i, 1, key)
+        meta.cell(i, 2, value)
 
 
 def _text(value: object) -> object:
@@ -413,37 +439,68 @@ def workbook_bytes(wb: Workbook) -> bytes:
     Text cells starting like a formula must already be neutralised (``_text``): openpyxl would store them as
     formulas.
     """
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    buf = io.BytesIO()
-    wb.save(buf)  # openpyxl stamps "modified" and the zip entries with the clock: rewritten below
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _fixed_core(data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, data)
-    return out.getvalue()
+    return _zip(_members(wb))
 
 
 def save_workbook(wb: Workbook, path: Path) -> Path:
     """Write ``workbook_bytes(wb)`` to ``path`` through a temporary sibling, so no reader sees half a file."""
-    path = Path(path)
+    return _write_atomic(Path(path), workbook_bytes(wb))
+
+
+def _write_atomic(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(workbook_bytes(wb))
+    tmp.write_bytes(data)
     tmp.replace(path)
     return path
 
 
-def _fixed_core(xml: bytes) -> bytes:
-    """Replace the ``dcterms:modified`` timestamp written at save time by ``FIXED_TIME``."""
-    text = xml.decode("utf-8")
-    start = text.find("<dcterms:modified")
-    if start >= 0:
-        open_end = text.index(">", start) + 1
-        close = text.index("</dcterms:modified>", open_end)
-        text = text[:open_end] + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ") + text[close:]
-    return text.encode("utf-8")
+class _Parts:
+    """Stands in for the zip openpyxl's writer fills: keeps each part's bytes, in order (openpyxl would stamp the
+    zip entries with the clock)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, bytes] = {}
+
+    def writestr(self, name: str, data: bytes | str) -> None:
+        self.parts[name] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def write(self, filename: str, arcname: str) -> None:
+        self.parts[arcname] = Path(filename).read_bytes()
+
+    def namelist(self) -> list[str]:
+        return list(self.parts)
+
+    def close(self) -> None:
+        pass
+
+
+def _members(wb: Workbook) -> dict[str, bytes]:
+    """Every part of the ``.xlsx`` of ``wb`` (path in the zip → bytes), dated ``FIXED_TIME``."""
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    parts = _Parts()
+    ExcelWriter(wb, parts).save()
+    return parts.parts
+
+
+def _sheet_members(wb: Workbook, names: tuple[str, ...]) -> dict[str, bytes]:
+    """The parts of the sheets ``names`` alone, serialised again (``wb`` went through ``_members`` before)."""
+    out = {}
+    for name in names:
+        ws = wb[name]
+        ws.column_dimensions.max_outline = None  # as before the first serialisation, which sets it
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        out[ws.path[1:]] = writer.read()
+    return out
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    """The zip of ``parts``, every entry dated ``FIXED_TIME``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            entry = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, data)
+    return out.getvalue()
