@@ -169,11 +169,18 @@ def _denominate(coin: Coin, dset: str, scale: float = 1.0) -> pd.DataFrame:
     if "denominator" not in coin.meta.columns:
         return df
     groups = _rows(coin, df)
-    for code, den in coin.meta.loc[coin.indicators, "denominator"].dropna().items():
+    named = coin.meta.loc[coin.indicators, "denominator"].dropna()
+    for code, den in named.items():
         if groups is None or den not in groups.columns:
             raise EngineError("engine.denominator", denominator=den, code=code)
-        d = groups[den].astype(float).where(lambda s: s > 0)
-        df[code] = df[code] / d * scale
+    if named.empty:
+        return df
+    # each denominator once, all columns set at once: a column at a time costs a copy of the frame each
+    dens = {den: groups[den].astype(float).to_numpy() for den in dict.fromkeys(named)}
+    dens = {den: np.where(d > 0, d, np.nan) for den, d in dens.items()}
+    df[list(named.index)] = np.column_stack(
+        [df[code].to_numpy(float) / dens[den] * scale for code, den in named.items()]
+    )
     return df
 
 
