@@ -8,6 +8,9 @@
    share.
 Each time covers drawing the parameters, the vectorised simulation and the per-unit summary; the one-off
 scoring is not counted. Goals: under 1 s, 2 s and 10 s.
+4. The yearly run of the 2026 demo year (150 units, ``parameters/runs/2026.yaml``): ``score_run`` in CPU and wall
+   seconds, then its parts one by one (scoring, the structure tables, the simulation of the rank intervals' draws
+   and the Sobol design, their summaries). Goal: ``score_run`` under 4 s CPU.
 
 Run: ``.venv/bin/python benchmarks/bench_uncertainty.py``. A benchmark, not a test: it never fails on speed.
 """
@@ -75,7 +78,44 @@ def synthetic_coin(n_units: int = 700) -> tuple[engine.Coin, pd.DataFrame]:
     return c, sizes
 
 
+def timed(fn) -> tuple[float, float, object]:
+    """CPU (user + system of this process) and wall seconds of one call, and its result."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    out = fn()
+    return time.process_time() - cpu, time.perf_counter() - wall, out
+
+
+def score_run_parts(year: int = 2026) -> None:
+    """``score_run`` of a demo year, then the parts of its work (each timed on its own)."""
+    from danvan_eval.evaluation import audit
+    from danvan_eval.evaluation.year import score_run
+
+    run = load_run(default_run_path(year, ROOT))
+    inputs = load_inputs(run)
+    score_run(run, inputs)  # warm: first calls import and compile
+    cpu, wall, scored = timed(lambda: score_run(run, inputs))
+    print(f"score_run {year}, {len(scored.evaluation.of_year('units'))} units: {cpu:.2f} s CPU, {wall:.2f} s wall "
+          f"(goal < 4 s CPU)")
+    framework, registry, observations, _ = inputs
+    parts = {}
+    parts["score"], _, ev = timed(lambda: score(observations, framework, registry, run.year, run.options))
+    parts["structure_tables"], _, _ = timed(lambda: audit.structure_tables(ev))
+    s = evu.UncertaintySettings.from_mapping(run.uncertainty)
+    spec = evu.evaluation_spec(ev, s.weight_noise, s.normalisation, s.aggregation, s.imputation, s.survey)
+    coins = list(ev.coins.values())
+    parts["draws"], _, draws = timed(
+        lambda: [unc.sample_draws(spec, s.draws, s.seed, coins),
+                 audit.sensitivity_design(ev, spec, s.sensitivity_draws, s.seed)]
+    )
+    parts["simulation (both tables)"], _, sims = timed(lambda: evu.simulate_evaluations(ev, spec, draws))
+    parts["rank intervals (summary)"], _, _ = timed(lambda: evu.intervals(ev, spec, s.seed, draws[0], sims[0]))
+    parts["Sobol indices"], _, _ = timed(lambda: audit.sobol_of(ev, draws[1], sims[1], s.bootstrap, s.seed))
+    for name, seconds in parts.items():
+        print(f"  {name:<28} {seconds:6.2f} s CPU")
+
+
 def main() -> None:
+    score_run_parts()
     c = asem_coin()
     spec = {"weights": unc.UniformWeights({2: 0.25, 3: 0.25})}
     t = best_of(lambda: unc.run(c, spec, 1000, seed=1))

@@ -48,6 +48,26 @@ def test_every_choice_of_the_demo_year_equals_scoring_rebuild(demo):
         np.testing.assert_array_equal(result.ranks.loc[i, keys].to_numpy(float), slow["rank"].to_numpy(float))
 
 
+def test_tables_simulated_together_equal_each_simulated_alone(demo):
+    """``simulate_evaluations`` replays each data variant once for several draws tables (the run's rank
+    intervals and Sobol design): every table's scores and ranks are those of its own simulation, to the bit."""
+    from danvan_eval.evaluation.audit import sensitivity_design
+
+    spec = evu.evaluation_spec(demo)
+    tables = [
+        unc.sample_draws(spec, 40, seed=5, coins=list(demo.coins.values())),
+        sensitivity_design(demo, spec, 6, 5),
+    ]
+    together = evu.simulate_evaluations(demo, spec, tables)
+    for table, sims in zip(tables, together):
+        alone = evu.simulate_evaluation(demo, spec, table)
+        assert list(sims) == list(alone)
+        for kind, sim in sims.items():
+            assert sim.index.equals(alone[kind].index)
+            np.testing.assert_array_equal(sim.scores, alone[kind].scores)
+            np.testing.assert_array_equal(sim.ranks, alone[kind].ranks)
+
+
 def test_survey_shares_are_drawn_from_their_binomial_given_n(demo):
     spec = {"survey": evu.survey_sizes(demo).pipe(unc.SurveyShares)}
     draws = unc.sample_draws(spec, 300, seed=2, coins=list(demo.coins.values()))

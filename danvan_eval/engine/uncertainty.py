@@ -341,26 +341,23 @@ def simulate(
     Each combination of the data alternatives (normalisation, imputation …) is replayed once from ``Raw``;
     weights and aggregation are then applied to all its draws at once, in batches that bound memory.
     """
+    return simulate_all(c, spec, [draws], rows)[0]
+
+
+def simulate_all(
+    c: engine.Coin, spec: Mapping[str, Choice], tables: Sequence[pd.DataFrame], rows: pd.Index | None = None
+) -> list[Simulation]:
+    """``simulate`` of several draws tables of one spec (rank intervals and a Sobol design) at once: each data
+    variant and its drawn survey values are replayed once for all the tables; every table's draws are then
+    aggregated exactly as ``simulate`` alone aggregates them (same batches, so the same scores to the bit)."""
     rows = c["Raw"].index if rows is None else as_index(rows)
     alts = [k for k, v in spec.items() if isinstance(v, Alternatives)]
     data_alt = [k for k in alts if spec[k].verb != "aggregate"]
-    columns = factor_columns(draws)
-    weight_cols = {
-        col.split(":", 1)[1]: col
-        for k, v in spec.items()
-        if isinstance(v, (UniformWeights, DirichletWeights))
-        for col in columns.get(k, [])
-    }
-    survey: dict[str, list[tuple[str, str]]] = {}
-    for k, v in spec.items():
-        if isinstance(v, SurveyShares):
-            for col in columns.get(k, []):
-                code, key = col.split(":", 1)[1].split("@", 1)
-                survey.setdefault(code, []).append((col, key))
     agg_alt = [k for k in alts if k not in data_alt]
-    scores = np.full((len(draws), len(rows)), np.nan)
     tree = Tree.of(c)
-    for combo, idx in _groups(draws, data_alt).items():
+    scores = [np.full((len(draws), len(rows)), np.nan) for draws in tables]
+    groups = [_groups(draws, data_alt) for draws in tables]
+    for combo in sorted({k for g in groups for k in g}):
         variant = c
         for k, label in zip(data_alt, combo):
             variant = _with_args(variant, spec[k].verb, spec[k].options[label])
@@ -372,28 +369,79 @@ def simulate(
             if variant.not_applicable is None
             else ~variant.not_applicable.reindex(index=rows, columns=inds, fill_value=False).to_numpy(bool)
         )
-        mine = {code: cells for code, cells in survey.items() if code in inds}
-        leaves = _survey_leaves(variant, mine, draws.iloc[idx], rows) if mine else {}
-        for agg_labels, sub in _groups(draws.iloc[idx], agg_alt).items():
-            agg = aggregate_args(variant)
-            for k, label in zip(agg_alt, agg_labels):
-                agg = dict(spec[k].options[label])
-            w0 = code_weights(variant, agg).reindex(tree.codes).to_numpy(float)
-            w = np.repeat(w0[None], len(sub), axis=0)
-            for j, code in enumerate(tree.codes):
-                if code in weight_cols:
-                    w[:, j] = draws[weight_cols[code]].to_numpy(float)[idx[sub]]
-            batch = max(1, BATCH_ELEMENTS // max(1, len(rows) * len(tree.codes)))
-            for start in range(0, len(sub), batch):
-                part = sub[start : start + batch]
-                xb = x
-                if leaves:
-                    xb = np.repeat(x[None], len(part), axis=0)
-                    for code, values in leaves.items():
-                        xb[:, :, inds.index(code)] = values[:, part].T
-                scores[idx[part]] = top_scores(xb, app, w[start : start + batch], tree, agg)
-    scores = np.round(scores, DECIMALS)
-    return Simulation(index=rows, scores=scores, ranks=rank_draws(scores))
+        picked = [(t, g[combo]) for t, g in enumerate(groups) if combo in g]
+        subs = [tables[t].iloc[idx] for t, idx in picked]
+        survey = _survey_cells(spec, tables[0], inds)
+        leaves = {}
+        if survey:
+            cols = [col for cells in survey.values() for col, _ in cells]
+            leaves = _survey_leaves(variant, survey, pd.concat([sub[cols] for sub in subs], ignore_index=True), rows)
+        start = 0
+        for (t, idx), sub in zip(picked, subs):
+            mine = {code: values[:, start : start + len(sub)] for code, values in leaves.items()}
+            start += len(sub)
+            _aggregate_draws(scores[t], variant, spec, tables[t], idx, agg_alt, x, app, mine, tree, inds)
+    out = []
+    for table_scores in scores:
+        table_scores = np.round(table_scores, DECIMALS)
+        out.append(Simulation(index=rows, scores=table_scores, ranks=rank_draws(table_scores)))
+    return out
+
+
+def _survey_cells(spec: Mapping[str, Choice], draws: pd.DataFrame, inds: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Survey indicator of ``inds`` → its drawn cells ``(column, row key)`` in a draws table."""
+    columns = factor_columns(draws)
+    survey: dict[str, list[tuple[str, str]]] = {}
+    for k, v in spec.items():
+        if isinstance(v, SurveyShares):
+            for col in columns.get(k, []):
+                code, key = col.split(":", 1)[1].split("@", 1)
+                if code in inds:
+                    survey.setdefault(code, []).append((col, key))
+    return survey
+
+
+def _aggregate_draws(
+    scores: np.ndarray,
+    variant: engine.Coin,
+    spec: Mapping[str, Choice],
+    draws: pd.DataFrame,
+    idx: np.ndarray,
+    agg_alt: list[str],
+    x: np.ndarray,
+    app: np.ndarray,
+    leaves: Mapping[str, np.ndarray],
+    tree: Tree,
+    inds: list[str],
+) -> None:
+    """Scores of the draws ``idx`` of one data variant into ``scores``: per aggregation alternative, the drawn
+    weights and survey leaves applied in batches that bound memory."""
+    columns = factor_columns(draws)
+    weight_cols = {
+        col.split(":", 1)[1]: col
+        for k, v in spec.items()
+        if isinstance(v, (UniformWeights, DirichletWeights))
+        for col in columns.get(k, [])
+    }
+    rows = x.shape[0]
+    for agg_labels, sub in _groups(draws.iloc[idx], agg_alt).items():
+        agg = aggregate_args(variant)
+        for k, label in zip(agg_alt, agg_labels):
+            agg = dict(spec[k].options[label])
+        w0 = code_weights(variant, agg).reindex(tree.codes).to_numpy(float)
+        w = np.repeat(w0[None], len(sub), axis=0)
+        for j, code in enumerate(tree.codes):
+            if code in weight_cols:
+                w[:, j] = draws[weight_cols[code]].to_numpy(float)[idx[sub]]
+        batch = max(1, BATCH_ELEMENTS // max(1, rows * len(tree.codes)))
+        for start in range(0, len(sub), batch):
+            part = sub[start : start + batch]
+            xb = x
+            if leaves:
+                xb = np.repeat(x[None], len(part), axis=0)
+                for code, values in leaves.items():
+                    xb[:, :, inds.index(code)] = values[:, part].T
+            scores[idx[part]] = top_scores(xb, app, w[start : start + batch], tree, agg)
 
 
 # ---------------------------------------------------------------- summaries

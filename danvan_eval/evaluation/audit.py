@@ -42,16 +42,28 @@ def evaluation_sensitivity(
 ) -> pd.DataFrame:
     """Sobol indices per peer group (``kind, factor, S1 …``) of the evaluated year's rank shift."""
     spec = evu.evaluation_spec(evaluation, **spec_args) if spec is None else spec
+    design = sensitivity_design(evaluation, spec, n, seed)
+    return sobol_of(evaluation, design, evu.simulate_evaluation(evaluation, spec, design), n_boot, seed)
+
+
+def sensitivity_design(evaluation, spec: Mapping[str, unc.Choice], n: int, seed: int) -> pd.DataFrame:
+    """The Saltelli design of ``evaluation_sensitivity`` (``n`` base draws)."""
     # a stream of its own, so that the rank intervals drawn with the same seed are not repeated here
-    design = saltelli_draws(
+    return saltelli_draws(
         spec,
         n,
         np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0]),
         list(evaluation.coins.values()),
     )
+
+
+def sobol_of(
+    evaluation, design: pd.DataFrame, sims: Mapping[str, unc.Simulation], n_boot: int, seed: int
+) -> pd.DataFrame:
+    """``evaluation_sensitivity`` of a design already simulated (``simulate_evaluation``, per peer group)."""
     units = evaluation.of_year("units").set_index(["year", "unit_code"])["rank"].astype(float)
     parts = []
-    for kind, sim in evu.simulate_evaluation(evaluation, spec, design).items():
+    for kind, sim in sims.items():
         y = rank_shift(sim.ranks, units.reindex(sim.index).to_numpy(float))
         part = sobol_table(design, y, n_boot, seed)
         part.insert(0, "kind", kind)
@@ -156,12 +168,15 @@ def audit_tables(
     spec = evu.evaluation_spec(
         evaluation, s.weight_noise, s.normalisation, s.aggregation, s.imputation, s.survey
     )
-    ua = evu.rank_intervals(evaluation, s.draws, s.seed, spec=spec)
+    # the rank intervals' draws and the Sobol design simulated together: each data variant replayed once
+    draws = [unc.sample_draws(spec, s.draws, s.seed, list(evaluation.coins.values()))]
+    if s.sensitivity_draws:
+        draws.append(sensitivity_design(evaluation, spec, s.sensitivity_draws, s.seed))
+    sims = evu.simulate_evaluations(evaluation, spec, draws)
+    ua = evu.intervals(evaluation, spec, s.seed, draws[0], sims[0])
     tables.update({"uncertainty": ua.summary, "uncertainty_draws": ua.draws})
     if s.sensitivity_draws:
-        tables["sensitivity"] = evaluation_sensitivity(
-            evaluation, s.sensitivity_draws, s.seed, spec=spec, n_boot=s.bootstrap
-        )
+        tables["sensitivity"] = sobol_of(evaluation, draws[1], sims[1], s.bootstrap, s.seed)
     return tables
 
 

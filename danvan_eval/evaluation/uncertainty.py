@@ -30,7 +30,7 @@ from ..engine.uncertainty import (
     drawn_weights,
     row_key,
     sample_draws,
-    simulate,
+    simulate_all,
     summarise,
 )
 from ..errors import tr_error
@@ -179,10 +179,18 @@ def year_rows(c: engine.Coin, year: int) -> pd.Index:
 def simulate_evaluation(evaluation, spec: Mapping[str, Choice], draws: pd.DataFrame) -> dict[str, Simulation]:
     """Peer group → scores and ranks of its units of the evaluated year under every draw; ranked, as
     ``scoring.rank`` ranks, at the precision the scores are shown (``formatting.shown``)."""
-    out = {}
+    return simulate_evaluations(evaluation, spec, [draws])[0]
+
+
+def simulate_evaluations(
+    evaluation, spec: Mapping[str, Choice], tables: Sequence[pd.DataFrame]
+) -> list[dict[str, Simulation]]:
+    """``simulate_evaluation`` of several draws tables of one spec (``audit_tables``: the rank intervals and the
+    Sobol design), each peer group's data variants replayed once for all of them (``simulate_all``)."""
+    out: list[dict[str, Simulation]] = [{} for _ in tables]
     for kind, c in evaluation.coins.items():
-        sim = simulate(c, spec, draws, year_rows(c, evaluation.year))
-        out[kind] = replace(sim, ranks=rank_draws(_shown(sim.scores)))
+        for sims, sim in zip(out, simulate_all(c, spec, tables, year_rows(c, evaluation.year))):
+            sims[kind] = replace(sim, ranks=rank_draws(_shown(sim.scores)))
     return out
 
 
@@ -202,7 +210,14 @@ def rank_intervals(
     """
     spec = evaluation_spec(evaluation, **spec_args) if spec is None else spec
     table = sample_draws(spec, draws, seed, list(evaluation.coins.values()))
-    sims = simulate_evaluation(evaluation, spec, table)
+    return intervals(evaluation, spec, seed, table, simulate_evaluation(evaluation, spec, table))
+
+
+def intervals(
+    evaluation, spec: Mapping[str, Choice], seed: int, table: pd.DataFrame, sims: Mapping[str, Simulation]
+) -> UncertaintyResult:
+    """``rank_intervals`` of draws already simulated: ``table`` (``sample_draws`` with ``seed``) and its
+    simulations per peer group (``simulate_evaluation``)."""
     units = evaluation.of_year("units").set_index(["year", "unit_code"])
     absolute = absolute_draws(evaluation, spec, table)
     parts = []
