@@ -159,7 +159,12 @@ def _default_input(coin: Coin, verb_name: str) -> str:
 
 def _rows(coin: Coin, df: pd.DataFrame) -> pd.DataFrame | None:
     """The groups table restricted to the rows of ``df`` (screening may have removed some)."""
-    return None if coin.groups is None else coin.groups.loc[df.index]
+    return None if coin.groups is None else _on_rows(coin.groups, df.index)
+
+
+def _on_rows(table: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """``table.loc[index]``, without the copy (costly on a MultiIndex) when ``table`` has those rows already."""
+    return table if table.index is index or table.index.equals(index) else table.loc[index]
 
 
 @verb("denominate", "Denominated")
@@ -190,7 +195,7 @@ def _impute(coin: Coin, dset: str, method: str = "none", **params: Any) -> pd.Da
     df = coin[dset]
     fill = methods.IMPUTE[method](df, _rows(coin, df), **params)
     if coin.not_applicable is not None:
-        fill = fill.mask(coin.not_applicable.loc[df.index])
+        fill = fill.mask(_on_rows(coin.not_applicable, df.index))
     return fill
 
 

@@ -264,17 +264,28 @@ def replicate(c: engine.Coin, spec: Mapping[str, Choice], draws: pd.DataFrame, i
 
 
 # ---------------------------------------------------------------- the fast path
-def _replay(c: engine.Coin, screened: engine.Coin | None = None) -> engine.Coin:
+def _replay(
+    c: engine.Coin, screened: engine.Coin | None = None, memo: dict[tuple, engine.Coin] | None = None
+) -> engine.Coin:
     """``coin.regen`` of the data steps only (the aggregation is the fast path's job). With ``screened``, the
-    screening step keeps that coin's rows: a drawn survey value never changes which units have data."""
-    out = engine.new_coin(c["Raw"], c.meta, c.groups, c.not_applicable)
+    screening step keeps that coin's rows: a drawn survey value never changes which units have data. ``memo``
+    (one per ``Raw``, shared by the variants of a coin) keeps the coin after each prefix of steps, so variants
+    that differ in a late step (normalisation) replay the steps before it once."""
+    memo = {} if memo is None else memo
+    key: tuple = ()
+    if key not in memo:
+        memo[key] = engine.new_coin(c["Raw"], c.meta, c.groups, c.not_applicable)
+    out = memo[key]
     for step in c.log:
         if step.verb == "aggregate":
             break
-        if step.verb == "screen" and screened is not None:
-            out = out.with_data("Screened", out[step.dset].loc[screened["Screened"].index], step)
-        else:
-            out = engine.APPLY[step.verb](out, step.dset, **step.args)
+        key += ((step.verb, step.dset, repr(dict(step.args))),)
+        if key not in memo:
+            if step.verb == "screen" and screened is not None:
+                memo[key] = out.with_data("Screened", out[step.dset].loc[screened["Screened"].index], step)
+            else:
+                memo[key] = engine.APPLY[step.verb](out, step.dset, **step.args)
+        out = memo[key]
     return replace(out, log=c.log)
 
 
@@ -357,11 +368,12 @@ def simulate_all(
     tree = Tree.of(c)
     scores = [np.full((len(draws), len(rows)), np.nan) for draws in tables]
     groups = [_groups(draws, data_alt) for draws in tables]
+    memo: dict[tuple, engine.Coin] = {}
     for combo in sorted({k for g in groups for k in g}):
         variant = c
         for k, label in zip(data_alt, combo):
             variant = _with_args(variant, spec[k].verb, spec[k].options[label])
-        variant = _replay(variant) if data_alt else c
+        variant = _replay(variant, memo=memo) if data_alt else c
         inds = variant.indicators
         x = variant[leaf_set(variant)][inds].reindex(rows).to_numpy(float)
         app = (
