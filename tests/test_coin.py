@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from danvan_eval.engine import coin as C
@@ -150,6 +152,24 @@ def test_impute_previous_carries_the_unit_forward():
     assert np.isnan(out.loc[(2023, "y"), "i1"])  # nothing earlier to carry
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_impute_previous_is_the_forward_fill_of_each_unit_in_year_order(data):
+    """The vectorised carry-forward equals pandas' ``groupby(unit).ffill`` over the rows sorted by year, to the
+    bit (a row without a unit is left as it is grouped: missing)."""
+    n = data.draw(st.integers(0, 25))
+    units = data.draw(st.lists(st.sampled_from(["a", "b", "c", None]), min_size=n, max_size=n))
+    years = data.draw(st.lists(st.integers(2021, 2025), min_size=n, max_size=n))
+    cells = st.one_of(st.just(NAN), st.floats(-1e6, 1e6, allow_nan=False))
+    x = data.draw(st.lists(st.lists(cells, min_size=2, max_size=2), min_size=n, max_size=n))
+    idx = pd.Index([f"r{i}" for i in range(n)])
+    df = pd.DataFrame(np.array(x, float).reshape(n, 2), index=idx, columns=["i1", "i2"])
+    groups = pd.DataFrame({"year": years, "unit_code": pd.array(units, dtype=object)}, index=idx)
+    positions = np.argsort(groups["year"].to_numpy(), kind="stable")
+    expected = df.iloc[positions].groupby(groups["unit_code"].to_numpy()[positions], sort=False).ffill()
+    pd.testing.assert_frame_equal(M.i_previous(df, groups), expected.loc[df.index])
+
+
 def test_screen_threshold_and_not_applicable(raw, meta):
     c = C.new_coin(raw, meta)
     assert list(C.screen(c, dat_thresh=0.9)["Screened"].index) == ["u1", "u2", "u3"]  # u4: 2/3
@@ -178,6 +198,19 @@ def test_goalposts_clip_and_flip(raw, meta):
     assert n["i1"].tolist()[:3] == [0.0, 50.0, 100.0]
     assert n["i2"].tolist() == [0.0, 100.0, 50.0, 50.0]  # lo 10 → 0, hi 0 → 100
     assert n["i3"].tolist() == [50.0, 100.0, 100.0, 100.0]  # clipped at hi = 4
+
+
+def test_goalposts_clip_as_dataframe_clip_to_the_bit():
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame(rng.uniform(-50, 150, (40, 3)), columns=["a", "b", "c"])
+    df.iloc[::7, 1] = NAN
+    df.iloc[3] = [0.0, 100.0, 40.0]  # on the goalposts: 0/(−100) is −0.0, kept as clip keeps it
+    meta = pd.DataFrame({"lo": [0.0, 100.0, 20.0], "hi": [100.0, 0.0, 60.0]}, index=df.columns)
+    for l, u in ((0.0, 100.0), (-0.0, 1.0)):
+        expected = ((df - meta["lo"]) / (meta["hi"] - meta["lo"])).clip(0.0, 1.0) * (u - l) + l
+        got = M.n_goalposts(df, meta, l, u)
+        pd.testing.assert_frame_equal(got, expected)
+        assert np.array_equal(np.signbit(got.to_numpy()), np.signbit(expected.to_numpy()))
 
 
 def test_zscore_prank_rank_target(raw, meta):
