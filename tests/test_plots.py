@@ -185,8 +185,56 @@ def test_figures_draw_on_a_given_axes_and_show_themselves_as_png(scores, fw):
     host = plots.ReportFigure()
     ax = host.add_subplot()
     assert plots.area_bars(scores, "540", fw, ax=ax) is host
-    png = plots.ranking_chart(scores, framework=fw)._repr_png_()
+    png, meta = plots.ranking_chart(scores, framework=fw)._repr_png_()
     assert png.startswith(b"\x89PNG")
+    assert meta["alt"].startswith("Xếp hạng")  # the page's image is described by the figure's title
+
+
+def pixels(fig: Figure) -> np.ndarray:
+    from PIL import Image
+
+    png, _ = fig._repr_png_()
+    return np.asarray(Image.open(__import__("io").BytesIO(png)).convert("RGB")).astype(int)
+
+
+@pytest.mark.parametrize("draw", [
+    lambda s, t, fw, code: plots.radar(s, code, fw),
+    lambda s, t, fw, code: plots.area_bars(s, code, fw),
+    lambda s, t, fw, code: plots.trend_chart(t, code),
+], ids=["radar", "area_bars", "trend"])
+def test_a_unit_figure_drawn_on_the_shared_frame_is_its_full_drawing(scored, scores, fw, draw):
+    """The unit figures draw their axes once per process and key and only the unit's own artists over them:
+    the picture is the full drawing's (up to antialiasing), the same every time, and the unit's own."""
+    plots._FRAMES.clear()
+    trend = scored.tables["trend"]
+    first = draw(scores, trend, fw, "540")
+    assert first.frame_key is not None and first.own_artists
+    framed = pixels(first)  # lays out and caches the frame
+    again = pixels(draw(scores, trend, fw, "540"))  # drawn over the cached frame
+    assert np.array_equal(framed, again)
+    full = draw(scores, trend, fw, "540")
+    full.frame_key = None
+    whole = pixels(full)
+    assert framed.shape == whole.shape
+    assert (np.abs(framed - whole).max(axis=2) > 60).mean() < 0.01  # a fill under or over a grid line, no more
+    other = pixels(draw(scores, trend, fw, "546"))  # another unit of the group: same frame, its own data
+    assert other.shape == framed.shape and not np.array_equal(other, framed)
+
+
+def test_the_shared_frame_keeps_the_unit_title_in_place(scores, fw):
+    """A title naming the unit is the unit's own: drawn where a full drawing puts it, on the first figure too."""
+    plots._FRAMES.clear()
+    fig = plots.area_bars(scores, "540", fw)
+    assert fig.axes[0].title in fig.own_artists
+    fig._repr_png_()
+    assert fig.axes[0].title.get_position() == (0.5, 1.0)
+    assert fig.description() == fig.axes[0].get_title()
+
+
+def test_figures_drawn_on_a_given_axes_are_drawn_whole(scores, fw):
+    host = plots.ReportFigure()
+    plots.radar(scores, "540", fw, ax=host.add_subplot(projection="polar"))
+    assert host.frame_key is None  # the caller's figure may hold more than the unit's frame
 
 
 # ---------------------------------------------------------------- the static map (reports.maps)

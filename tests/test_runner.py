@@ -122,6 +122,8 @@ def test_unit_reports_are_in_vietnamese_without_code(year_run):
                   "Báo cáo gửi chậm 8 ngày so với hạn", "03/12/2024", "Chậm hạn", "Khoảng thứ hạng"):
         assert label in html, label
     assert images(html) == 3  # radar, area bars, trend
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', html)  # each figure described for a screen reader
+    assert len(alts) == 3 and all(alts) and "Điểm tổng hợp qua các năm" in alts[2]
     assert "views.load(" not in html and "display(" not in html  # code cells are left out
     assert "Chạy bởi" not in html and "danvan-eval run" not in html  # no developer text at the top
     heads = re.findall(r"<thead>(.*?)</thead>", html, re.DOTALL)

@@ -22,6 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 
 from ..errors import DanvanEvalError
 from ..evaluation.comparison import group_mean
@@ -43,21 +44,86 @@ HEATMAP_ROW_IN = 0.22  # inches per row: 7-point labels stay readable at 150 uni
 # ---------------------------------------------------------------- helpers
 class ReportFigure(Figure):
     """A Figure that shows itself as a PNG wherever IPython displays it (notebook, Voila, widget output),
-    without pyplot or ``%matplotlib inline``."""
+    without pyplot or ``%matplotlib inline``, described by its titles or legend (the ``alt`` of the page's image).
 
-    def _repr_png_(self) -> bytes:
+    A figure drawn for many units alike (``frame``) names its shared parts with a key: the axes, ticks and labels
+    are then laid out and drawn once per process and key, and each unit's figure only draws its own artists
+    (``data``) over a copy of them (matplotlib's blitting), a fraction of a full draw.
+    """
+
+    frame_key: tuple | None = None  # key of the parts shared with other figures (same key, same pixels)
+    own_artists: list = []  # the unit's own artists, drawn over the shared parts
+
+    def _repr_png_(self) -> tuple[bytes, dict]:
         """The bytes ``savefig(format="png", dpi=DPI)`` writes, drawn once instead of twice: ``savefig`` draws a
         figure with a layout engine a first time without output to lay it out; ``FigureCanvasAgg.draw`` lays it
         out and draws it in one pass (a third less work for a report's figures)."""
         dpi, self.dpi = self.dpi, DPI
         try:
             canvas = FigureCanvasAgg(self)
-            canvas.draw()
+            if self.frame_key is None:
+                canvas.draw()
+            else:
+                _draw_on_frame(self, canvas)
             buf = io.BytesIO()
-            matplotlib.image.imsave(buf, canvas.buffer_rgba(), format="png", origin="upper", dpi=DPI)
+            matplotlib.image.imsave(buf, canvas.buffer_rgba(), format="png", origin="upper", dpi=DPI,
+                                  pil_kwargs={"compress_level": 1})  # half the time of the default 6, as small
         finally:
             self.dpi = dpi
-        return buf.getvalue()
+        return buf.getvalue(), {"alt": self.description()}
+
+    def description(self) -> str:
+        """What the figure shows, in its own words: the axes' titles, else their legends' labels."""
+        titles = [a.get_title() for a in self.axes if a.get_title()]
+        if titles:
+            return " — ".join(titles)
+        legends = [a.get_legend() for a in self.axes if a.get_legend()] + self.legends
+        return "; ".join(t.get_text() for legend in legends for t in legend.get_texts())
+
+
+_FRAMES: dict[tuple, tuple[list, object]] = {}  # frame key → (axes positions, pixels of the shared parts)
+_FRAMES_KEPT = 32
+
+
+def share_frame(fig: Figure, key: tuple, *extra) -> None:
+    """Mark ``fig`` (one axes) as drawn on a frame shared by every figure of ``key``: its lines, patches, texts
+    and legend (and ``extra`` artists, e.g. a title naming the unit) are the unit's own. ``key`` must name
+    everything else the figure shows (labels, limits, size)."""
+    ax = fig.axes[0]
+    fig.frame_key = (key, tuple(fig.get_size_inches()))
+    fig.own_artists = [*ax.patches, *ax.collections, *ax.lines, *ax.texts, *([ax.legend_] if ax.legend_ else []), *extra]
+
+
+def _draw_on_frame(fig: ReportFigure, canvas: FigureCanvasAgg) -> None:
+    """Draw ``fig``: its frame from the cache (laid out and drawn now when new), then its own artists."""
+    cached = _FRAMES.get(fig.frame_key)
+    if cached is None:
+        canvas.draw()  # laid out with the unit's own artists, as a figure drawn alone
+        fig.set_layout_engine("none")
+        placed = {a: a.get_position() for a in fig.own_artists if isinstance(a, Text)}  # a title moves when alone
+        for artist in fig.own_artists:
+            artist.set_visible(False)
+        canvas.draw()
+        for artist in fig.own_artists:
+            artist.set_visible(True)
+        for text, xy in placed.items():
+            text.set_position(xy)
+        if len(_FRAMES) >= _FRAMES_KEPT:
+            _FRAMES.pop(next(iter(_FRAMES)))
+        cached = _FRAMES[fig.frame_key] = ([a.get_position(original=False).frozen() for a in fig.axes],
+                                       canvas.copy_from_bbox(fig.bbox))
+    else:
+        fig.set_layout_engine("none")
+        for ax, position in zip(fig.axes, cached[0]):
+            ax.set_position(position)
+    positions, pixels = cached
+    renderer = canvas.get_renderer()
+    renderer.restore_region(pixels)
+    for artist in sorted(fig.own_artists, key=lambda a: a.get_zorder()):
+        artist.draw(renderer)
+    for ax in fig.axes:  # the axis lines stay over the bars that start on them, as in a full draw
+        for spine in ax.spines.values():
+            spine.draw(renderer)
 
 
 def _axes(ax: Axes | None, size: tuple[float, float], polar: bool = False) -> tuple[Figure, Axes]:
@@ -315,6 +381,7 @@ def radar(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax:
     median = _peer_median(scores, unit["kind"], areas)
     angles = np.linspace(0, 2 * np.pi, len(areas), endpoint=False)
     closed = np.append(angles, angles[0])
+    alone = ax is None
     fig, ax = _axes(ax, (5.5, 5.5), polar=True)
     peer = np.append(median.to_numpy(float), median.iloc[0])
     ax.plot(closed, peer, "--", color=PEER_COLOUR, label=tr("plot.peer_median", lang, group=_kind(unit, lang)))
@@ -332,7 +399,9 @@ def radar(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax:
     ax.set_ylim(0, 100)
     ax.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100"], fontsize=7)
     ax.set_rlabel_position(float(np.degrees(angles[1] / 2)) if len(angles) > 1 else 0)  # between two spokes
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=7, ncols=2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=7)  # one column: long group names fit
+    if alone:
+        share_frame(fig, ("radar", lang, unit["kind"], *labels))
     return fig
 
 
@@ -345,6 +414,7 @@ def area_bars(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi",
     areas = _areas(framework)
     unit = _unit_row(scores, unit_code)
     median = _peer_median(scores, unit["kind"], areas)
+    alone = ax is None
     fig, ax = _axes(ax, (7.5, 3.8))
     y = np.arange(len(areas))[::-1]
     for yi, a in zip(y, areas):
@@ -360,7 +430,10 @@ def area_bars(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi",
     ax.set_xlim(0, 110)
     ax.set_xlabel(tr("label.score", lang))
     ax.set_title(_names(unit.to_frame().T, lang)[0])
-    ax.legend(loc="lower right", fontsize=7)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=7, frameon=False)  # never over a bar
+    if alone:
+        share_frame(fig, ("area_bars", lang, unit["kind"], *(_area_label(framework, a, lang) for a in areas)),
+                    ax.title)
     return fig
 
 
@@ -373,6 +446,7 @@ def trend_chart(trend: pd.DataFrame, unit_code: str, lang: str = "vi", ax: Axes 
                               f"{tr('error.unknown_unit_code', 'en', unit=unit_code)}")
     kind = mine["kind"].iloc[-1]
     peers = trend[trend["kind"] == kind].groupby("year")["composite"].apply(group_mean)
+    alone = ax is None
     fig, ax = _axes(ax, (7, 3.5))
     ax.plot(peers.index, peers.to_numpy(), "--", color=PEER_COLOUR,
             label=tr("plot.peer_median", lang, group=group_name(kind, lang)))
@@ -390,6 +464,8 @@ def trend_chart(trend: pd.DataFrame, unit_code: str, lang: str = "vi", ax: Axes 
     ax.set_ylabel(tr("label.composite", lang))
     ax.set_title(tr("plot.trend_title", lang))
     ax.legend(loc="lower right", fontsize=7)
+    if alone:
+        share_frame(fig, ("trend", lang, *years))
     return fig
 
 
