@@ -14,7 +14,7 @@ import pytest
 
 from danvan_eval.cli import main
 from danvan_eval.intake import templates as tpl
-from danvan_eval.intake.read import intake, raw_name
+from danvan_eval.intake.read import _problems, intake, raw_name, read_file
 from danvan_eval.intake.values import Unreadable, read_date, read_status, read_value, read_yes_no
 from danvan_eval.messages import CATALOG
 from danvan_eval.outputs import sha256
@@ -115,6 +115,39 @@ def test_a_failed_intake_leaves_the_previous_tables_untouched(run, fw, reg, tmp_
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*.csv")} == before
     assert len(list((out / "raw").iterdir())) == 1  # the refused intake kept no raw copy
     assert "pct_out_of_range" in (out / f"validation_{YEAR}.html").read_text(encoding="utf-8")
+
+
+def test_files_validated_together_give_the_findings_of_each_file_validated_alone(run, fw, reg, tmp_path):
+    # validate_reads runs observations.validate once over the rows of several units, then alone on each file
+    # with a finding there: the findings must be those of each file read (and validated) alone
+    damage = {"540": [("i1_subunits_plan_pct", 120), ("i2_sessions", -3)], "542": [],
+              "SNV": [("i1_plan_issued", 2)], "545": [("i4_satisfaction_pct", "nhiều")]}
+    paths = []
+    for unit, cells in damage.items():
+        wb = make_corpus.filled_template(fw, reg, unit=unit)
+        kind = str(reg.active(YEAR).set_index("code").at[unit, "kind"])
+        for indicator, value in cells:
+            slot = _slot(fw, indicator, kind)
+            wb[slot.sheet][slot.cell(tpl.COL_VALUE)] = value
+        paths.append(_save(wb, tmp_path / "in", f"mau-bao-cao_2024_{unit}.xlsx"))
+    together = intake([tmp_path / "in"], run, tmp_path / "out", workers=1)
+    alone = [p for path in paths for p in read_file(path, path.name, fw, reg, YEAR).problems]
+    assert together.problems.to_dict("records") == _problems(alone).to_dict("records")
+    assert sorted(together.problems["code"]) == ["bool_not_01", "negative_value", "not_a_number",
+                                                 "pct_out_of_range"]
+    assert together.files["state"].tolist() == ["rejected", "accepted", "rejected", "rejected"]
+
+
+def test_reading_in_several_processes_gives_what_one_process_gives(run, demo_inbox, tmp_path):
+    root, _, _ = demo_inbox
+    for folder in (CORPUS, root / "inbox"):  # refused files, and accepted ones
+        one, two = tmp_path / folder.name / "one", tmp_path / folder.name / "two"
+        serial, parallel = intake([folder], run, one, workers=1), intake([folder], run, two, workers=2)
+        for frame in ("problems", "files", "observations", "submissions"):
+            pd.testing.assert_frame_equal(getattr(serial, frame), getattr(parallel, frame))
+        written = sorted(p.relative_to(one) for p in one.rglob("*.*"))
+        assert written == sorted(p.relative_to(two) for p in two.rglob("*.*"))
+        assert all((one / name).read_bytes() == (two / name).read_bytes() for name in written)
 
 
 # ---------------------------------------------------------------- what users really type

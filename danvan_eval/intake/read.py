@@ -17,14 +17,19 @@ accepted file in ``raw/``. Each file is staged then renamed, so a failed intake 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import re
 import shutil
+import signal
 import tempfile
 import unicodedata
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 
@@ -41,6 +46,7 @@ from ..model.runs import RunConfig
 from ..model.units import Registry, load_registry
 from ..outputs import safe_child, sha256, write_csv
 from ..problems import PROBLEM_COLUMNS, format_problems, problem, problems_frame
+from ..processes import die_with_parent
 from . import templates as tpl
 from .report import write_report
 from .values import Unreadable, is_blank, read_date, read_status, read_value, read_yes_no, shown
@@ -52,6 +58,7 @@ READ_SUFFIXES = {".xlsx", ".xlsm"}  # .xlsm only to say why it is refused (macro
 # a filled template unpacks to well under 1 MB; these bounds refuse a zip bomb before anything is unpacked
 MAX_UNPACKED, MAX_ENTRIES, MAX_SHEETS = 32 * 2**20, 200, 20
 MAX_STRAY = 20  # stray cells named per sheet
+MIN_FILES_PER_WORKER = 8  # fewer files are read in this process: forking would cost more than it saves
 OLD_SUFFIXES = {".xls", ".ods", ".xlsb"}  # spreadsheets we cannot read: said so, never ignored
 # value-rule codes of observations.validate that concern the sample-size or the status cell, not the value cell
 N_CODES = {"n_missing", "n_invalid"}
@@ -73,6 +80,10 @@ class FileRead:
     free_text: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=free_mod.COLUMNS))
     problems: list[dict] = field(default_factory=list)
     state: str = "rejected"  # accepted | replaced | rejected
+    # while ``observations.validate`` is still to run on the rows read (``validate_reads``): the slot of each
+    # row, and where in ``problems`` its findings go (after the cells' own problems, before the free text's)
+    placed: list[tpl.Slot] | None = None
+    validate_at: int = 0
 
     def add(self, code: str, *, sheet: str | None = None, cell: str | None = None, row: int | None = None,
             indicator: str | None = None, **fields: object) -> None:
@@ -134,7 +145,7 @@ def _console(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def intake(paths: list[Path], run: RunConfig, out_dir: Path) -> IntakeResult:
+def intake(paths: list[Path], run: RunConfig, out_dir: Path, *, workers: int | None = None) -> IntakeResult:
     """Read filled templates for ``run.year`` into ``out_dir`` (see the module docstring for what is written).
 
     Parameters
@@ -142,11 +153,13 @@ def intake(paths: list[Path], run: RunConfig, out_dir: Path) -> IntakeResult:
     paths : files and folders (searched recursively for ``.xlsx``; Office lock files ``~$…`` are skipped).
     run : the year's run file (framework, registry, deadline).
     out_dir : where the tables, the validation report and the raw copies go.
+    workers : processes reading the files (None: one per available core; the result is the same).
     """
     framework, registry = run.load_framework(), load_registry(run.units)
     out_dir = Path(out_dir)
     found, loose = collect([Path(p) for p in paths], out_dir)
-    reads = [read_file(path, label, framework, registry, run.year) for label, path in found]
+    reads = _read_all(found, framework, registry, run.year, workers)
+    validate_reads(reads, framework, registry, run.year)
     resolve(reads)
     if not found and not loose:
         loose = [_loose("no_files", paths=", ".join(map(str, paths)))]
@@ -224,6 +237,49 @@ def collect(paths: list[Path], out_dir: Path) -> tuple[list[tuple[str, Path]], l
 # ---------------------------------------------------------------- one file
 def read_file(path: Path, label: str, framework: Framework, registry: Registry, year: int) -> FileRead:
     """Check and read one filled template; every problem found is in ``.problems`` (nothing is raised)."""
+    read = _read_cells(path, label, framework, registry, year)
+    validate_reads([read], framework, registry, year)
+    return read
+
+
+def _read_all(found: list[tuple[str, Path]], framework: Framework, registry: Registry, year: int,
+              workers: int | None) -> list[FileRead]:
+    """``_read_cells`` of every ``(label, path)``, in order; in a pool of forked processes when there are
+    enough files for each (they inherit the framework and the libraries instead of loading them again)."""
+    workers = min(workers or _cores(), len(found) // MIN_FILES_PER_WORKER)
+    forkable = "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+    if workers < 2 or not forkable:
+        return [_read_cells(path, label, framework, registry, year) for label, path in found]
+    _template_cells_of_every_kind(framework, registry, year)  # built once here, not once in each worker
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(framework, registry, year, os.getpid())) as pool:
+        return list(pool.map(_read_in_worker, found, chunksize=4))
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+_WORKER: tuple = ()
+
+
+def _init_worker(framework: Framework, registry: Registry, year: int, parent: int) -> None:
+    # it dies with the intake and leaves Ctrl-C and SIGTERM to it, which stops the pool
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+    global _WORKER
+    _WORKER = (framework, registry, year)
+
+
+def _read_in_worker(found: tuple[str, Path]) -> FileRead:
+    label, path = found
+    return _read_cells(path, label, *_WORKER)
+
+
+def _read_cells(path: Path, label: str, framework: Framework, registry: Registry, year: int) -> FileRead:
+    """``read_file`` up to ``observations.validate``, which ``validate_reads`` applies to the rows read."""
     read = FileRead(label=label, path=path, sha256=sha256(path), file_date=_file_date(path))
     if not _check_archive(read):
         return read
@@ -242,10 +298,8 @@ def read_file(path: Path, label: str, framework: Framework, registry: Registry, 
     values = openpyxl.load_workbook(path, data_only=True) if _has_formulas(formulas, slots) else formulas
     _read_cover(read, values, year)
     _check_stray_cells(read, formulas, slots, framework, registry, year)
-    _read_values(read, formulas, values, slots, framework, registry, year)
+    _read_values(read, formulas, values, slots, year)
     _read_free_text(read, values, year)
-    if not read.problems:
-        read.state = "accepted"
     return read
 
 
@@ -301,6 +355,12 @@ def _check_stray_cells(read: FileRead, wb, slots: list[tpl.Slot], framework: Fra
 
 
 _TEMPLATE_CELLS: dict[tuple, frozenset] = {}
+
+
+def _template_cells_of_every_kind(framework: Framework, registry: Registry, year: int) -> None:
+    active = registry.active(year, framework.deadline)
+    for code in active.drop_duplicates("kind")["code"]:
+        _template_cells(framework, registry, year, code)
 
 
 def _template_cells(framework: Framework, registry: Registry, year: int, code: str) -> frozenset:
@@ -425,9 +485,9 @@ def _read_cover(read: FileRead, wb, year: int) -> None:
         read.add(err.code, sheet=tpl.COVER, cell=ref["correction"], **err.fields)
 
 
-def _read_values(read: FileRead, formulas, values, slots: list[tpl.Slot], framework: Framework,
-                 registry: Registry, year: int) -> None:
-    """Read each slot's cells; unreadable ones become problems, the rest go through ``observations.validate``."""
+def _read_values(read: FileRead, formulas, values, slots: list[tpl.Slot], year: int) -> None:
+    """Read each slot's cells into ``read.observations``; unreadable ones become problems (the rest go through
+    ``observations.validate`` in ``validate_reads``)."""
     rows, placed = [], []
     for slot in slots:
         parsed = {}
@@ -455,17 +515,65 @@ def _read_values(read: FileRead, formulas, values, slots: list[tpl.Slot], framew
     table = pd.DataFrame(rows, columns=OBS_COLUMNS)
     table["value"] = table["value"].astype(float)
     table["n"] = pd.array(table["n"], dtype="Int64")
-    found = obs_mod.validate(table, framework, registry, year, file=read.label)
+    read.observations, read.placed, read.validate_at = table, placed, len(read.problems)
+
+
+def validate_reads(reads: list[FileRead], framework: Framework, registry: Registry, year: int) -> None:
+    """Apply the value rules of ``observations.validate`` to the rows of every file read (their findings placed
+    at the sheet cells), then accept each file without a problem.
+
+    The rows of files of distinct units are validated together first: the rules hold row by row, or within a
+    unit (one row per indicator), so only a file with a finding there can have one; each such file is then
+    validated alone, for findings that name it and its rows.
+    """
+    pending = [r for r in reads if r.placed is not None]
+    flagged = _flagged(pending, framework, registry, year)
+    for r in pending:
+        if id(r) in flagged:
+            found = obs_mod.validate(r.observations, framework, registry, year, file=r.label)
+            r.problems[r.validate_at:r.validate_at] = _placed(r, found)
+        r.placed = None
+    for r in reads:
+        if not r.problems:
+            r.state = "accepted"
+
+
+def _flagged(reads: list[FileRead], framework: Framework, registry: Registry, year: int) -> set[int]:
+    """``id`` of each read whose rows give a finding when validated together with other units' rows."""
+    batches: list[dict[str, FileRead]] = []  # unit → read: no unit twice in a batch
+    for r in reads:
+        if len(r.observations):
+            batch = next((b for b in batches if r.unit_code not in b), None)
+            if batch is None:
+                batches.append(batch := {})
+            batch[r.unit_code] = r
+    flagged: set[int] = set()
+    for batch in batches:
+        members = list(batch.values())
+        found = obs_mod.validate(pd.concat([r.observations for r in members], ignore_index=True), framework,
+                                 registry, year)
+        if found["row"].isna().any():  # a finding about the whole table: validate each alone
+            flagged |= {id(r) for r in members}
+            continue
+        ends = np.cumsum([len(r.observations) for r in members])
+        for row in found["row"].astype(int).unique():  # validate counts the header as row 1
+            flagged.add(id(members[int(np.searchsorted(ends, row - 2, side="right"))]))
+    return flagged
+
+
+def _placed(read: FileRead, found: pd.DataFrame) -> list[dict]:
+    """The findings of ``observations.validate`` on ``read.observations``, at the sheet cells of their rows."""
+    out = []
     for _, p in found.iterrows():
-        slot = placed[int(p["row"]) - 2] if pd.notna(p["row"]) else None  # validate counts the header as row 1
+        slot = read.placed[int(p["row"]) - 2] if pd.notna(p["row"]) else None  # validate counts the header as row 1
         column = tpl.COL_N if p["code"] in N_CODES else tpl.COL_STATUS if p["code"] in STATUS_CODES else tpl.COL_VALUE
         indicator = p["indicator"] if pd.notna(p["indicator"]) else (slot.indicator_id if slot else None)
-        read.problems.append({
+        out.append({
             "sheet": slot.sheet if slot else None, "file": read.label, "row": slot.row if slot else None,
             "cell": slot.cell(column) if slot else None, "unit": read.unit_code, "indicator": indicator,
             "code": p["code"], "message_vi": p["message_vi"], "message_en": p["message_en"],
         })
-    read.observations = table
+    return out
 
 
 def _read_free_text(read: FileRead, wb, year: int) -> None:
