@@ -119,12 +119,14 @@ def correlations(
     x = df[codes_low + codes_high].astype(float)
     if method == "spearman":
         x = x.rank()
+    columns = {c: x[c].to_numpy() for c in x.columns}  # once: a column of a frame costs more than its pearson
+    ancestors = {lo: _ancestors(meta, lo) for lo in codes_low} if withparent else {}
     rows = []
     for hi in codes_high:
         for lo in codes_low:
-            if withparent and hi not in _ancestors(meta, lo):
+            if withparent and hi not in ancestors[lo]:
                 continue
-            r, n = _pairwise_pearson(x[hi].to_numpy(), x[lo].to_numpy())
+            r, n = _pairwise_pearson(columns[hi], columns[lo])
             if pval > 0 and not (_pearson_pvalue(r, n) <= pval):
                 r = np.nan
             rows.append((hi, lo, r))

@@ -115,11 +115,11 @@ def new_coin(
     tops = meta.index[meta["parent"].isna()]
     if len(tops) != 1:
         raise EngineError("engine.one_root", roots=list(tops))
-    unknown_parents = set(meta["parent"].dropna()) - set(meta.index)
+    unknown_parents = set(meta["parent"].dropna().unique()) - set(meta.index)
     if unknown_parents:
         raise EngineError("engine.unknown_parents", codes=sorted(unknown_parents))
     inds = list(meta.index[meta["level"] == 1])
-    absent = [c for c in inds if c not in raw.columns]
+    absent = list(pd.Index(inds).difference(raw.columns, sort=False))
     if absent:
         raise EngineError("engine.raw_lacks", codes=absent)
     raw = raw[inds].astype(float)
