@@ -63,7 +63,7 @@ class Tree:
     @classmethod
     def of(cls, c: engine.Coin) -> Tree:
         meta = c.meta
-        codes = list(meta.index)
+        codes = meta.index.tolist()
         pos = {k: i for i, k in enumerate(codes)}
         levels = []
         for level in sorted(meta["level"].unique())[1:]:

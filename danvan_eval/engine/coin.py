@@ -75,7 +75,7 @@ class Coin:
     @property
     def indicators(self) -> list[str]:
         """Codes of level 1, in meta order."""
-        return list(self.meta.index[self.meta["level"] == 1])
+        return self.meta.index[self.meta["level"] == 1].tolist()
 
     @property
     def top(self) -> str:
@@ -118,7 +118,7 @@ def new_coin(
     unknown_parents = set(meta["parent"].dropna().unique()) - set(meta.index)
     if unknown_parents:
         raise EngineError("engine.unknown_parents", codes=sorted(unknown_parents))
-    inds = list(meta.index[meta["level"] == 1])
+    inds = meta.index[meta["level"] == 1].tolist()
     absent = list(pd.Index(inds).difference(raw.columns, sort=False))
     if absent:
         raise EngineError("engine.raw_lacks", codes=absent)
@@ -251,7 +251,7 @@ def _aggregate(
     for level in sorted(coin.meta["level"].unique())[1:]:
         fn = methods.AGGREGATE[_at(method, level)]
         for code in coin.meta.index[coin.meta["level"] == level]:
-            kids = list(coin.meta.index[coin.meta["parent"] == code])
+            kids = coin.meta.index[coin.meta["parent"] == code].tolist()
             x = df[kids].to_numpy(float)
             wk = w[kids].to_numpy(float)
             value = fn(x, wk)
@@ -289,7 +289,7 @@ def coverage(coin: Coin, dset: str = "Aggregated", weights: Mapping[str, float] 
     na = coin.not_applicable
     out = {}
     for code in coin.meta.index[coin.meta["level"] > 1]:
-        kids = list(coin.meta.index[coin.meta["parent"] == code])
+        kids = coin.meta.index[coin.meta["parent"] == code].tolist()
         applicable = pd.DataFrame(True, index=df.index, columns=kids)
         if na is not None:
             applicable = ~na.reindex(index=df.index, columns=kids, fill_value=False)

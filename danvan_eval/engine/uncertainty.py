@@ -201,7 +201,7 @@ def sample_draws(spec: Mapping[str, Choice], n: int, seed: int | np.random.Gener
 def factor_columns(draws: pd.DataFrame) -> dict[str, list[str]]:
     """Factor name → its columns in a draws table (the groups of a group-wise sensitivity analysis)."""
     out: dict[str, list[str]] = {}
-    for col in draws.columns:
+    for col in draws.columns.tolist():
         if col not in DESIGN_COLUMNS:
             out.setdefault(col.split(":", 1)[0], []).append(col)
     return out
