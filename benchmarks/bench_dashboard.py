@@ -1,13 +1,16 @@
-"""Speed of the reviewers' dashboard, measured in Chromium (not a test: it prints figures).
+"""Speed of the dashboard's two pages, measured in Chromium (not a test: it prints figures).
 
-For comparison, the floor: a Voila page of one widget, served with the same options. Then two outputs folders:
-the demo province (2022–2024 scored by the library) and a synthetic year of 700 units in one
-peer group. For each: time from navigation to the ranking shown (pages served from the preheated kernel pool),
-and from a weight change to the redrawn table (measured inside the page: key press → table mutation); and, in
-this process, what the kernel spends on one recompute. Goals: first view < 1.5 s; a recompute < 300 ms at
-province scale and < 1 s for 700 units.
+The outputs: the current demo years 2025 and 2026 of Gia Lai (150 units: 135 communes and wards, 15 agencies),
+scored by the library (or ``--outputs`` already scored), and a synthetic year of 700 units in one peer group
+(``--synthetic``). For each page, the kernel-free reviewers' page ``/`` and the Voila widget page ``/widgets``
+(served from the preheated kernel pool): the time from navigation until the ranking's rows of the latest year are
+shown (wall, and in the page from its navigation start), the CPU seconds the browser's page thread and the server
+with its kernels spent on it; then, on the last page, from a weight change (one keyboard step on a slider) to the
+redrawn table and to the next frame. Each load is a new browser context (nothing cached). For comparison, the
+floor: a Voila page of one widget, served with the same options (``--floor``). Goals (issue 11): first view
+≤ 1.5 s, a redraw after a weight change ≤ 300 ms at 150 units.
 
-    .venv/bin/python benchmarks/bench_dashboard.py [--loads 5] [--moves 8]
+    .venv/bin/python benchmarks/bench_dashboard.py [--loads 5] [--moves 8] [--outputs outputs] [--floor] [--synthetic]
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import numpy as np
 import pandas as pd
 from playwright.sync_api import sync_playwright
 
-from danvan_eval.dashboard.server import background, free_port, voila_argv
+from danvan_eval.dashboard.server import _children, background, free_port, voila_argv
 from danvan_eval.dashboard.widgets import Dashboard
 from danvan_eval.evaluation import scoring
 from danvan_eval.model.framework import load_framework
@@ -42,15 +45,25 @@ from danvan_eval.reports.runner import score_year
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ROWS = ".dv-ranking-table tr[data-unit]"
+# each page: its address, its ranking rows, the element redrawn after a weight change, a slider's keyboard handle
+PAGES = {
+    "reviewers' page /": ("", ".dv-ranking tr[data-unit]", ".dv-body", ".dv-weight-a2 input"),
+    "Voila widgets /widgets": ("widgets", ".dv-ranking-table tr[data-unit]", ".dv-ranking-table",
+                               ".dv-weight-a2 .noUi-handle"),  # the ipywidgets slider's own readout is hidden
+}
 AREAS = ["a1", "a2", "a3", "a4", "a5", "a6"]
 POOL_REFILL_S = 12  # the pool fills, and refills after each page; wait so that every page finds it full
-# in the page: the time of the Enter key in a slider's readout, and of the next change of the ranking table
-PROBE = """() => {
-  window.__dv = {key: null, changed: null};
-  document.addEventListener('keydown', e => { if (e.key.startsWith('Arrow')) window.__dv = {key: performance.now(), changed: null}; }, true);
-  new MutationObserver(() => { if (window.__dv.key !== null && window.__dv.changed === null) window.__dv.changed = performance.now(); })
-    .observe(document.querySelector('.dv-ranking-table'), {subtree: true, childList: true, characterData: true});
+# in the page: when the ranking's rows first appear (ms from the navigation's start)
+SHOWN = """window.__dvShown = null;
+new MutationObserver((_, o) => { if (document.querySelector(%r)) { window.__dvShown = performance.now(); o.disconnect(); } })
+  .observe(document, {subtree: true, childList: true});"""
+# in the page: the time of a slider's arrow key, of the next change of the redrawn element, and of the next frame
+PROBE = """(selector) => {
+  window.__dv = {key: null, changed: null, painted: null};
+  document.addEventListener('keydown', e => { if (e.key.startsWith('Arrow')) window.__dv = {key: performance.now(), changed: null, painted: null}; }, true);
+  new MutationObserver(() => { const d = window.__dv; if (d.key !== null && d.changed === null) {
+      d.changed = performance.now(); requestAnimationFrame(() => setTimeout(() => { d.painted = performance.now(); })); } })
+    .observe(document.querySelector(selector), {subtree: true, childList: true, characterData: true});
 }"""
 
 
@@ -85,8 +98,9 @@ def floor_server(notebook: Path) -> Iterator[str]:
 
 
 def demo_outputs(root: Path) -> Path:
+    """The current demo years: 2025 and 2026 of Gia Lai, 150 units (2026 is shown first)."""
     out = root / "demo"
-    for year in (2022, 2023, 2024):
+    for year in (2025, 2026):
         score_year(load_run(default_run_path(year)), out)
     return out
 
@@ -96,7 +110,8 @@ def synthetic_outputs(demo: Path, root: Path, n: int = 700, seed: int = 7) -> Pa
     out = root / f"synthetic-{n}"
     year_dir = out / "2024"
     year_dir.mkdir(parents=True)
-    shutil.copy(demo / "2024" / "manifest.json", year_dir / "manifest.json")
+    shutil.copy(demo / max(p.name for p in demo.iterdir() if p.name.isdigit()) / "manifest.json",
+                year_dir / "manifest.json")
     manifest = json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))
     fw = load_framework(manifest["inputs"]["framework"]["path"])
     rng = np.random.default_rng(seed)
@@ -133,56 +148,103 @@ def in_process_recompute(folder: Path, moves: int) -> list[float]:
     return times
 
 
-def browser_figures(browser, url: str, loads: int, moves: int) -> tuple[list[float], list[float]]:
-    first_view, recompute = [], []
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and every process below it (the server's kernels)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            todo += _children(p)
+    return total
+
+
+def browser_figures(browser, url: str, page_kind: tuple, loads: int, moves: int, pause: float, server: int | None
+                    ) -> dict[str, list[float]]:
+    """Per load: wall and in-page first view, the page thread's and the server's CPU; then the redraws."""
+    _, rows, redrawn, handle = page_kind
+    out: dict[str, list[float]] = {k: [] for k in ("wall", "in_page", "page_cpu", "server_cpu", "table", "frame")}
     for i in range(loads):
-        time.sleep(POOL_REFILL_S)
+        time.sleep(pause)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(180_000)
+        page.add_init_script(SHOWN % rows)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        cpu = cpu_s(server) if server else 0.0
         start = time.perf_counter()
         page.goto(url)
-        page.wait_for_selector(ROWS)
-        first_view.append(time.perf_counter() - start)
+        page.wait_for_selector(rows)
+        out["wall"].append(time.perf_counter() - start)
+        out["server_cpu"].append(cpu_s(server) - cpu if server else float("nan"))
+        out["in_page"].append(page.evaluate("window.__dvShown") / 1000)
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        out["page_cpu"].append(metrics["TaskDuration"])
         if i == loads - 1 and moves:
-            page.evaluate(PROBE)
-            handle = page.locator(".dv-weight-a2 .noUi-handle")  # the slider's own readout is hidden
+            page.evaluate(PROBE, redrawn)
+            slider = page.locator(handle)
             for m in range(moves):
-                handle.focus()
+                slider.focus()
                 page.keyboard.press("ArrowRight" if m % 2 == 0 else "ArrowLeft")  # one step, as a reviewer would
-                page.wait_for_function("() => window.__dv.changed !== null")
-                recompute.append(page.evaluate("(window.__dv.changed - window.__dv.key) / 1000"))
+                page.wait_for_function("() => window.__dv.painted !== null")
+                d = page.evaluate("window.__dv")
+                out["table"].append((d["changed"] - d["key"]) / 1000)
+                out["frame"].append((d["painted"] - d["key"]) / 1000)
         page.close()
-    return first_view, recompute
+    return out
 
 
 def summary(name: str, values: list[float]) -> str:
     ms = [1000 * v for v in values]
-    return f"  {name:<44} median {statistics.median(ms):7.0f} ms   min {min(ms):6.0f}   max {max(ms):6.0f}   (n={len(ms)})"
+    return f"  {name:<52} median {statistics.median(ms):7.0f} ms   min {min(ms):6.0f}   max {max(ms):6.0f}   (n={len(ms)})"
+
+
+def print_page(name: str, figures: dict[str, list[float]]) -> None:
+    print(f" {name}")
+    print(summary("navigation → ranking shown (wall)", figures["wall"]))
+    print(summary("navigation → ranking shown (in the page)", figures["in_page"]))
+    print(summary("  browser page thread CPU (user+sys)", figures["page_cpu"]))
+    print(summary("  server + kernels CPU (user+sys)", figures["server_cpu"]))
+    if figures["table"]:
+        print(summary("weight change → table redrawn", figures["table"]))
+        print(summary("weight change → next frame", figures["frame"]))
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--loads", type=int, default=5)
     p.add_argument("--moves", type=int, default=8)
+    p.add_argument("--outputs", type=Path, help="an outputs folder already scored (default: score 2025-2026 anew)")
+    p.add_argument("--pause", type=float, default=POOL_REFILL_S, help="seconds between loads (the pool refills)")
+    p.add_argument("--floor", action="store_true", help="also a one-widget Voila page, for comparison")
+    p.add_argument("--synthetic", action="store_true", help="also a synthetic year of 700 units")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        demo = demo_outputs(Path(tmp))
-        folders = {"province (demo, 11 + 8 units)": demo, "synthetic, 700 units": synthetic_outputs(demo, Path(tmp))}
+        demo = args.outputs.resolve() if args.outputs else demo_outputs(Path(tmp))
+        folders = {"Gia Lai, latest year (150 units)": demo}
+        if args.synthetic:
+            folders["synthetic, 700 units"] = synthetic_outputs(demo, Path(tmp))
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            print(f"== floor: a one-widget Voila page, same options (load average {os.getloadavg()[0]:.1f})")
-            with floor_server(floor_notebook(Path(tmp))) as url:
-                print(summary("browser: navigation → widget shown", browser_figures(browser, url, args.loads, 0)[0]))
+            if args.floor:
+                print(f"== floor: a one-widget Voila page, same options (load average {os.getloadavg()[0]:.1f})")
+                with floor_server(floor_notebook(Path(tmp))) as url:
+                    kind = ("", ".dv-ranking-table tr[data-unit]", ".dv-ranking-table", "")
+                    print(summary("navigation → widget shown (wall)",
+                                  browser_figures(browser, url, kind, args.loads, 0, args.pause, None)["wall"]))
             for name, folder in folders.items():
                 print(f"== {name} (load average {os.getloadavg()[0]:.1f})")
                 print(summary("kernel: recompute + table HTML", in_process_recompute(folder, args.moves)))
-                # the Voila widgets, at /widgets; each load is a new page: allow them all a kernel (the limit of
-                # pages at once is bench_dashboard_load's subject, not this one's)
+                # each load is a new page: allow them all a kernel (the limit of pages at once is
+                # bench_dashboard_load's subject, not this one's)
                 extra = ["--kernels", "2", "--widget-pages", str(args.loads + 1)]
                 with background(folder, extra=extra) as url:
-                    first_view, recompute = browser_figures(browser, url + "widgets", args.loads, args.moves)
-                print(summary("browser: navigation → ranking shown", first_view))
-                print(summary("browser: weight change → table redrawn", recompute))
+                    server = next(iter(_children(os.getpid())))
+                    for page_name, kind in PAGES.items():
+                        figures = browser_figures(browser, url + kind[0], kind, args.loads, args.moves,
+                                                  args.pause, server)
+                        print_page(f"{page_name} (load average {os.getloadavg()[0]:.1f})", figures)
             browser.close()
     return 0
 

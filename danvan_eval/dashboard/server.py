@@ -26,6 +26,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,7 +49,7 @@ from ..messages import CATALOG, tr
 from ..paths import PROJECT_ROOT
 from .accounts import default_accounts_path, load_accounts
 from .data import ENV_OUTPUTS, default_outputs
-from .web import HostRefused, handlers, host_pattern
+from .web import HostRefused, handlers, host_pattern, warm
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "dashboard.ipynb"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -193,6 +194,7 @@ class DashboardApp(Voila):
         self.app.settings.update(self.tornado_settings)
         self.app.add_handlers(host_pattern(self.allowed_hosts), [(r"/.*", HostRefused)])
         self.app.add_handlers(".*$", self.init_handlers())
+        threading.Thread(target=warm, args=(Path(self.outputs), self.lang), daemon=True).start()
         self.listen()
 
     def listen(self) -> None:

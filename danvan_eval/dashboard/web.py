@@ -9,6 +9,7 @@ is on; a request for any other name than the expected hosts is refused before an
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -16,8 +17,8 @@ import html
 import re
 import threading
 from pathlib import Path
-from typing import ClassVar
 
+import tornado.ioloop
 import tornado.web
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
@@ -129,32 +130,47 @@ class PageHandler(Handler):
 
 
 class DataHandler(Handler):
-    """A year's data in the page's language, made once per change of the year's scores and kept in memory."""
-
-    _cache: ClassVar[dict[tuple, bytes]] = {}
-    _lock = threading.Lock()
+    """A year's data in the page's language (``year_data``), made off the server's event loop."""
 
     @tornado.web.authenticated
-    def get(self, year: str) -> None:
-        folder = self.outputs / year
-        scores = folder / "scores.csv"
-        if not scores.is_file():
-            raise tornado.web.HTTPError(404)
-        lang = self.lang()
-        key = (str(folder), lang, scores.stat().st_mtime_ns)
-        with self._lock:
-            body = self._cache.get(key)
-        if body is None:
-            try:
-                body = dumps(year_payload(load_year(self.outputs, int(year)), lang)).encode()
-            except DanvanEvalError as err:
-                raise tornado.web.HTTPError(404, reason="year not readable") from err
-            with self._lock:
-                self._cache[key] = body
+    async def get(self, year: str) -> None:
+        try:
+            body = await tornado.ioloop.IOLoop.current().run_in_executor(
+                None, year_data, self.outputs, int(year), self.lang())
+        except FileNotFoundError:
+            raise tornado.web.HTTPError(404) from None
+        except DanvanEvalError as err:
+            raise tornado.web.HTTPError(404, reason="year not readable") from err
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish_compressed(body)  # tornado adds an ETag: a reload is a 304
 
     head = get
+
+
+_years: dict[tuple, bytes] = {}
+_years_lock = threading.Lock()  # one year made at a time: a page asking while it is made waits for it
+
+
+def year_data(outputs: Path, year: int, lang: str) -> bytes:
+    """A year's data (``site.year_payload``) as JSON, made once per change of the year's scores and kept."""
+    scores = outputs / str(year) / "scores.csv"
+    key = (str(outputs), year, lang, scores.stat().st_mtime_ns)  # FileNotFoundError: no such year
+    body = _years.get(key)
+    if body is None:
+        with _years_lock:
+            body = _years.get(key)
+            if body is None:
+                body = _years[key] = dumps(year_payload(load_year(outputs, year), lang)).encode()
+    return body
+
+
+def warm(outputs: Path, lang: str) -> None:
+    """Make the latest year's data in both languages (``lang`` first) before any page asks for it: the first
+    reviewer after a start would otherwise wait for it (~2 s of CPU). Failures are left to the page's request."""
+    years = available_years(outputs)
+    for code in dict.fromkeys([lang, "vi", "en"]) if years else ():
+        with contextlib.suppress(Exception):  # the page's own request will say what is wrong
+            year_data(outputs, years[-1], code)
 
 
 class GeoHandler(Handler):
