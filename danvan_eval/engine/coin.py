@@ -330,8 +330,9 @@ def _per_group(coin: Coin, dset: str, by: str, run: Callable[[Coin], pd.DataFram
     df = coin[dset]
     if coin.groups is None or by not in coin.groups.columns:
         raise EngineError("engine.no_group_column", by=by)
-    keys = coin.groups.loc[df.index, by]
-    out = pd.concat([run(_restrict(coin, part.index)) for _, part in df.groupby(keys, sort=False)])
+    keys = _on_rows(coin.groups, df.index)[by]
+    only = replace(coin, data=MappingProxyType({dset: df}))  # a verb reads its data set only: restrict that one
+    out = pd.concat([run(_restrict(only, part.index)) for _, part in df.groupby(keys, sort=False)])
     return out.loc[df.index[df.index.isin(out.index)]]
 
 

@@ -231,15 +231,18 @@ def _build_coin(
                           index=index)
     attrs = expected.set_index(["year", "unit_code"]).join(wide(list(fw.auxiliary.index), values, np.nan))
     attrs["period_years"] = period_years(expected, fw.deadline).to_numpy()
-    unknown = pd.DataFrame(False, index=index, columns=inds)
+    na_cells = not_applicable.to_numpy(copy=True)
+    unknown_cells = np.zeros(na_cells.shape, bool)
     for den in meta.loc[inds, "denominator"].dropna().unique():
         groups[den] = denominator_values(den, attrs, fw).astype(float).to_numpy()
         # a unit with none of what the denominator counts (no remote commune) is not concerned: N/A, not 0
         zero = (groups[den] == 0).to_numpy()
         missing = groups[den].isna().to_numpy() & (den in REGISTRY_DENOMINATORS)
-        for code in meta.index[(meta["level"] == 1) & (meta["denominator"] == den)]:
-            not_applicable.loc[zero | missing, code] = True
-            unknown.loc[missing, code] = True
+        cols = (meta.loc[inds, "denominator"] == den).to_numpy(bool)
+        na_cells[:, cols] |= (zero | missing)[:, None]
+        unknown_cells[:, cols] |= missing[:, None]
+    not_applicable = pd.DataFrame(na_cells, index=index, columns=inds)
+    unknown = pd.DataFrame(unknown_cells, index=index, columns=inds)
 
     c = engine.new_coin(raw, meta, groups=groups, not_applicable=not_applicable)
     c = engine.denominate(c)
