@@ -153,10 +153,10 @@ def _sample_survey(name: str, choice: SurveyShares, n: int, rng: np.random.Gener
             raise EngineError(
                 "engine.survey_range", code=code, rows=[row_key(r) for r in v.index[bad]]
             )
-        for key in raw.index[ok]:
-            cols.append(f"{name}:{code}@{row_key(key)}")
-            p.append(v[key] / 100)
-            size.append(int(s[key]))
+        ok = ok.to_numpy(bool)
+        cols += [f"{name}:{code}@{row_key(key)}" for key in raw.index[ok]]
+        p += (v.to_numpy(float)[ok] / 100).tolist()
+        size += s.to_numpy(float)[ok].astype(np.int64).tolist()
     counts = rng.binomial(np.array(size, dtype=np.int64), np.array(p, float), size=(n, len(cols)))
     return pd.DataFrame(counts / np.array(size, float) * 100, columns=cols)
 
