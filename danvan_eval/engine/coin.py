@@ -115,7 +115,7 @@ def new_coin(
     tops = meta.index[meta["parent"].isna()]
     if len(tops) != 1:
         raise EngineError("engine.one_root", roots=list(tops))
-    unknown_parents = set(meta["parent"].dropna().unique()) - set(meta.index)
+    unknown_parents = set(meta["parent"].dropna().unique()) - set(meta.index.tolist())
     if unknown_parents:
         raise EngineError("engine.unknown_parents", codes=sorted(unknown_parents))
     inds = meta.index[meta["level"] == 1].tolist()

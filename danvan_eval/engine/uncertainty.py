@@ -368,6 +368,9 @@ def simulate_all(
     tree = Tree.of(c)
     scores = [np.full((len(draws), len(rows)), np.nan) for draws in tables]
     groups = [_groups(draws, data_alt) for draws in tables]
+    weights = [_drawn_weight_columns(spec, draws) for draws in tables]
+    survey = _survey_cells(spec, tables[0], c.indicators)
+    cells = [col for code_cells in survey.values() for col, _ in code_cells]
     memo: dict[tuple, engine.Coin] = {}
     for combo in sorted({k for g in groups for k in g}):
         variant = c
@@ -382,17 +385,15 @@ def simulate_all(
             else ~variant.not_applicable.reindex(index=rows, columns=inds, fill_value=False).to_numpy(bool)
         )
         picked = [(t, g[combo]) for t, g in enumerate(groups) if combo in g]
-        subs = [tables[t].iloc[idx] for t, idx in picked]
-        survey = _survey_cells(spec, tables[0], inds)
         leaves = {}
         if survey:
-            cols = [col for cells in survey.values() for col, _ in cells]
-            leaves = _survey_leaves(variant, survey, pd.concat([sub[cols] for sub in subs], ignore_index=True), rows)
+            drawn = pd.concat([tables[t][cells].iloc[idx] for t, idx in picked], ignore_index=True)
+            leaves = _survey_leaves(variant, survey, drawn, rows)
         start = 0
-        for (t, idx), sub in zip(picked, subs):
-            mine = {code: values[:, start : start + len(sub)] for code, values in leaves.items()}
-            start += len(sub)
-            _aggregate_draws(scores[t], variant, spec, tables[t], idx, agg_alt, x, app, mine, tree, inds)
+        for t, idx in picked:
+            mine = {code: values[:, start : start + len(idx)] for code, values in leaves.items()}
+            start += len(idx)
+            _aggregate_draws(scores[t], variant, spec, tables[t], idx, agg_alt, x, app, mine, tree, weights[t])
     out = []
     for table_scores in scores:
         table_scores = np.round(table_scores, DECIMALS)
@@ -400,7 +401,9 @@ def simulate_all(
     return out
 
 
-def _survey_cells(spec: Mapping[str, Choice], draws: pd.DataFrame, inds: list[str]) -> dict[str, list[tuple[str, str]]]:
+def _survey_cells(
+    spec: Mapping[str, Choice], draws: pd.DataFrame, inds: list[str]
+) -> dict[str, list[tuple[str, str]]]:
     """Survey indicator of ``inds`` → its drawn cells ``(column, row key)`` in a draws table."""
     columns = factor_columns(draws)
     survey: dict[str, list[tuple[str, str]]] = {}
@@ -411,6 +414,17 @@ def _survey_cells(spec: Mapping[str, Choice], draws: pd.DataFrame, inds: list[st
                 if code in inds:
                     survey.setdefault(code, []).append((col, key))
     return survey
+
+
+def _drawn_weight_columns(spec: Mapping[str, Choice], draws: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Code → its drawn weight in every draw of a draws table (the weight factors of ``spec``)."""
+    columns = factor_columns(draws)
+    return {
+        col.split(":", 1)[1]: draws[col].to_numpy(float)
+        for k, v in spec.items()
+        if isinstance(v, (UniformWeights, DirichletWeights))
+        for col in columns.get(k, [])
+    }
 
 
 def _aggregate_draws(
@@ -424,27 +438,22 @@ def _aggregate_draws(
     app: np.ndarray,
     leaves: Mapping[str, np.ndarray],
     tree: Tree,
-    inds: list[str],
+    weights: Mapping[str, np.ndarray],
 ) -> None:
     """Scores of the draws ``idx`` of one data variant into ``scores``: per aggregation alternative, the drawn
-    weights and survey leaves applied in batches that bound memory."""
-    columns = factor_columns(draws)
-    weight_cols = {
-        col.split(":", 1)[1]: col
-        for k, v in spec.items()
-        if isinstance(v, (UniformWeights, DirichletWeights))
-        for col in columns.get(k, [])
-    }
+    ``weights`` (``_drawn_weight_columns``) and survey leaves applied in batches that bound memory."""
+    inds = variant.indicators
     rows = x.shape[0]
-    for agg_labels, sub in _groups(draws.iloc[idx], agg_alt).items():
+    agg_groups = _groups(draws.iloc[idx], agg_alt) if agg_alt else {(): np.arange(len(idx))}
+    for agg_labels, sub in agg_groups.items():
         agg = aggregate_args(variant)
         for k, label in zip(agg_alt, agg_labels):
             agg = dict(spec[k].options[label])
         w0 = code_weights(variant, agg).reindex(tree.codes).to_numpy(float)
         w = np.repeat(w0[None], len(sub), axis=0)
         for j, code in enumerate(tree.codes):
-            if code in weight_cols:
-                w[:, j] = draws[weight_cols[code]].to_numpy(float)[idx[sub]]
+            if code in weights:
+                w[:, j] = weights[code][idx[sub]]
         batch = max(1, BATCH_ELEMENTS // max(1, rows * len(tree.codes)))
         for start in range(0, len(sub), batch):
             part = sub[start : start + batch]

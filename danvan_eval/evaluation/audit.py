@@ -80,8 +80,9 @@ def evaluation_removal(evaluation) -> pd.DataFrame:
         part = removal_impact(c, rows)
         keys = {unc.row_key(k): k for k in rows}
         part.insert(0, "kind", kind)
-        part["year"] = [keys[u][0] for u in part["unit"]]
-        part["unit_code"] = [keys[u][1] for u in part["unit"]]
+        units = part["unit"].tolist()
+        part["year"] = [keys[u][0] for u in units]
+        part["unit_code"] = [keys[u][1] for u in units]
         parts.append(part.drop(columns="unit"))
     return pd.concat(parts, ignore_index=True)
 
