@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from danvan_eval.cli import main
+from danvan_eval.intake import cells
 from danvan_eval.intake import templates as tpl
 from danvan_eval.intake.read import _problems, intake, raw_name, read_file
 from danvan_eval.intake.values import Unreadable, read_date, read_status, read_value, read_yes_no
@@ -123,10 +124,10 @@ def test_files_validated_together_give_the_findings_of_each_file_validated_alone
     damage = {"540": [("i1_subunits_plan_pct", 120), ("i2_sessions", -3)], "542": [],
               "SNV": [("i1_plan_issued", 2)], "545": [("i4_satisfaction_pct", "nhiều")]}
     paths = []
-    for unit, cells in damage.items():
+    for unit, typed in damage.items():
         wb = make_corpus.filled_template(fw, reg, unit=unit)
         kind = str(reg.active(YEAR).set_index("code").at[unit, "kind"])
-        for indicator, value in cells:
+        for indicator, value in typed:
             slot = _slot(fw, indicator, kind)
             wb[slot.sheet][slot.cell(tpl.COL_VALUE)] = value
         paths.append(_save(wb, tmp_path / "in", f"mau-bao-cao_2024_{unit}.xlsx"))
@@ -148,6 +149,40 @@ def test_reading_in_several_processes_gives_what_one_process_gives(run, demo_inb
         written = sorted(p.relative_to(one) for p in one.rglob("*.*"))
         assert written == sorted(p.relative_to(two) for p in two.rglob("*.*"))
         assert all((one / name).read_bytes() == (two / name).read_bytes() for name in written)
+
+
+def _full_load(path: Path, data_only: bool) -> tuple[list, dict]:
+    wb = openpyxl.load_workbook(path, data_only=data_only)
+    return wb.sheetnames, {(ws.title, key): (c.value, getattr(c, "number_format", "General"))
+                           for ws in wb.worksheets for key, c in ws._cells.items() if c.value is not None}
+
+
+def _fast_load(path: Path, data_only: bool) -> tuple[list, dict]:
+    book = cells.load(path, data_only=data_only)
+    return book.sheetnames, {(name, key): (c.value, c.number_format)
+                             for name in book.sheetnames for key, c in book[name].cells.items() if c.value is not None}
+
+
+def test_cells_read_fast_are_those_of_openpyxls_full_load(fw, reg, tmp_path):
+    files = sorted(p for p in CORPUS.glob("*.xlsx") if not p.name.startswith(("01_", "02_")))  # 01, 02: no zip
+    # a merged range whose hidden cells keep values (LibreOffice can keep them), a hyperlink on an empty cell
+    wb = make_corpus.filled_template(fw, reg, unit="540")
+    wb["LV1"]["K30"].hyperlink = "http://example.org"
+    files.append(_save(wb, tmp_path, "link.xlsx"))
+    with zipfile.ZipFile(_save(make_corpus.filled_template(fw, reg, unit="540"), tmp_path, "plain.xlsx")) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = next(n for n, d in parts.items() if b"i1_subunits_plan_pct" in d and n.startswith("xl/worksheets"))
+    parts[sheet] = re.sub(rb'<c r="H7"([^>/]*)(/>|></c>)', rb'<c r="H7"\1><v>77</v></c>', parts[sheet])
+    for name, merge in (("unmerged", b""), ("merged", b'<mergeCell ref="G7:H8"/>')):
+        with zipfile.ZipFile(tmp_path / f"{name}.xlsx", "w") as z:
+            for n, d in parts.items():
+                z.writestr(n, d.replace(b'<mergeCells count="2">', b'<mergeCells count="2">' + merge))
+        files.append(tmp_path / f"{name}.xlsx")
+    for path in files:
+        for data_only in (False, True):
+            assert _fast_load(path, data_only) == _full_load(path, data_only), (path.name, data_only)
+    assert cells.load(tmp_path / "unmerged.xlsx", data_only=False)["LV1"]["H7"].value == 77
+    assert cells.load(tmp_path / "merged.xlsx", data_only=False)["LV1"]["H7"].value is None
 
 
 # ---------------------------------------------------------------- what users really type

@@ -31,7 +31,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
 
 from ..evaluation import compliance as compliance_mod
@@ -47,6 +46,7 @@ from ..model.units import Registry, load_registry
 from ..outputs import safe_child, sha256, write_csv
 from ..problems import PROBLEM_COLUMNS, format_problems, problem, problems_frame
 from ..processes import die_with_parent
+from . import cells
 from . import templates as tpl
 from .report import write_report
 from .values import Unreadable, is_blank, read_date, read_status, read_value, read_yes_no, shown
@@ -289,7 +289,7 @@ def _read_cells(path: Path, label: str, framework: Framework, registry: Registry
     if not _check_archive(read):
         return read
     try:
-        formulas = openpyxl.load_workbook(path, data_only=False)
+        formulas = cells.load(path, data_only=False)
     except Exception as err:  # noqa: BLE001 — any failure to parse (zip, XML, content types) = unreadable
         read.add("file_unreadable", detail=type(err).__name__)
         return read
@@ -300,7 +300,7 @@ def _read_cells(path: Path, label: str, framework: Framework, registry: Registry
     if not _check_structure(read, formulas, meta, framework, slots, year):
         return read
     # formulas are rare in a filled template: only then read the file again for the values saved with them
-    values = openpyxl.load_workbook(path, data_only=True) if _has_formulas(formulas, slots) else formulas
+    values = cells.load(path, data_only=True) if _has_formulas(formulas, slots) else formulas
     _read_cover(read, values, year)
     _check_stray_cells(read, formulas, slots, framework, registry, year)
     _read_values(read, formulas, values, slots, year)
@@ -350,7 +350,7 @@ def _check_stray_cells(read: FileRead, wb, slots: list[tpl.Slot], framework: Fra
     for name in [tpl.COVER, *tpl.data_sheets(framework)]:
         ws = wb[name]
         stray = []
-        for (row, column), cell in sorted(ws._cells.items()):  # only the cells the file holds
+        for (row, column), cell in sorted(ws.cells.items()):  # only the cells the file holds
             if is_blank(cell.value) or (name, cell.coordinate) in inputs:
                 continue
             if (name, row, column) not in filled:
@@ -391,7 +391,7 @@ def _check_markers(read: FileRead, wb, framework: Framework, registry: Registry,
     if tpl.META not in wb.sheetnames:
         read.add("not_our_template")
         return None
-    meta = {str(k): "" if v is None else str(v) for k, v, *_ in wb[tpl.META].iter_rows(max_col=2, values_only=True)
+    meta = {str(k): "" if v is None else str(v) for k, v in wb[tpl.META].rows(max_col=2)
             if k is not None}
     if meta.get("template_id") != tpl.TEMPLATE_ID:
         read.add("not_our_template")
