@@ -1,8 +1,8 @@
 """Many reviewers at once (not a test: it prints figures): 5, 10, 20 and 40 signed-in pages opened together.
 
-The server is started as the office runs it (sign-in on) over the demo years 2023–2024 and 2025, the 135
-communes and wards of Gia Lai plus 15 agencies (the demo run file's data; a synthetic 2025 of the same units
-when that data is absent). Each level opens N browser pages at the same moment (Playwright,
+The server is started as the office runs it (sign-in on) over the demo years 2025 and 2026, the 135
+communes and wards of Gia Lai plus 15 agencies (the demo run files' data; a synthetic 2026 of the same units
+when that data is absent); the pages show 2026, the latest. Each level opens N browser pages at the same moment (Playwright,
 one Chromium, loopback), each with a reviewer's session, and measures per page the time from navigation until
 the ranking is shown; a page that shows nothing within ``--timeout`` is a failure, one that shows the "busy"
 notice is counted as busy. After each level: total memory (RSS) of the server and its kernels. Last, the Voila
@@ -47,20 +47,19 @@ UNITS = PROJECT_ROOT / "data" / "reference" / "crosswalks" / "gialai_unit_former
 
 
 def outputs(root: Path) -> Path:
-    """The demo years 2023–2024 and 2025 of 150 units (135 communes/wards, 15 agencies): the demo run file's
-    when its data is there, else synthetic scores."""
+    """The demo years 2025 and 2026 of 150 units (135 communes/wards, 15 agencies): the demo run files' when
+    their data is there, else synthetic scores for 2026."""
     out = root / "outputs"
-    for year in (2023, 2024):
-        score_year(load_run(default_run_path(year)), out)
-    run = load_run(default_run_path(2025))
+    score_year(load_run(default_run_path(2025)), out)
+    run = load_run(default_run_path(2026))
     if all(Path(p).is_file() for p in run.observations.values()):
         score_year(run, out)
-        print("2025: the demo data of the new Gia Lai (150 units)")
+        print("2026: the demo data of the new Gia Lai (150 units)")
         return out
-    print("2025: synthetic scores of the 150 units (no demo data)")
-    year_dir = out / "2025"
+    print("2026: synthetic scores of the 150 units (no demo data)")
+    year_dir = out / "2026"
     year_dir.mkdir()
-    shutil.copy(out / "2024" / "manifest.json", year_dir / "manifest.json")
+    shutil.copy(out / "2025" / "manifest.json", year_dir / "manifest.json")
     fw = load_framework(json.loads((year_dir / "manifest.json").read_text())["inputs"]["framework"]["path"])
     units = pd.read_csv(UNITS, dtype=str, encoding="utf-8-sig")
     codes = [*units["unit_code"], *[f"SO{i:02d}" for i in range(1, 16)]]
@@ -73,12 +72,12 @@ def outputs(root: Path) -> Path:
         mask = [k == kind for k in kinds]
         result = scoring.recompose(areas[mask], dict.fromkeys(AREAS, 1.0), "amean")
         frames.append(pd.DataFrame({
-            "year": 2025, "unit_code": areas.index[mask], "name_vi": [n for n, m in zip(names, mask) if m],
+            "year": 2026, "unit_code": areas.index[mask], "name_vi": [n for n, m in zip(names, mask) if m],
             "kind": kind, "composite": result["composite"].to_numpy(), "coverage": 1.0,
             "band": scoring.classify(result["composite"], fw.bands).to_numpy(), "rank": result["rank"].to_numpy(),
             "n_ranked": int(sum(mask)), "composite_change": np.nan, "rank_change": np.nan,
             **{a: areas.loc[mask, a].to_numpy() for a in AREAS},
-            "received": "2025-11-20", "days_late": -5, "on_time": True, "completeness_pct": 100.0}))
+            "received": "2026-11-20", "days_late": -5, "on_time": True, "completeness_pct": 100.0}))
     write_csv(pd.concat(frames, ignore_index=True), year_dir / "scores.csv")
     return out
 

@@ -28,10 +28,11 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from danvan_eval.dashboard import accounts as acc
+from danvan_eval.dashboard import web
 from danvan_eval.dashboard.auth import ReviewerIdentityProvider
 from danvan_eval.dashboard.data import load_year
 from danvan_eval.dashboard.server import background, expected_hosts, free_port, port_free, serve
-from danvan_eval.dashboard.site import value_text, year_payload
+from danvan_eval.dashboard.site import dumps, value_text, year_payload
 from danvan_eval.dashboard.web import host_pattern
 from danvan_eval.errors import DanvanEvalError
 from danvan_eval.evaluation import scoring
@@ -191,6 +192,21 @@ def test_year_data_is_the_official_result_with_values_by_type(demo):
     assert value_text(1234.0, "count", "reported", "vi") == "1.234"
     assert (value_text(83.75, "pct", "reported", "vi"), value_text(100, "pct", "reported", "vi")) == ("83,8%", "100%")
     assert value_text(None, "pct", "missing", "en") == "Missing"
+
+
+def test_the_latest_years_data_is_made_before_a_page_asks_and_again_when_rescored(demo, tmp_path):
+    folder = tmp_path / "outputs"
+    shutil.copytree(demo / "2025", folder / "2025")
+    web.warm(folder, "en")
+    made = [k for k in web._years if k[0] == str(folder)]
+    assert sorted((year, lang) for _, year, lang, _ in made) == [(2025, "en"), (2025, "vi")]
+    assert web.year_data(folder, 2025, "vi") == dumps(year_payload(load_year(folder, 2025), "vi")).encode()
+    scores = folder / "2025" / "scores.csv"
+    scores.write_bytes(scores.read_bytes())  # rescored: the data is made anew
+    assert web.year_key(folder, 2025, "vi") not in web._years
+    assert json.loads(web.year_data(folder, 2025, "vi"))["year"] == 2025
+    with pytest.raises(FileNotFoundError):
+        web.year_data(folder, 2019, "vi")
 
 
 def test_map_layers_match_the_registries_codes():

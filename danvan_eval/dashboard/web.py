@@ -135,7 +135,8 @@ class DataHandler(Handler):
     @tornado.web.authenticated
     async def get(self, year: str) -> None:
         try:
-            body = await tornado.ioloop.IOLoop.current().run_in_executor(
+            key = year_key(self.outputs, int(year), self.lang())
+            body = _years.get(key) or await tornado.ioloop.IOLoop.current().run_in_executor(
                 None, year_data, self.outputs, int(year), self.lang())
         except FileNotFoundError:
             raise tornado.web.HTTPError(404) from None
@@ -151,10 +152,14 @@ _years: dict[tuple, bytes] = {}
 _years_lock = threading.Lock()  # one year made at a time: a page asking while it is made waits for it
 
 
+def year_key(outputs: Path, year: int, lang: str) -> tuple:
+    """What a year's data depends on: its scores' time of change (FileNotFoundError: no such year)."""
+    return str(outputs), year, lang, (outputs / str(year) / "scores.csv").stat().st_mtime_ns
+
+
 def year_data(outputs: Path, year: int, lang: str) -> bytes:
     """A year's data (``site.year_payload``) as JSON, made once per change of the year's scores and kept."""
-    scores = outputs / str(year) / "scores.csv"
-    key = (str(outputs), year, lang, scores.stat().st_mtime_ns)  # FileNotFoundError: no such year
+    key = year_key(outputs, year, lang)
     body = _years.get(key)
     if body is None:
         with _years_lock:
