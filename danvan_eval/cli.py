@@ -179,7 +179,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_intake(args: argparse.Namespace) -> int:
     from .intake.read import intake
 
-    result = intake([Path(p) for p in args.paths], _run_config(args), Path(args.out))
+    result = intake([Path(p) for p in args.paths], _run_config(args), Path(args.out), workers=args.workers)
     print(result.describe(args.lang))
     return 0 if result.ok else 1
 
@@ -323,6 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     # data, not outputs: the canonical tables and the raw files kept as evidence must survive `make clean-outputs`
     sp.add_argument("--out", default=str(PROJECT_ROOT / "data" / "intake"),
                     help="thư mục số liệu nhận được / folder of the data taken in (mặc định / default data/intake)")
+    sp.add_argument("--workers", type=int, default=None,
+                    help="số tiến trình đọc tệp (mặc định: một cho mỗi lõi) / processes reading the files "
+                         "(default: one per core)")
     sp.set_defaults(fn=cmd_intake)
 
     sp = add("appraise", help="sổ thẩm định: lập, rồi đọc lại (--read) / the appraisal workbook: write, read back")
