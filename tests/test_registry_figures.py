@@ -120,7 +120,7 @@ def test_a_supplied_official_figure_lifts_the_unknown(tmp_path, capsys):
 
 def test_the_run_summary_names_the_units(scored):
     figures = scored.tables["registry_figures"]
-    summary = RunSummary(2024, Path("outputs/2024"), [], [], [], 1.0, figures=figures, supply=supply_path(scored))
+    summary = RunSummary(2024, Path("outputs/2024"), [], [], [], 1.0, figures=figures, supply=supply_path(scored.run))
     text = summary.describe("vi")
     assert "542 Huyện An Lão — dân số chưa rõ: 2 chỉ tiêu không chấm điểm" in text
     assert "tại parameters/units/units-supplements.yaml" in text

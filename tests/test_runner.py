@@ -188,6 +188,27 @@ def test_a_rerun_of_one_unit_keeps_the_scores_byte_identical(year_run, run, tmp_
     assert {"province", "methodology_audit"} <= set(summary.carried_over)
     assert (after / "province.html").read_bytes() == old_province
     assert (after / "methodology_audit.ipynb").is_file()
+    # and it does not score the year again: the tables are the year's, as the manifest says
+    manifest = json.loads((after / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["tables_reused"] is True and "score_s" not in manifest["timings"]
+    assert manifest["notebooks"].keys() == {"540"} and manifest["inputs"]
+
+
+def test_a_rerun_of_one_unit_on_changed_inputs_scores_the_year_again(year_run, run, tmp_path, monkeypatch):
+    """Tables are reused only when made from the same files: a changed input file means scoring again (and the
+    other units' reports, made from the old files, are dropped and named)."""
+    folder, _ = year_run
+    copy = tmp_path / "outputs"
+    shutil.copytree(folder, copy / str(YEAR))
+    old = json.loads((copy / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    old["inputs"]["run"]["sha256"] = "0" * 64  # as if the run file had changed since
+    (copy / str(YEAR) / "manifest.json").write_text(json.dumps(old), encoding="utf-8")
+    scored = []
+    monkeypatch.setattr(runner, "score_run", lambda *a: scored.append(a) or score_run(*a))
+    summary = runner.run_year(run, copy, units=["540"], jobs=1)
+    manifest = json.loads((copy / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    assert scored and "tables_reused" not in manifest and "score_s" in manifest["timings"]
+    assert "SNV" in summary.dropped and not (copy / str(YEAR) / "units" / "SNV.html").exists()
 
 
 def test_a_report_in_english(year_run, tmp_path):

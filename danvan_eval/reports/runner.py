@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import json
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -24,8 +25,9 @@ from ..evaluation.year import ScoredYear, load_inputs, score_run, write_tables
 from ..formatting import number
 from ..locks import year_lock
 from ..messages import tr
-from ..model.runs import RunConfig
-from ..outputs import atomic_dir, manifest, read_csv, safe_child, sha256, write_json
+from ..model.runs import RunConfig, load_run
+from ..model.units import supplements_path
+from ..outputs import atomic_dir, manifest, package_versions, read_csv, safe_child, sha256, write_json
 from ..paths import PROJECT_ROOT
 from ..problems import format_problems
 from .render import Job, Rendered, Renderer
@@ -50,13 +52,23 @@ def _write_continuity(run: RunConfig, observations, folder: Path) -> None:
         write_continuity(continuity_for_run(run, observations), folder)
 
 
+def scoring_inputs(run: RunConfig) -> dict[str, Path]:
+    """Every file the year's tables are made from: the run's inputs and, from 2025, those of the run file of
+    2024 that the continuity tables read (``continuity_<name>``)."""
+    out = run.inputs()
+    past = past_run_path(run)
+    if run.year >= FIRST_NEW_YEAR and past.is_file():
+        out.update({f"continuity_{k}": p for k, p in load_run(past).inputs().items()})
+    return out
+
+
 def write_manifest(scored: ScoredYear, folder: Path, timings: dict, **extra) -> Path:
     """The run's manifest: input hashes, framework version, options, uncertainty settings, package versions,
     timings."""
     ev = scored.evaluation
     data = manifest(
         scored.run.year,
-        scored.run.inputs(),
+        scoring_inputs(scored.run),
         ev.framework.version,
         ev.options.as_dict(),
         scored.run.root,
@@ -138,56 +150,84 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
     """
     start = time.perf_counter()
     final = Path(out_root) / str(run.year)
-    # Nesting order matters: the workers (their kernels warm up while the year is scored) stop before the
-    # temporary folder is swapped in or, on an error or an interruption, removed.
-    # One run of a year at a time (what a dead run left is swept first); everything the run file names is read
-    # and checked before any kernel starts.
-    with year_lock(out_root, run.year), contextlib.nullcontext(load_inputs(run)) as inputs, \
-            atomic_dir(final) as tmp, Renderer(jobs, scheduler) as renderer:
-        scored = score_run(run, inputs)
-        codes = _select_units(scored, units)
-        t0 = time.perf_counter()
-        write_tables(scored, tmp)
-        _write_continuity(run, inputs[2], tmp)
-        # the notebooks read the tables with the manifest of the scoring (the methodology audit: the framework
-        # and the uncertainty settings); it is written again, complete, once they are done
-        write_manifest(scored, tmp, scored.timings)
-        with _staged(tmp, run.year) as stage:
-            # a run of some units on unchanged inputs keeps the province report and the audit (same tables)
-            kept = _kept_year_reports(final, run, lang) if units else []
-            notebook_jobs = [j for j in _jobs(run, tmp, stage, codes, lang) if j.name not in kept]
-            t1 = time.perf_counter()
-            with tqdm(total=len(notebook_jobs), desc=tr("run.progress", lang), unit="nb", disable=None) as bar:
-                rendered = renderer.run(notebook_jobs, on_done=lambda r: bar.update(1))
-        t2 = time.perf_counter()
-        carried, dropped = _carry_over(final, tmp, run, scored, codes, lang) if units else ([], [])
-        for name in kept:
-            for suffix in (".ipynb", ".html"):
-                shutil.copy2(final / f"{name}{suffix}", tmp / f"{name}{suffix}")
-        carried += kept
-        rendered.sort(key=lambda r: r.name)
-        timings = {**scored.timings, "tables_s": round(t1 - t0, 4), "notebooks_s": round(t2 - t1, 4),
-                   "total_s": round(time.perf_counter() - start, 4)}
-        write_manifest(scored, tmp, timings, notebooks=_notebook_records(rendered, tmp),
-                       failed=sorted(r.name for r in rendered if not r.ok), carried_over=carried,
-                       lang=lang, jobs=jobs, scheduler=scheduler)
+    with year_lock(out_root, run.year):  # one run of a year at a time (what a dead run left is swept first)
+        previous = _reusable_tables(final, run, lang) if units else None
+        # Nesting order matters: the workers (their kernels warm up while the year is scored) stop before the
+        # temporary folder is swapped in or, on an error or an interruption, removed. Everything the run file
+        # names is read and checked before any kernel starts.
+        with contextlib.nullcontext(None if previous else load_inputs(run)) as inputs, atomic_dir(final) as tmp, \
+                Renderer(jobs, scheduler) as renderer:
+            if previous:  # some units again on the same inputs: the year's tables as they are, not scored again
+                scored, tables = None, _copy_tables(final, tmp)
+            else:
+                scored = score_run(run, inputs)
+                tables = scored.tables
+            codes = _select_units(tables["scores"], units)
+            t0 = time.perf_counter()
+            if scored is not None:
+                write_tables(scored, tmp)
+                _write_continuity(run, inputs[2], tmp)
+                # the notebooks read the tables with the manifest of the scoring (the methodology audit: the
+                # framework and the uncertainty settings); it is written again, complete, once they are done
+                write_manifest(scored, tmp, scored.timings)
+            with _staged(tmp, run.year) as stage:
+                # a run of some units on unchanged inputs keeps the province report and the audit (same tables)
+                kept = _kept_year_reports(final, run, lang) if units else []
+                notebook_jobs = [j for j in _jobs(run, tmp, stage, codes, lang) if j.name not in kept]
+                t1 = time.perf_counter()
+                with tqdm(total=len(notebook_jobs), desc=tr("run.progress", lang), unit="nb", disable=None) as bar:
+                    rendered = renderer.run(notebook_jobs, on_done=lambda r: bar.update(1))
+            t2 = time.perf_counter()
+            carried, dropped = _carry_over(final, tmp, run, tables["scores"], codes, lang) if units else ([], [])
+            for name in kept:
+                for suffix in (".ipynb", ".html"):
+                    shutil.copy2(final / f"{name}{suffix}", tmp / f"{name}{suffix}")
+            carried += kept
+            rendered.sort(key=lambda r: r.name)
+            timings = {**(scored.timings if scored else {}), "tables_s": round(t1 - t0, 4),
+                       "notebooks_s": round(t2 - t1, 4), "total_s": round(time.perf_counter() - start, 4)}
+            record = {"notebooks": _notebook_records(rendered, tmp), "failed": sorted(r.name for r in rendered if not r.ok),
+                      "carried_over": carried, "lang": lang, "jobs": jobs, "scheduler": scheduler}
+            if scored is not None:
+                write_manifest(scored, tmp, timings, **record)
+            else:  # the scoring's record stays that of the run that scored the year
+                write_json({**previous, "command": sys.argv, "timings": timings, "tables_reused": True, **record},
+                           tmp / "manifest.json")
     return RunSummary(run.year, final, rendered, carried, dropped, round(time.perf_counter() - start, 2),
-                      to_verify=scored.tables.get("plausibility"), figures=scored.tables.get("registry_figures"),
-                      supply=supply_path(scored))
+                      to_verify=tables.get("plausibility"), figures=tables.get("registry_figures"),
+                      supply=supply_path(run))
 
 
-def supply_path(scored: ScoredYear) -> str:
+def supply_path(run: RunConfig) -> str:
     """Where an evaluator supplies a figure the registry lacks: its supplements file (else the registry itself),
     relative to the project."""
-    reg = scored.evaluation.registry
-    path = Path(reg.supplements or reg.path).resolve()
-    root = Path(scored.run.root).resolve()
+    path = Path(supplements_path(run.units) or run.units).resolve()
+    root = Path(run.root).resolve()
     return path.relative_to(root).as_posix() if root in path.parents else str(path)
 
 
-def _select_units(scored: ScoredYear, units: list[str] | None) -> list[str]:
+def _reusable_tables(final: Path, run: RunConfig, lang: str) -> dict | None:
+    """The year's previous manifest when its tables can serve a run of some units as they are: made from the
+    same files (hashes) by the same packages, and no table missing; else None (the year is scored again)."""
+    old = _same_inputs(final, run, lang)
+    if not old or old.get("packages") != package_versions():
+        return None
+    return old if (final / "scores.csv").is_file() and (final / "units").is_dir() else None
+
+
+def _copy_tables(final: Path, tmp: Path) -> dict[str, pd.DataFrame]:
+    """Copy the year's tables and manifest (not its reports) from ``final`` into ``tmp``; returns the tables
+    the run reads itself (``scores``, ``plausibility``, ``registry_figures``), by name."""
+    for path in final.iterdir():
+        if path.is_file() and path.suffix in (".csv", ".json"):
+            shutil.copy2(path, tmp / path.name)
+    return {name: read_csv(tmp / f"{name}.csv") for name in ("scores", "plausibility", "registry_figures")
+            if (tmp / f"{name}.csv").is_file()}
+
+
+def _select_units(scores: pd.DataFrame, units: list[str] | None) -> list[str]:
     """The unit codes to report on, checked against the year's units (a bilingual error lists the unknown)."""
-    known = list(scored.tables["scores"]["unit_code"].astype(str))
+    known = list(scores["unit_code"].astype(str))
     if units is None:
         return known
     chosen = [str(u).strip() for u in units if str(u).strip()]
@@ -242,7 +282,7 @@ def _same_inputs(final: Path, run: RunConfig, lang: str) -> dict | None:
     """The previous manifest of the year if its run read the same input files (hashes) in the same language."""
     old = json.loads((final / "manifest.json").read_text(encoding="utf-8")) if (final / "manifest.json").exists() else {}
     same = old.get("lang") == lang and {k: v.get("sha256") for k, v in old.get("inputs", {}).items()} == {
-        k: sha256(p) for k, p in run.inputs().items()
+        k: sha256(p) for k, p in scoring_inputs(run).items()
     }
     return old if same else None
 
@@ -256,10 +296,10 @@ def _kept_year_reports(final: Path, run: RunConfig, lang: str) -> list[str]:
             and all((final / f"{name}{suffix}").is_file() for suffix in (".ipynb", ".html"))]
 
 
-def _carry_over(final: Path, tmp: Path, run: RunConfig, scored: ScoredYear, codes: list[str], lang: str):
+def _carry_over(final: Path, tmp: Path, run: RunConfig, scores: pd.DataFrame, codes: list[str], lang: str):
     """Copy the previous reports of the units not rendered now, if they came from the same input files and are
     in the same language; returns (carried over, dropped)."""
-    others = [c for c in scored.tables["scores"]["unit_code"].astype(str) if c not in codes]
+    others = [c for c in scores["unit_code"].astype(str) if c not in codes]
     previous = [c for c in others if (final / "units" / f"{c}.ipynb").exists()]
     if not previous:
         return [], []
