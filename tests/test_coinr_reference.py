@@ -303,3 +303,14 @@ def test_panel_pooled_minmax_uses_all_years(panel_coin, meta):
     want = (x - x.min()) / (x.max() - x.min()) * 100
     assert_close(c["Normalised"], want)
     assert np.allclose(c["Normalised"].min(), 0) and np.allclose(c["Normalised"].max(), 100)
+
+
+def test_scoring_a_year_imports_no_scipy():
+    """scipy.stats costs about a second of CPU to import: only a p-value asks for it, not the yearly run's
+    modules (every notebook kernel imports them)."""
+    import subprocess
+    import sys
+
+    code = "import sys, danvan_eval.evaluation.year, danvan_eval.evaluation.audit; print('scipy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

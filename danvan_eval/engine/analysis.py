@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .coin import Coin
 from .errors import EngineError
@@ -80,6 +79,9 @@ def _pearson_pvalue(r: float, n: int) -> float:
     """Two-sided p-value of R's ``cor.test`` (Student t with n − 2 degrees of freedom)."""
     if np.isnan(r) or n < 3:
         return np.nan
+    # imported here, not with the module: scipy.stats costs ~1 s of CPU to every process that imports the engine
+    from scipy import stats
+
     if abs(r) >= 1:
         return 0.0
     t = np.sqrt(n - 2) * r / np.sqrt(1 - r * r)
