@@ -5,7 +5,8 @@ order: it opens; it carries our markers, unedited (``templates.marker_sha256``);
 run's; it is for the run's year and for a unit expected that year; its layout is the one the current framework
 gives that unit's kind; no sheet, row or marker was moved, added or deleted. Only then are the cells read
 (``intake_values``: decimal commas, "có/không", ``%``…) and the value rules of ``observations.validate`` applied;
-their row numbers are mapped back to sheet cells. Two original files for one unit are refused; a file marked
+their row numbers are mapped back to sheet cells. The files are read by a pool of processes, one per core, when
+there are enough of them (the result is the same). Two original files for one unit are refused; a file marked
 "bản sửa đổi" (correction) replaces the unit's earlier one, and both are kept in the submissions table.
 
 Writes into ``out_dir``: always ``validation_<Y>.xlsx`` and ``.html`` (the report sent back to the units); and,
