@@ -132,7 +132,9 @@ def choropleth(scores: pd.DataFrame, framework=None, lang: str = "vi", measure: 
             style, missing = {**MISSING_STYLE}, True
         else:
             style = {"facecolor": colour_of[v] if measure == "band" else cmap(norm(float(v))), "edgecolor": "white"}
-        ax.add_patch(PathPatch(path, linewidth=0.4, gid=code, **style))
+        # add_artist, not add_patch: the limits are the layer's (below), and add_patch would walk every curve of
+        # every shape to widen them (most of the map's time)
+        ax.add_artist(PathPatch(path, linewidth=0.4, gid=code, **style))
     ax.set_xlim(0, data["width"])
     ax.set_ylim(data["height"], 0)  # y grows downwards in the layer
     ax.set_aspect("equal")
