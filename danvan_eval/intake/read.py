@@ -18,7 +18,6 @@ accepted file in ``raw/``. Each file is staged then renamed, so a failed intake 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import multiprocessing
 import os
 import re
@@ -37,6 +36,7 @@ import pandas as pd
 from ..evaluation import compliance as compliance_mod
 from ..evaluation import plausibility
 from ..evaluation.scoring import score
+from ..evaluation.year import earlier_observations
 from ..messages import tr
 from ..model import free_text as free_mod
 from ..model import observations as obs_mod
@@ -191,8 +191,6 @@ def _to_verify(checked: pd.DataFrame, run: RunConfig, framework: Framework, regi
     never stop an intake)."""
     if not len(checked):
         return plausibility.empty().assign(sheet=None)
-    from ..evaluation.year import earlier_observations  # scipy underneath (~1 s of CPU): only when needed
-
     rules = load_plausibility(framework, run.plausibility)
     history = earlier_observations(run, framework, registry, run.year)
     found = plausibility.findings(pd.concat([history, checked], ignore_index=True), framework, registry, run.year,
@@ -257,10 +255,7 @@ def _read_all(found: list[tuple[str, Path]], framework: Framework, registry: Reg
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(framework, registry, year, os.getpid())) as pool:
-        reads = pool.map(_read_in_worker, found, chunksize=4)
-        # _to_verify needs evaluation.year next (scipy underneath, ~1 s of CPU): imported while the workers read
-        importlib.import_module("..evaluation.year", __package__)
-        return list(reads)
+        return list(pool.map(_read_in_worker, found, chunksize=4))
 
 
 def _cores() -> int:
