@@ -324,8 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", default=str(PROJECT_ROOT / "data" / "intake"),
                     help="thư mục số liệu nhận được / folder of the data taken in (mặc định / default data/intake)")
     sp.add_argument("--workers", type=int, default=None,
-                    help="số tiến trình đọc tệp (mặc định: một cho mỗi lõi) / processes reading the files "
-                         "(default: one per core)")
+                    help="số tiến trình đọc tệp (mặc định: một cho mỗi lõi đang rảnh) / processes reading the "
+                         "files (default: one per idle core)")
     sp.set_defaults(fn=cmd_intake)
 
     sp = add("appraise", help="sổ thẩm định: lập, rồi đọc lại (--read) / the appraisal workbook: write, read back")
