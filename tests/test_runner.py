@@ -104,6 +104,21 @@ def test_unit_reports_show_the_library_scores(year_run, library):
         assert f"{row['name_vi']} ({code})" in outputs_of(nb, "text/markdown"), code
 
 
+def test_the_unit_page_lists_its_sections_in_reading_order(year_run):
+    """What the unit notebook displays comes from one library call, in the order a reader expects."""
+    from IPython.display import Markdown
+
+    from danvan_eval.reports import plots, unit_page, views
+
+    folder, _ = year_run
+    shown = unit_page.sections(views.load(folder.parent, YEAR, ""), "540", "vi", folder.parent)
+    headings = [o.data for o in shown if isinstance(o, Markdown) and o.data.startswith("### ")]
+    assert headings == [views.section(k).data for k in ("narrative", "areas", "indicators", "improve", "to_verify",
+                                                        "appraisal", "trend", "compliance")]
+    figures = [o for o in shown if isinstance(o, plots.ReportFigure)]
+    assert len(figures) == 3 and shown[0] is not figures[0]  # radar, area bars, trend, after the heading
+
+
 def test_the_values_to_verify_reach_the_unit_report_and_the_console(year_run):
     folder, summary = year_run
     html = (folder / "units" / "544.html").read_text(encoding="utf-8")

@@ -31,7 +31,7 @@ RESET = "get_ipython().reset(new_session=False)\nget_ipython().execution_count =
 # cache (a report needs no ``Out``; without it a reset does not run a full garbage collection, ~0.1 s).
 KERNEL_ARGS = ["--HistoryManager.enabled=False", "--InteractiveShell.cache_size=0"]
 # Imports a report needs, run once in a new kernel so that the first notebook does not pay for them.
-PRELOAD = "import pandas, matplotlib, danvan_eval.reports.views, danvan_eval.reports.plots"
+PRELOAD = "import pandas, matplotlib, danvan_eval.reports.unit_page"
 TIMEOUT = 60  # seconds for a kernel to start, or to answer a reset
 
 _local = threading.local()
