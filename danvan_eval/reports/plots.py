@@ -54,7 +54,7 @@ class ReportFigure(Figure):
     """
 
     frame_key: tuple | None = None  # key of the parts shared with other figures (same key, same pixels)
-    own_artists: list = []  # the unit's own artists, drawn over the shared parts
+    own_artists: tuple = ()  # the unit's own artists, drawn over the shared parts
 
     def _repr_png_(self) -> tuple[bytes, dict]:
         """The bytes ``savefig(format="png", dpi=DPI)`` writes, drawn once instead of twice: ``savefig`` draws a
@@ -113,7 +113,7 @@ def _framed(ax: Axes | None, key: tuple, size: tuple[float, float], build, polar
         if len(_FRAMES) >= _FRAMES_KEPT:
             _FRAMES.pop(next(iter(_FRAMES)))
         _FRAMES[key] = _Frame(pickle.dumps(fig))
-    fig = pickle.loads(_FRAMES[key].figure)  # noqa: S301 - this process's own figure
+    fig = pickle.loads(_FRAMES[key].figure)  # this process's own pickle, never read from outside
     fig.frame_key = key
     return fig, fig.axes[0]
 
@@ -123,8 +123,8 @@ def share_frame(fig: Figure, *extra) -> None:
     its lines, patches, texts and legend, and ``extra`` ones (e.g. a title naming the unit)."""
     if getattr(fig, "frame_key", None) is not None:
         ax = fig.axes[0]
-        fig.own_artists = [*ax.patches, *ax.collections, *ax.lines, *ax.texts,
-                           *([ax.legend_] if ax.legend_ else []), *extra]
+        fig.own_artists = (*ax.patches, *ax.collections, *ax.lines, *ax.texts,
+                           *([ax.legend_] if ax.legend_ else []), *extra)
 
 
 def _draw_on_frame(fig: ReportFigure, canvas: FigureCanvasAgg) -> None:
