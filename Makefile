@@ -53,8 +53,9 @@ demo: install
 	@echo "  Dự thảo gửi Bộ Nội vụ / to the Ministry: outputs/$(YEAR)/bao-cao-chi-thi-33-$(YEAR)-bo-noi-vu.docx"
 	@echo "  Bảng điều khiển / dashboard: $(BIN)/danvan-eval dashboard"
 
+# two pytest workers (pytest-xdist): the suite's notebooks, kernels and browser leave a core idle in one process
 test: install system-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 bench: install
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -209,7 +209,8 @@ def test_a_rerun_of_one_unit_keeps_the_scores_byte_identical(year_run, run, tmp_
     assert manifest["notebooks"].keys() == {"540"} and manifest["inputs"]
 
 
-def test_a_rerun_of_one_unit_on_changed_inputs_scores_the_year_again(year_run, run, tmp_path, monkeypatch):
+def test_a_rerun_of_one_unit_on_changed_inputs_scores_the_year_again(year_run, run, tiny_notebooks, tmp_path,
+                                                                      monkeypatch):
     """Tables are reused only when made from the same files: a changed input file means scoring again (and the
     other units' reports, made from the old files, are dropped and named)."""
     folder, _ = year_run
