@@ -30,6 +30,15 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def pool_worker(parent: int) -> None:
+    """Set up a forked pool worker: it dies with ``parent`` (SIGKILL to the command alone must not leave it) and
+    leaves Ctrl-C and SIGTERM to the command, which stops the pool (a worker interrupted while idle would print
+    a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+
+
 def kernel_guard(parent: int) -> str:
     """Code a kernel runs once to die with ``parent`` (the worker that started it); it defines no name."""
     return (

@@ -22,7 +22,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import signal
 import tempfile
 import unicodedata
 import zipfile
@@ -46,7 +45,7 @@ from ..model.runs import RunConfig
 from ..model.units import Registry, load_registry
 from ..outputs import safe_child, sha256, write_csv
 from ..problems import PROBLEM_COLUMNS, format_problems, problem, problems_frame
-from ..processes import die_with_parent
+from ..processes import pool_worker
 from . import cells
 from . import templates as tpl
 from .report import write_report
@@ -270,10 +269,7 @@ _WORKER: tuple = ()
 
 
 def _init_worker(framework: Framework, registry: Registry, year: int, parent: int) -> None:
-    # it dies with the intake and leaves Ctrl-C and SIGTERM to it, which stops the pool
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent(parent)
+    pool_worker(parent)
     global _WORKER
     _WORKER = (framework, registry, year)
 

@@ -48,18 +48,18 @@ class ReportFigure(Figure):
     """A Figure that shows itself as a PNG wherever IPython displays it (notebook, Voila, widget output),
     without pyplot or ``%matplotlib inline``, described by its titles or legend (the ``alt`` of the page's image).
 
-    A figure drawn for many units alike (``frame``) names its shared parts with a key: the axes, ticks and labels
-    are then laid out and drawn once per process and key, and each unit's figure only draws its own artists
-    (``data``) over a copy of them (matplotlib's blitting), a fraction of a full draw.
+    A figure drawn for many units alike names its shared parts with a key (``frame_key``): the axes, ticks and
+    labels are then laid out and drawn once per process and key, and each unit's figure only draws its own
+    artists (``own_artists``) over a copy of them (matplotlib's blitting), a fraction of a full draw.
     """
 
     frame_key: tuple | None = None  # key of the parts shared with other figures (same key, same pixels)
     own_artists: tuple = ()  # the unit's own artists, drawn over the shared parts
 
     def _repr_png_(self) -> tuple[bytes, dict]:
-        """The bytes ``savefig(format="png", dpi=DPI)`` writes, drawn once instead of twice: ``savefig`` draws a
-        figure with a layout engine a first time without output to lay it out; ``FigureCanvasAgg.draw`` lays it
-        out and draws it in one pass (a third less work for a report's figures)."""
+        """The PNG at ``DPI`` and its ``alt`` text. Drawn once instead of twice (``savefig`` draws a figure with a
+        layout engine a first time without output to lay it out; ``FigureCanvasAgg.draw`` lays it out and draws
+        it in one pass), or on its shared frame."""
         dpi, self.dpi = self.dpi, DPI
         try:
             canvas = FigureCanvasAgg(self)
@@ -141,10 +141,9 @@ def _draw_on_frame(fig: ReportFigure, canvas: FigureCanvasAgg) -> None:
             artist.set_visible(True)
         for text, xy in placed.items():
             text.set_position(xy)
-        if frame is not None:
-            frame.positions = [a.get_position(original=False).frozen() for a in fig.axes]
-            frame.pixels = canvas.copy_from_bbox(fig.bbox)
         pixels = canvas.copy_from_bbox(fig.bbox)
+        if frame is not None:  # None only when evicted since the figure was made
+            frame.positions, frame.pixels = [a.get_position(original=False).frozen() for a in fig.axes], pixels
     else:
         fig.set_layout_engine("none")
         for ax, position in zip(fig.axes, frame.positions):
@@ -384,8 +383,9 @@ def area_heatmap(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | N
 
 
 def page_parts(scores: pd.DataFrame, rows: int) -> list[tuple[str | None, pd.DataFrame, int, int]]:
-    """``scores`` cut for printed pages (a heatmap, a ranking): all of it when it has at most ``rows`` units, else each peer group in
-    parts of at most ``rows`` units, best composite first: ``(group or None, part, k, of parts)``."""
+    """``scores`` cut for printed pages (a heatmap, a ranking): all of it when it has at most ``rows`` units,
+    else each peer group in parts of at most ``rows`` units, best composite first:
+    ``(group or None, part, k, of parts)``."""
     if len(scores) <= rows:
         return [(None, scores, 1, 1)]
     out = []

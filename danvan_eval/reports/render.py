@@ -15,7 +15,6 @@ import multiprocessing
 import multiprocessing.util
 import os
 import re
-import signal
 import threading
 import time
 import traceback
@@ -177,12 +176,8 @@ def _render_alone(job: Job) -> Rendered:
 def _init_worker(parent: int | None = None) -> None:
     # A pool worker exits without running atexit hooks; multiprocessing's finalizers do run.
     multiprocessing.util.Finalize(None, kernels.close, exitpriority=10)
-    # It dies with the run (SIGKILL to the command alone must not leave it), and leaves Ctrl-C and SIGTERM to
-    # the command, which stops the pool (a worker interrupted while idle would print a traceback).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if parent is not None:
-        processes.die_with_parent(parent)
+        processes.pool_worker(parent)
 
 
 def _preload() -> None:

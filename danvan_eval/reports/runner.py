@@ -151,7 +151,9 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
     start = time.perf_counter()
     final = Path(out_root) / str(run.year)
     with year_lock(out_root, run.year):  # one run of a year at a time (what a dead run left is swept first)
-        previous = _reusable_tables(final, run, lang) if units else None
+        # a run of some units: the year's previous manifest if made from the same files in the same language
+        before = _same_inputs(final, run, lang) if units else None
+        previous = before if _tables_reusable(final, before) else None
         # Nesting order matters: the workers (their kernels warm up while the year is scored) stop before the
         # temporary folder is swapped in or, on an error or an interruption, removed. Everything the run file
         # names is read and checked before any kernel starts.
@@ -172,13 +174,13 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
                 write_manifest(scored, tmp, scored.timings)
             with _staged(tmp, run.year) as stage:
                 # a run of some units on unchanged inputs keeps the province report and the audit (same tables)
-                kept = _kept_year_reports(final, run, lang) if units else []
+                kept = _kept_year_reports(final, before)
                 notebook_jobs = [j for j in _jobs(run, tmp, stage, codes, lang) if j.name not in kept]
                 t1 = time.perf_counter()
                 with tqdm(total=len(notebook_jobs), desc=tr("run.progress", lang), unit="nb", disable=None) as bar:
                     rendered = renderer.run(notebook_jobs, on_done=lambda r: bar.update(1))
             t2 = time.perf_counter()
-            carried, dropped = _carry_over(final, tmp, run, tables["scores"], codes, lang) if units else ([], [])
+            carried, dropped = _carry_over(final, tmp, before, tables["scores"], codes) if units else ([], [])
             for name in kept:
                 for suffix in (".ipynb", ".html"):
                     shutil.copy2(final / f"{name}{suffix}", tmp / f"{name}{suffix}")
@@ -186,7 +188,8 @@ def run_year(run: RunConfig, out_root: Path, units: list[str] | None = None, job
             rendered.sort(key=lambda r: r.name)
             timings = {**(scored.timings if scored else {}), "tables_s": round(t1 - t0, 4),
                        "notebooks_s": round(t2 - t1, 4), "total_s": round(time.perf_counter() - start, 4)}
-            record = {"notebooks": _notebook_records(rendered, tmp), "failed": sorted(r.name for r in rendered if not r.ok),
+            record = {"notebooks": _notebook_records(rendered, tmp),
+                      "failed": sorted(r.name for r in rendered if not r.ok),
                       "carried_over": carried, "lang": lang, "jobs": jobs, "scheduler": scheduler}
             if scored is not None:
                 write_manifest(scored, tmp, timings, **record)
@@ -206,13 +209,12 @@ def supply_path(run: RunConfig) -> str:
     return path.relative_to(root).as_posix() if root in path.parents else str(path)
 
 
-def _reusable_tables(final: Path, run: RunConfig, lang: str) -> dict | None:
-    """The year's previous manifest when its tables can serve a run of some units as they are: made from the
-    same files (hashes) by the same packages, and no table missing; else None (the year is scored again)."""
-    old = _same_inputs(final, run, lang)
-    if not old or old.get("packages") != package_versions():
-        return None
-    return old if (final / "scores.csv").is_file() and (final / "units").is_dir() else None
+def _tables_reusable(final: Path, before: dict | None) -> bool:
+    """Whether the year's tables can serve a run of some units as they are: made from the same files
+    (``before``, the previous manifest of ``_same_inputs``) by the same packages, and none missing; else the
+    year is scored again."""
+    return bool(before) and before.get("packages") == package_versions() and (final / "scores.csv").is_file() \
+        and (final / "units").is_dir()
 
 
 def _copy_tables(final: Path, tmp: Path) -> dict[str, pd.DataFrame]:
@@ -287,23 +289,23 @@ def _same_inputs(final: Path, run: RunConfig, lang: str) -> dict | None:
     return old if same else None
 
 
-def _kept_year_reports(final: Path, run: RunConfig, lang: str) -> list[str]:
-    """The province report and the audit of the previous run, if it rendered them without error from the same
-    input files in the same language: the year's tables are the same, so are they."""
-    old = _same_inputs(final, run, lang) or {}
-    done, kept = old.get("notebooks", {}), old.get("carried_over", [])
+def _kept_year_reports(final: Path, before: dict | None) -> list[str]:
+    """The province report and the audit of the previous run (``before``: its manifest, when made from the same
+    input files in the same language), if it rendered them without error: the year's tables are the same, so
+    are they."""
+    done, kept = (before or {}).get("notebooks", {}), (before or {}).get("carried_over", [])
     return [name for name in (PROVINCE, AUDIT) if (done.get(name, {}).get("ok") or name in kept)
             and all((final / f"{name}{suffix}").is_file() for suffix in (".ipynb", ".html"))]
 
 
-def _carry_over(final: Path, tmp: Path, run: RunConfig, scores: pd.DataFrame, codes: list[str], lang: str):
+def _carry_over(final: Path, tmp: Path, before: dict | None, scores: pd.DataFrame, codes: list[str]):
     """Copy the previous reports of the units not rendered now, if they came from the same input files and are
-    in the same language; returns (carried over, dropped)."""
+    in the same language (``before``: the previous manifest then, else None); returns (carried over, dropped)."""
     others = [c for c in scores["unit_code"].astype(str) if c not in codes]
     previous = [c for c in others if (final / "units" / f"{c}.ipynb").exists()]
     if not previous:
         return [], []
-    if _same_inputs(final, run, lang) is None:
+    if before is None:
         return [], previous
     for code in previous:
         for suffix in (".ipynb", ".html"):
