@@ -231,6 +231,21 @@ def test_the_shared_frame_keeps_the_unit_title_in_place(scores, fw):
     assert fig.description() == fig.axes[0].get_title()
 
 
+@pytest.mark.parametrize("draw", [
+    lambda s, t, fw, code: plots.radar(s, code, fw),
+    lambda s, t, fw, code: plots.area_bars(s, code, fw),
+    lambda s, t, fw, code: plots.trend_chart(t, code),
+], ids=["radar", "area_bars", "trend"])
+def test_a_unit_figure_is_titled_with_the_unit_and_its_legend_names_the_peer_group(scored, scores, fw, draw):
+    """The legend (the peer group's mean) is the frame's, drawn once per group; the unit's name is its title."""
+    fig = draw(scores, scored.tables["trend"], fw, "540")
+    ax = fig.axes[0]
+    assert ax.get_legend() not in fig.own_artists and ax.title in fig.own_artists
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Bình quân khối huyện, thị xã, thành phố"]
+    assert "Thành phố Quy Nhơn" in ax.get_title()
+    assert fig.description() == ax.get_title()
+
+
 def test_figures_drawn_on_a_given_axes_are_drawn_whole(scores, fw):
     host = plots.ReportFigure()
     plots.radar(scores, "540", fw, ax=host.add_subplot(projection="polar"))
@@ -357,3 +372,14 @@ def test_the_rank_interval_legend_never_hides_a_marker_and_no_title_is_clipped(s
         for fig in (plots.ranking_chart(scores, lang, framework=fw), plots.area_heatmap(scores, fw, lang),
                     plots.band_distribution(scores, fw, lang)):
             assert [f for f in layout_faults(fig) if f.startswith("title")] == []
+
+
+def test_a_unit_figure_legend_never_hides_its_data_and_no_title_is_clipped(scored, scores, fw):
+    """The unit figures' legends lie outside their plots (a low score in the last year stays visible), their
+    titles naming the unit fit the figure, in both languages."""
+    trend = scored.tables["trend"]
+    for lang in ("vi", "en"):
+        for fig in (plots.area_bars(scores, "540", fw, lang), plots.trend_chart(trend, "540", lang),
+                    plots.radar(scores, "540", fw, lang)):
+            fig.frame_key = None  # drawn whole: where the frame's layout puts everything
+            assert layout_faults(fig) == [], fig.description()

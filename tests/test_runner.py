@@ -116,7 +116,7 @@ def test_the_unit_page_lists_its_sections_in_reading_order(year_run):
     assert headings == [views.section(k).data for k in ("narrative", "areas", "indicators", "improve", "to_verify",
                                                         "appraisal", "trend", "compliance")]
     figures = [o for o in shown if isinstance(o, plots.ReportFigure)]
-    assert len(figures) == 3 and shown[0] is not figures[0]  # radar, area bars, trend, after the heading
+    assert len(figures) == 2 and shown[0] is not figures[0]  # area bars, trend, after the heading
 
 
 def test_the_values_to_verify_reach_the_unit_report_and_the_console(year_run):
@@ -136,9 +136,9 @@ def test_unit_reports_are_in_vietnamese_without_code(year_run):
                   "Diễn biến qua các năm", "Thời hạn và mức đầy đủ của báo cáo", "Căn cứ (mục của Kế hoạch)",
                   "Báo cáo gửi chậm 8 ngày so với hạn", "03/12/2024", "Chậm hạn", "Khoảng thứ hạng"):
         assert label in html, label
-    assert images(html) == 3  # radar, area bars, trend
+    assert images(html) == 2  # area bars, trend
     alts = re.findall(r'<img [^>]*alt="([^"]*)"', html)  # each figure described for a screen reader
-    assert len(alts) == 3 and all(alts) and "Điểm tổng hợp qua các năm" in alts[2]
+    assert len(alts) == 2 and all(alts) and "Điểm tổng hợp qua các năm" in alts[1]
     assert "views.load(" not in html and "display(" not in html  # code cells are left out
     assert "Chạy bởi" not in html and "danvan-eval run" not in html  # no developer text at the top
     heads = re.findall(r"<thead>(.*?)</thead>", html, re.DOTALL)

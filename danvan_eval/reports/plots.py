@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
@@ -37,6 +38,8 @@ from ..model import groups
 BAND_PALETTE = ("#1a9850", "#91cf60", "#fdae61", "#d73027")
 MISSING_STYLE = {"facecolor": "#e0e0e0", "edgecolor": "#9e9e9e", "hatch": "///"}
 UNIT_COLOUR, PEER_COLOUR = "#1f4e9c", "#8c8c8c"
+PEER_LINE = {"color": PEER_COLOUR, "linestyle": "--"}  # the peer group's mean over areas or years
+PEER_MARKER = {"color": "black", "marker": "D", "linestyle": "none", "markersize": 5}  # … beside a unit's bar
 DPI = 90  # sharp enough on screen, small enough for a report of many figures
 HEATMAP_CMAP = "viridis"  # sequential, perceptually uniform, colour-blind safe (purple → yellow)
 GROUP_HATCHES = ("", "//", "..", "xx", "\\\\", "++")  # one per peer group on the band distribution
@@ -91,6 +94,7 @@ class _Frame:
     figure: bytes
     positions: list | None = None
     pixels: object | None = None
+    titles: list | None = None  # where the layout put each axes' title (it moves clear of the tick labels)
 
 
 _FRAMES: dict[tuple, _Frame] = {}
@@ -120,11 +124,10 @@ def _framed(ax: Axes | None, key: tuple, size: tuple[float, float], build, polar
 
 def share_frame(fig: Figure, *extra) -> None:
     """Name the unit's own artists of ``fig`` (made by ``_framed`` without ``ax``), drawn over its key's frame:
-    its lines, patches, texts and legend, and ``extra`` ones (e.g. a title naming the unit)."""
+    its lines, patches and texts, and ``extra`` ones (e.g. a title naming the unit); the legend is the frame's."""
     if getattr(fig, "frame_key", None) is not None:
         ax = fig.axes[0]
-        fig.own_artists = (*ax.patches, *ax.collections, *ax.lines, *ax.texts,
-                           *([ax.legend_] if ax.legend_ else []), *extra)
+        fig.own_artists = (*ax.patches, *ax.collections, *ax.lines, *ax.texts, *extra)
 
 
 def _draw_on_frame(fig: ReportFigure, canvas: FigureCanvasAgg) -> None:
@@ -144,10 +147,12 @@ def _draw_on_frame(fig: ReportFigure, canvas: FigureCanvasAgg) -> None:
         pixels = canvas.copy_from_bbox(fig.bbox)
         if frame is not None:  # None only when evicted since the figure was made
             frame.positions, frame.pixels = [a.get_position(original=False).frozen() for a in fig.axes], pixels
+            frame.titles = [a.title.get_position() for a in fig.axes]
     else:
         fig.set_layout_engine("none")
-        for ax, position in zip(fig.axes, frame.positions):
+        for ax, position, title in zip(fig.axes, frame.positions, frame.titles):
             ax.set_position(position)
+            ax.title.set_position(title)
         pixels = frame.pixels
     renderer = canvas.get_renderer()
     renderer.restore_region(pixels)
@@ -419,29 +424,38 @@ def radar(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi", ax:
     closed = np.append(angles, angles[0])
     labels = [_area_label(framework, a, lang) + ("\n" + tr("label.insufficient_data", lang)
                                                   if pd.isna(unit[a]) else "") for a in areas]
-    fig, ax = _framed(ax, ("radar", lang, unit["kind"], *labels), (5.5, 5.5),  # the legend names the group
-                      lambda ax: _radar_frame(ax, labels, angles), polar=True)
+    peer_label = tr("plot.peer_median", lang, group=_kind(unit, lang))
+    fig, ax = _framed(ax, ("radar", lang, unit["kind"], *labels), (5.5, 5.5), lambda ax: (
+        _radar_frame(ax, labels, angles),
+        _peer_legend(ax, PEER_LINE, peer_label, loc="upper center", bbox_to_anchor=(0.5, -0.08))), polar=True)
     peer = np.append(median.to_numpy(float), median.iloc[0])
-    ax.plot(closed, peer, "--", color=PEER_COLOUR, label=tr("plot.peer_median", lang, group=_kind(unit, lang)))
+    ax.plot(closed, peer, **PEER_LINE)
     mine = np.append(unit[areas].to_numpy(float), unit[areas].iloc[0])
-    ax.plot(closed, mine, "o-", color=UNIT_COLOUR, label=_names(unit.to_frame().T, lang)[0])  # NaN breaks the line
+    ax.plot(closed, mine, "o-", color=UNIT_COLOUR)  # NaN breaks the line
     if not np.isnan(mine).any():
         ax.fill(closed, mine, color=UNIT_COLOUR, alpha=0.15)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=7)  # one column: long group names fit
-    share_frame(fig)
+    ax.title.set_text(_names(unit.to_frame().T, lang)[0])  # set_title would compose its transforms again
+    share_frame(fig, ax.title)
     return fig
 
 
 def _radar_frame(ax: Axes, labels: list[str], angles: np.ndarray) -> None:
     """The radar's spokes, each labelled beside it away from the circle, and its rings 0–100."""
-    ax.set_xticks(angles, [textwrap.fill(label, 18, break_long_words=False) for label in labels], fontsize=8)
+    ax.set_xticks(angles, [textwrap.fill(label, 14, break_long_words=False) for label in labels], fontsize=8)
     for label, angle in zip(ax.get_xticklabels(), angles):
         label.set_horizontalalignment("left" if np.cos(angle) > 0.1 else "right" if np.cos(angle) < -0.1 else "center")
         label.set_verticalalignment("bottom" if np.sin(angle) > 0.1 else "top" if np.sin(angle) < -0.1 else "center")
     ax.tick_params(axis="x", pad=4)
     ax.set_ylim(0, 100)
     ax.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100"], fontsize=7)
+    ax.set_title("", pad=18)  # the unit's name, clear of the top spokes' labels
     ax.set_rlabel_position(float(np.degrees(angles[1] / 2)) if len(angles) > 1 else 0)  # between two spokes
+
+
+def _peer_legend(ax: Axes, style: dict, label: str, **where) -> None:
+    """The legend of a unit figure, part of its frame: the peer group's mean drawn in ``style``; the unit's own
+    bars or line are named by the figure's title."""
+    ax.legend(handles=[Line2D([], [], **style)], labels=[label], fontsize=7, **where)
 
 
 def _kind(unit: pd.Series, lang: str) -> str:
@@ -455,8 +469,10 @@ def area_bars(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi",
     median = _peer_median(scores, unit["kind"], areas)
     labels = [_area_label(framework, a, lang) for a in areas]
     y = np.arange(len(areas))[::-1]
-    fig, ax = _framed(ax, ("area_bars", lang, unit["kind"], *labels), (7.5, 3.8),
-                      lambda ax: _bars_frame(ax, y, labels, lang))
+    peer_label = tr("plot.peer_median", lang, group=_kind(unit, lang))
+    fig, ax = _framed(ax, ("area_bars", lang, unit["kind"], *labels), (7.5, 3.8), lambda ax: (
+        _bars_frame(ax, y, labels, lang),  # the legend below the axes, never over a bar
+        _peer_legend(ax, PEER_MARKER, peer_label, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)))
     values = unit[areas].to_numpy(float)
     missing = np.isnan(values)
     ax.barh(y[~missing], values[~missing], color=UNIT_COLOUR)  # one call for all bars: a fifth of one per bar
@@ -467,10 +483,8 @@ def area_bars(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi",
             ax.text(2, yi, tr("label.insufficient_data", lang), va="center", fontsize=8)
         else:  # clear of the marker
             ax.text(2, yi, number(value, lang), va="center", color="white", fontsize=8)
-    ax.plot(median.to_numpy(float), y, "D", color="black", markersize=5,
-            label=tr("plot.peer_median", lang, group=_kind(unit, lang)))
-    ax.set_title(_names(unit.to_frame().T, lang)[0])
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=7, frameon=False)  # never over a bar
+    ax.plot(median.to_numpy(float), y, **PEER_MARKER)
+    ax.title.set_text(_names(unit.to_frame().T, lang)[0])
     share_frame(fig, ax.title)
     return fig
 
@@ -493,17 +507,19 @@ def trend_chart(trend: pd.DataFrame, unit_code: str, lang: str = "vi", ax: Axes 
     kind = mine["kind"].iloc[-1]
     peers = trend[trend["kind"] == kind].groupby("year")["composite"].apply(group_mean)
     years = sorted(set(trend["year"].astype(int)))
-    fig, ax = _framed(ax, ("trend", lang, *years), (7, 3.5), lambda ax: _trend_frame(ax, years, lang))
-    ax.plot(peers.index, peers.to_numpy(), "--", color=PEER_COLOUR,
-            label=tr("plot.peer_median", lang, group=group_name(kind, lang)))
-    ax.plot(mine["year"], mine["composite"], "o-", color=UNIT_COLOUR,
-            label=_names(mine, lang)[-1] if "name_vi" in mine else str(unit_code))
+    peer_label = tr("plot.peer_median", lang, group=group_name(kind, lang))
+    fig, ax = _framed(ax, ("trend", lang, kind, *years), (7, 3.5), lambda ax: (
+        _trend_frame(ax, years, lang),  # the legend below the axes, never over a year's point
+        _peer_legend(ax, PEER_LINE, peer_label, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)))
+    ax.plot(peers.index, peers.to_numpy(), **PEER_LINE)
+    ax.plot(mine["year"], mine["composite"], "o-", color=UNIT_COLOUR)
     for _, row in mine[mine["composite"].isna()].iterrows():
         ax.axvspan(row["year"] - 0.3, row["year"] + 0.3, **MISSING_STYLE)
         ax.text(row["year"], 50, tr("label.insufficient_data", lang), rotation=90, ha="center", va="center",
                 fontsize=7)
-    ax.legend(loc="lower right", fontsize=7)
-    share_frame(fig)
+    name = _names(mine, lang)[-1] if "name_vi" in mine else str(unit_code)
+    ax.title.set_text(f"{tr('plot.trend_title', lang)} — {name}")
+    share_frame(fig, ax.title)
     return fig
 
 
@@ -514,7 +530,6 @@ def _trend_frame(ax: Axes, years: list[int], lang: str) -> None:
     ax.set_ylim(0, 100)
     ax.set_xlabel(tr("label.year", lang))
     ax.set_ylabel(tr("label.composite", lang))
-    ax.set_title(tr("plot.trend_title", lang))
 
 
 def band_distribution(scores: pd.DataFrame, framework, lang: str = "vi", ax: Axes | None = None) -> Figure:

@@ -14,15 +14,14 @@ from .views import ReportData
 
 def sections(data: ReportData, unit_code: str, lang: str, outputs_dir: str | Path) -> list:
     """The unit's report: heading and key figures (with any registry figure unknown or estimated, in words),
-    comments, area scores (table, radar, bars), indicators, what to improve, values to verify and the appraisal,
-    trend, timeliness, and from 2025 its former district's results as the territory's context (never as the
-    unit's own past)."""
+    comments, area scores (table and bars: a radar, as on the dashboard, would repeat the same six numbers),
+    indicators, what to improve, values to verify and the appraisal, trend, timeliness, and from 2025 its
+    former district's results as the territory's context (never as the unit's own past)."""
     return [
         views.unit_heading(data, unit_code, lang), views.key_figures(data, unit_code, lang),
         *registry_views.unit_figures(data, unit_code, lang),
         views.section("narrative", lang), views.unit_narrative(data, unit_code, lang),
         views.section("areas", lang), views.area_table(data, unit_code, lang),
-        plots.radar(data.scores, unit_code, data.framework, lang),
         plots.area_bars(data.scores, unit_code, data.framework, lang),
         views.section("indicators", lang), views.indicator_table(data, unit_code, lang),
         views.section("improve", lang), views.improve(data, unit_code, lang),
