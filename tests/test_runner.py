@@ -180,7 +180,7 @@ def test_the_province_report_ranks_each_peer_group(year_run, library):
     for paragraph in narrative.province_narrative(library.reset_index(), fw):  # the library's own text
         assert paragraph in outputs_of(nb, "text/markdown")
     assert images(html) == 6  # two rankings, rank intervals of each group, map, bands
-    assert 'class="dv-heatmap-table"' in html and "Thành phố Quy Nhơn" in html  # the heatmap as a table
+    assert 'class="dv-area-scores"' in html and "Thành phố Quy Nhơn" in html  # the heatmap as a table
 
 
 def test_a_rerun_of_one_unit_keeps_the_scores_byte_identical(year_run, run, tmp_path):

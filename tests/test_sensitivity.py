@@ -321,8 +321,7 @@ def test_every_audit_section_has_a_plain_reading_and_explains_what_it_cannot_say
     unc = data.uncertainty.join(data.scores.set_index("unit_code")[["name_vi", "name_en"]], on="unit_code")
     for kind in data.kinds:
         for fig in (audit_plots.sobol_chart(data.sensitivity, kind), audit_plots.band_share_chart(unc, data.framework, kind),
-                    audit_plots.removal_chart(data.removal, data.framework, kind),
-                    audit_plots.correlation_heatmap(data.correlations[kind], data.framework, kind, 2024)):
+                    audit_plots.removal_chart(data.removal, data.framework, kind)):
             assert layout_faults(fig) == [], kind
 
 

@@ -1,4 +1,4 @@
-"""Figures and labelled tables of the methodology audit (``notebooks/methodology_audit.ipynb``).
+"""Figures, labelled and coloured tables of the methodology audit (``notebooks/methodology_audit.ipynb``).
 
 Each figure takes the audit's tables (``evaluation.audit.AuditData``, read back from ``outputs/<Y>/``) and draws on
 ``ax`` when given, else on a new ``plots.ReportFigure`` (no pyplot state); each ``*_section`` returns what a
@@ -13,9 +13,12 @@ import textwrap
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown
+from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
+from pandas.io.formats.style import Styler
 
 from ..engine.sensitivity import removal_summary
 from ..evaluation import narrative
@@ -23,7 +26,7 @@ from ..evaluation.audit import AuditData
 from ..formatting import number
 from ..messages import CATALOG, tr
 from ..model import groups
-from . import plots, views
+from . import coloured_tables, plots, views
 
 S1_COLOUR, INTERACTION_COLOUR = "#1f4e9c", "#9ecae1"
 AREA_COLOUR, INDICATOR_COLOUR = S1_COLOUR, INTERACTION_COLOUR
@@ -167,41 +170,32 @@ def removal_chart(
     return fig
 
 
-def correlation_heatmap(
-    matrix: pd.DataFrame, framework, kind: str, year: int, lang: str = "vi", ax: Axes | None = None
-) -> Figure:
-    """Indicators (rows) against the areas and the composite (columns): Pearson correlations, −1 red to +1
-    blue; an indicator's own area is framed; an empty cell means the correlation is undefined (no variation)."""
-    fig, ax = _axes(ax, (0.7 * matrix.shape[1] + 4.5, 0.3 * matrix.shape[0] + 1.6))
-    values = matrix.to_numpy(float)
-    image = ax.imshow(np.ma.masked_invalid(values), cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
-    for (i, j), v in np.ndenumerate(values):
-        if not np.isnan(v):
-            ax.text(
-                j,
-                i,
-                number(v, lang, 2),
-                ha="center",
-                va="center",
-                fontsize=6,
-                color="white" if abs(v) > 0.6 else "black",
-            )
+def correlation_table(matrix: pd.DataFrame, framework, kind: str, year: int, lang: str = "vi") -> Styler:
+    """Indicators (rows) against the areas and the composite (columns): Pearson correlations as a coloured
+    table, −1 red to +1 blue; an indicator's own area is framed; an empty cell means the correlation is undefined
+    (no variation)."""
     own = framework.indicators["area"]
-    for i, code in enumerate(matrix.index):
+    css = matrix.map(correlation_css)
+    for code in matrix.index:
         if code in own.index and own[code] in matrix.columns:
-            j = list(matrix.columns).index(own[code])
-            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=1.2))
-    ax.set_xticks(
-        range(matrix.shape[1]),
-        [code_label(framework, c, lang) for c in matrix.columns],
-        fontsize=7,
-        rotation=30,
-        ha="right",
-    )
-    ax.set_yticks(range(matrix.shape[0]), [code_label(framework, c, lang) for c in matrix.index], fontsize=7)
-    fig.colorbar(image, ax=ax, shrink=0.6, label=tr("uncertainty.correlation", lang))
-    _title(ax, tr("uncertainty.title.correlation", lang, group=_group(kind, lang), year=year))
-    return fig
+            css.at[code, own[code]] += " outline: 2px solid black; outline-offset: -2px;"
+    labels = {c: code_label(framework, c, lang) for c in [*matrix.index, *matrix.columns]}
+    if len(set(labels.values())) < len(labels):  # a table's cells are found by their labels: make them unique
+        labels = {c: f"{label} ({c})" for c, label in labels.items()}
+    labelled = matrix.rename(index=labels, columns=labels).rename_axis(index=tr("label.indicator", lang), columns=None)
+    css.index, css.columns = labelled.index, labelled.columns
+    caption = f"{tr('uncertainty.title.correlation', lang, group=_group(kind, lang), year=year)}. " \
+              f"{tr('audit.correlation_key', lang)}"
+    return coloured_tables.styled(labelled, css, lambda v: number(v, lang, 2), "", caption, f"correlations-{kind}")
+
+
+def correlation_css(value: float) -> str:
+    """A correlation's cell: red (−1) to blue (+1) on a diverging scale, light text on the dark ends; blank if
+    undefined."""
+    if pd.isna(value):
+        return ""
+    colour = to_hex(colormaps["RdBu"]((min(max(float(value), -1.0), 1.0) + 1) / 2))
+    return f"background-color: {colour}; color: {'white' if abs(value) > 0.6 else 'black'};"
 
 
 # ---------------------------------------------------------------- labelled tables
@@ -365,7 +359,7 @@ def coherence_section(data: AuditData, lang: str = "vi") -> list:
     out: list = [Markdown(f"## {tr('audit.section.coherence', lang)}\n\n{coherence_reading(data, lang)}")]
     for k in _kinds(data):
         out += [
-            correlation_heatmap(data.correlations[k], fw, k, data.year, lang),
+            correlation_table(data.correlations[k], fw, k, data.year, lang),
             coherence_table(data, k, lang),
         ]
     return out + [flagged_table(data, lang)]
