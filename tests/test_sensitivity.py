@@ -345,4 +345,6 @@ def test_methodology_audit_notebook_runs_in_both_languages(outputs_only, tmp_pat
         outputs = [o for c in cells for o in c.get("outputs", [])]
         markdown = "".join("".join(o["data"].get("text/markdown", "")) for o in outputs if "data" in o)
         assert title in markdown
-        assert sum("image/png" in o.get("data", {}) for o in outputs) == 10  # (intervals, bands) ×2, Sobol ×2 …
+        assert sum("image/png" in o.get("data", {}) for o in outputs) == 8  # (intervals, bands) ×2, Sobol ×2 …
+        tables = "".join("".join(o["data"].get("text/html", "")) for o in outputs if "data" in o)
+        assert tables.count('class="dv-correlations-') == 2  # the correlations of each group, as coloured tables
