@@ -8,6 +8,7 @@ called different: the text names them as not distinguishable instead. When level
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DanvanEvalError
@@ -25,23 +26,26 @@ INTERVAL = ("rank_p05", "rank_p95")
 
 def has_intervals(scores: pd.DataFrame) -> bool:
     """True when ``scores`` carries rank intervals with at least one value."""
-    return all(c in scores.columns for c in INTERVAL) and scores[list(INTERVAL)].notna().any().all()
+    return all(c in scores.columns and scores[c].notna().to_numpy().any() for c in INTERVAL)
 
 
 def indistinct_from(scores: pd.DataFrame, unit_code: str) -> list[str]:
     """Codes of the peers (same kind) whose rank interval overlaps heavily with the unit's (at least half of the
     shorter interval: ``evaluation_uncertainty.distinguishable``); [] without intervals."""
-    if not has_intervals(scores):
-        return []
-    unit = _row(scores, unit_code)
+    return _indistinct(scores, _row(scores, unit_code)) if has_intervals(scores) else []
+
+
+def _indistinct(scores: pd.DataFrame, unit: pd.Series) -> list[str]:
+    """``indistinct_from`` of the unit's row, in a table with rank intervals."""
     if pd.isna(unit["rank_p05"]) or pd.isna(unit["rank"]):
         return []
+    lo, hi, rank = (scores[c].to_numpy(float) for c in (*INTERVAL, "rank"))
+    codes = scores["unit_code"].to_numpy()
     # only ranked peers: a unit without a composite has no rank to be confused with
-    peers = scores[(scores["kind"] == unit["kind"]) & (scores["unit_code"] != unit["unit_code"])]
-    peers = peers.dropna(subset=[*INTERVAL, "rank"])
-    apart = distinct(float(unit["rank_p05"]), float(unit["rank_p95"]), peers["rank_p05"].to_numpy(float),
-                     peers["rank_p95"].to_numpy(float))
-    return list(peers["unit_code"][~apart])
+    peers = ((scores["kind"].to_numpy() == unit["kind"]) & (codes != unit["unit_code"])
+             & ~(np.isnan(lo) | np.isnan(hi) | np.isnan(rank)))
+    apart = distinct(float(unit["rank_p05"]), float(unit["rank_p95"]), lo[peers], hi[peers])
+    return list(codes[peers][~apart])
 
 
 def tied(scores: pd.DataFrame) -> pd.Series:
@@ -59,11 +63,22 @@ def rank_label(rank: object, is_tied: bool, lang: str = "vi", n: object = None) 
 
 
 def _row(scores: pd.DataFrame, unit_code: str) -> pd.Series:
-    rows = scores[scores["unit_code"].astype(str) == str(unit_code)]
-    if rows.empty:
+    hits = np.flatnonzero(scores["unit_code"].astype(str).to_numpy() == str(unit_code))
+    if not len(hits):
         raise DanvanEvalError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} / "
                        f"{tr('error.unknown_unit_code', 'en', unit=unit_code)}")
-    return rows.iloc[0]
+    return scores.iloc[hits[0]]
+
+
+def _is_tied(scores: pd.DataFrame, unit: pd.Series) -> bool:
+    """``tied(scores)`` of the unit's row, without computing it for every row."""
+    if pd.isna(unit["rank"]):
+        return False
+    same = np.ones(len(scores), dtype=bool)
+    for key in [c for c in ("year", "kind") if c in scores.columns] + ["rank"]:
+        column = scores[key].to_numpy()
+        same &= (column == unit[key]) | (pd.isna(column) & pd.isna(unit[key]))  # NaN matches NaN, as in duplicated
+    return int(same.sum()) > 1
 
 
 def _name(row: pd.Series, lang: str) -> str:
@@ -75,8 +90,10 @@ def _name(row: pd.Series, lang: str) -> str:
 
 def _names(scores: pd.DataFrame, codes: list[str], lang: str) -> str:
     """The units' names inside a sentence (``huyện Hoài Ân, Sở Nội vụ``)."""
-    rows = scores.set_index("unit_code")
-    return ", ".join(_running(_name(rows.loc[c], lang), lang) for c in codes)
+    if not codes:
+        return ""
+    names = {k: dict(zip(scores["unit_code"], scores[k])) for k in ("name_vi", "name_en") if k in scores.columns}
+    return ", ".join(_running(_name({k: v[c] for k, v in names.items()}, lang), lang) for c in codes)
 
 
 def _running(name: str, lang: str) -> str:
@@ -91,8 +108,8 @@ def group_name(kind: str, lang: str, mid_sentence: bool = True) -> str:
 
 
 def _band_label(framework, band: object, lang: str) -> str:
-    bands = framework.bands.set_index("code")
-    return str(bands.at[band, f"label_{lang}"]) if band in bands.index else str(band)
+    labels = dict(zip(framework.bands["code"], framework.bands[f"label_{lang}"]))
+    return str(labels[band]) if band in labels else str(band)
 
 
 def _area_label(framework, area: str, lang: str) -> str:
@@ -110,17 +127,17 @@ def position(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") 
         text = tr("narrative.position_unranked", lang, name=_name(u, lang), score=number(u["composite"], lang),
                   band=band, group=group)
     else:
-        together = bool(tied(scores)[scores["unit_code"].astype(str) == str(unit_code)].iloc[0])
+        together = _is_tied(scores, u)
         n = f"{int(u['n_ranked'])} ({tr('label.tied', lang)})" if together else int(u["n_ranked"])
         text = tr("narrative.position", lang, name=_name(u, lang), score=number(u["composite"], lang), band=band,
                   rank=int(u["rank"]), n=n, group=group)
-    certainty = level_certainty(scores, unit_code, framework, lang)
+    certainty = _level_certainty(u, framework, lang)
     text += f" {certainty}" if certainty else ""
     if not has_intervals(scores) or pd.isna(u["rank_p05"]):
         return text
     lo, hi = int(u["rank_p05"]), int(u["rank_p95"])
     text += " " + tr("narrative.interval_one" if lo == hi else "narrative.interval", lang, lo=lo, hi=hi)
-    close = indistinct_from(scores, unit_code)
+    close = _indistinct(scores, u)
     key = "narrative.indistinct" if close else "narrative.distinct"
     return text + " " + tr(key, lang, names=_names(scores, close, lang))
 
@@ -138,7 +155,10 @@ def has_levels(scores: pd.DataFrame) -> bool:
 def level_certainty(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") -> str:
     """Whether the unit's level is stable (at least ``framework.level_stability`` of the absolute-scale draws give
     it); "" when the unit has no level or the run drew no level probabilities."""
-    u = _row(scores, unit_code)
+    return _level_certainty(_row(scores, unit_code), framework, lang)
+
+
+def _level_certainty(u: pd.Series, framework, lang: str) -> str:
     if "p_level" not in u.index or pd.isna(u["p_level"]) or pd.isna(u["band"]):
         return ""
     key = "narrative.level_stable" if stable(u["level_stable"]) else "narrative.level_unstable"
@@ -173,17 +193,22 @@ def unstable_levels(scores: pd.DataFrame, framework, lang: str = "vi") -> str:
 def strengths(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") -> str:
     """Strongest and weakest area, each against the peer group's mean (``comparison.STATISTIC``)."""
     u = _row(scores, unit_code)
-    areas = list(framework.areas.index)
-    mine = u[areas].astype(float).dropna()
+    mine = _values(u, framework.areas.index)
     if len(mine) < 2:
         return tr("narrative.too_few_areas", lang)
-    median = scores.loc[scores["kind"] == u["kind"], areas].apply(group_mean)
-    best, worst = mine.idxmax(), mine.idxmin()
+    best, worst = max(mine, key=mine.get), min(mine, key=mine.get)  # the first of equals, as idxmax
+    peers = scores["kind"].to_numpy() == u["kind"]
+    median = {a: group_mean(scores[a][peers]) for a in {best, worst}}
     return tr("narrative.strengths", lang,
               best=_area_label(framework, best, lang), best_score=number(mine[best], lang),
               best_median=number(median[best], lang),
               worst=_area_label(framework, worst, lang), worst_score=number(mine[worst], lang),
               worst_median=number(median[worst], lang))
+
+
+def _values(row: pd.Series, columns) -> dict[str, float]:
+    """The row's values of ``columns`` that are not missing, as floats."""
+    return {c: v for c in columns if not np.isnan(v := float(row[c]))}
 
 
 def changes(scores: pd.DataFrame, trend: pd.DataFrame | None, unit_code: str, framework, lang: str = "vi",
@@ -193,9 +218,11 @@ def changes(scores: pd.DataFrame, trend: pd.DataFrame | None, unit_code: str, fr
     known)."""
     u = _row(scores, unit_code)
     year = int(u["year"])
-    prev = None if trend is None else trend[(trend["unit_code"] == u["unit_code"]) & (trend["year"] == year - 1)]
-    if prev is None or prev.empty:
+    hits = [] if trend is None else np.flatnonzero((trend["unit_code"].to_numpy() == u["unit_code"])
+                                                    & (trend["year"].to_numpy() == year - 1))
+    if not len(hits):
         return tr("narrative.no_previous", lang, year=year - 1)
+    before = trend.iloc[hits[0]]
     parts = []
     if pd.notna(u["composite_change"]):
         rank_change = u["rank_change"]
@@ -203,11 +230,11 @@ def changes(scores: pd.DataFrame, trend: pd.DataFrame | None, unit_code: str, fr
                         change=_move(u["composite_change"], lang), ranks=_rank_move(rank_change, lang)))
     else:
         parts.append(tr("narrative.no_composite_change", lang, year=year - 1,
-                        reason=_no_change_reason(u, prev.iloc[0], reported_before, lang)))
-    areas = list(framework.areas.index)
-    delta = (u[areas].astype(float) - prev.iloc[0][areas].astype(float)).dropna()
-    if len(delta):
-        up, down = delta.idxmax(), delta.idxmin()
+                        reason=_no_change_reason(u, before, reported_before, lang)))
+    now, then = _values(u, framework.areas.index), _values(before, framework.areas.index)
+    delta = {a: now[a] - then[a] for a in now if a in then}
+    if delta:
+        up, down = max(delta, key=delta.get), min(delta, key=delta.get)  # the first of equals, as idxmax
         if delta[up] > 0:
             parts.append(tr("narrative.area_up", lang, area=_area_label(framework, up, lang),
                             change=number(delta[up], lang)))
@@ -257,14 +284,15 @@ def gaps(scores: pd.DataFrame, indicators: pd.DataFrame | None, unit_code: str, 
     areas = list(framework.areas.index)
     empty = [a for a in areas if pd.isna(u[a])]
     if indicators is not None:
-        mine = indicators[indicators["unit_code"] == u["unit_code"]]
+        mine = indicators["unit_code"].to_numpy() == u["unit_code"]
+        ids, statuses, in_area = (indicators[c].to_numpy()[mine] for c in ("indicator_id", "status", "area"))
         labels = framework.indicators[f"label_{lang}"]
         for status in ("missing", "imputed"):
-            ids = list(mine.loc[mine["status"] == status, "indicator_id"])
-            if ids:
-                parts.append(tr(f"narrative.{status}", lang, n=len(ids), list="; ".join(labels[i] for i in ids)))
+            chosen = list(ids[statuses == status])
+            if chosen:
+                parts.append(tr(f"narrative.{status}", lang, n=len(chosen), list="; ".join(labels[i] for i in chosen)))
         # an area can be empty because all of it is not applicable: only name areas where something is missing
-        lacking = set(mine.loc[mine["status"] == "missing", "area"])
+        lacking = set(in_area[statuses == "missing"])
         empty = [a for a in empty if a in lacking]
     if empty:
         parts.append(tr("narrative.empty_areas", lang, list="; ".join(_area_label(framework, a, lang) for a in empty)))
@@ -279,23 +307,22 @@ def to_improve(indicators: pd.DataFrame | None, unit_code: str, framework, lang:
     lowest first (at most ``MAX_TO_IMPROVE``); when none is, its lowest three."""
     if indicators is None:
         return ""
-    mine = indicators[(indicators["unit_code"].astype(str) == str(unit_code)) & indicators["score"].notna()]
-    if mine.empty:
+    scored = (indicators["unit_code"].astype(str).to_numpy() == str(unit_code)) & indicators["score"].notna().to_numpy()
+    mine = sorted(zip(indicators["score"].to_numpy()[scored], indicators["indicator_id"].to_numpy()[scored]))
+    if not mine:
         return ""
-    mine = mine.sort_values(["score", "indicator_id"], kind="stable")
     bands = framework.bands.sort_values("min", ascending=False).reset_index(drop=True)
     second = bands.iloc[min(1, len(bands) - 1)]
     labels = framework.indicators[f"label_{lang}"]
 
-    def listed(rows: pd.DataFrame) -> str:
-        return "; ".join(f"{labels.get(r.indicator_id, r.indicator_id)} ({number(r.score, lang)})"
-                         for r in rows.itertuples(index=False))
+    def listed(rows: list[tuple]) -> str:
+        return "; ".join(f"{labels.get(ind, ind)} ({number(score, lang)})" for score, ind in rows)
 
-    below = mine[mine["score"] < second["min"]]
+    below = [r for r in mine if r[0] < second["min"]]
     fields = {"band": second[f"label_{lang}"], "threshold": number(second["min"], lang, 0)}
-    if len(below):
-        return tr("narrative.improve", lang, list=listed(below.head(MAX_TO_IMPROVE)), **fields)
-    return tr("narrative.improve_none", lang, list=listed(mine.head(3)), **fields)
+    if below:
+        return tr("narrative.improve", lang, list=listed(below[:MAX_TO_IMPROVE]), **fields)
+    return tr("narrative.improve_none", lang, list=listed(mine[:3]), **fields)
 
 
 def unit_narrative(scores: pd.DataFrame, unit_code: str, framework, indicators: pd.DataFrame | None = None,

@@ -8,8 +8,12 @@ part of these tables. Each function returns what a notebook displays (nothing wh
 
 from __future__ import annotations
 
+import functools
+import itertools
+import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
@@ -17,6 +21,7 @@ from ..evaluation.continuity import BINH_DINH, FIRST_NEW_YEAR, FORMER_PROVINCE_C
 from ..formatting import MISSING, number, percent
 from ..messages import tr
 from ..outputs import CONTINUITY, unneutralise
+from .views import Table
 
 TEXT_COLUMNS = ("territory", "measure", "unit_code", "unit_name", "former_province_code", "former_district_code",
                 "former_district_name", "former_district_codes", "source")
@@ -24,13 +29,26 @@ BREAK = "‖"
 
 
 def read_continuity(outputs_dir: str | Path, year: int) -> dict[str, pd.DataFrame]:
-    """The continuity tables a run wrote for ``year`` (codes kept as text); empty when it wrote none."""
+    """The continuity tables a run wrote for ``year`` (codes kept as text); empty when it wrote none.
+
+    Read once per process while the files are unchanged (path, time, size, inode): every unit report of a run
+    reads the same tables. Each call gets its own tables (shallow copies: pandas copies on write)."""
     folder = Path(outputs_dir) / str(year)
-    paths = {name: folder / f"{name}.csv" for name in CONTINUITY}
-    if not all(p.is_file() for p in paths.values()):
+    paths = [folder / f"{name}.csv" for name in CONTINUITY]
+    if not all(p.is_file() for p in paths):
         return {}
-    return {name: unneutralise(pd.read_csv(p, encoding="utf-8-sig", dtype={c: str for c in TEXT_COLUMNS}))
-            for name, p in paths.items()}
+    return {name: table.copy(deep=False) for name, table in _read(tuple(map(_stamp, paths))).items()}
+
+
+@functools.lru_cache(maxsize=2)
+def _read(stamps: tuple) -> dict[str, pd.DataFrame]:
+    return {name: unneutralise(pd.read_csv(stamp[0], encoding="utf-8-sig", dtype={c: str for c in TEXT_COLUMNS}))
+            for name, stamp in zip(CONTINUITY, stamps)}
+
+
+def _stamp(path: Path) -> tuple[str, int, int, int]:
+    st = os.stat(path)
+    return os.path.abspath(path), st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def former_district_context(tables: dict[str, pd.DataFrame], unit_code: str, lang: str = "vi") -> list:
@@ -39,17 +57,18 @@ def former_district_context(tables: dict[str, pd.DataFrame], unit_code: str, lan
     context; a unit not in the crosswalk (a provincial agency) gets nothing."""
     if not tables:
         return []
-    units = tables["former_districts"].set_index("unit_code")
-    if str(unit_code) not in units.index:
+    units = tables["former_districts"]
+    hits = np.flatnonzero(units["unit_code"].to_numpy() == str(unit_code))
+    if not len(hits):
         return []
-    u = units.loc[str(unit_code)]
+    u = units.iloc[hits[0]]
     if u["former_province_code"] != FORMER_PROVINCE_CODE or bool(u["spans"]):
         key = "continuity.spans" if bool(u["spans"]) else "continuity.not_evaluated"
         return [Markdown(tr(key, lang, unit=u["unit_name"], districts=str(u["former_district_codes"]).replace("|", ", ")))]
     district = str(u["former_district_name"])
     rows = tables["continuity_districts"]
-    rows = rows[rows["territory"] == u["former_district_code"]]
-    n = int((units["former_district_code"] == u["former_district_code"]).sum())
+    rows = rows[rows["territory"].to_numpy() == u["former_district_code"]]
+    n = int((units["former_district_code"].to_numpy() == u["former_district_code"]).sum())
     heading = Markdown(f"### {tr('report.section_former_district', lang, district=district)}")
     table = _wide(rows, tables["continuity_measures"], lang)
     notes = [tr("continuity.district_note", lang, district=district, n=n, unit=u["unit_name"])]
@@ -80,7 +99,7 @@ def province_series(tables: dict[str, pd.DataFrame], lang: str = "vi") -> list:
 def _wide(rows: pd.DataFrame, measures: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Indicator × year of display strings, a break column between 2024 and 2025; an incomplete sum shows
     how many units reported (``k/n``)."""
-    measures = measures.set_index("measure")
+    about = dict(zip(measures["measure"], zip(measures[f"label_{lang}"], measures[f"unit_{lang}"], measures["kind"])))
     years = sorted(rows["year"].unique())
     columns = [_year_label(y, lang) for y in years if y < FIRST_NEW_YEAR]
     after = [_year_label(y, lang) for y in years if y >= FIRST_NEW_YEAR]
@@ -88,19 +107,23 @@ def _wide(rows: pd.DataFrame, measures: pd.DataFrame, lang: str) -> pd.DataFrame
         columns.append(BREAK)
     columns += after
     table: dict[str, dict[str, str]] = {}  # built as dicts: setting DataFrame cells one by one is slow
-    for measure, of in rows.groupby("measure", sort=True):
-        m = measures.loc[measure]
-        label = f"{m[f'label_{lang}']} ({m[f'unit_{lang}']})"
-        table[label] = row = {c: BREAK if c == BREAK else MISSING for c in columns}
-        for r in of.itertuples(index=False):
-            text = percent(r.value, lang) if m["kind"] != "count" else number(r.value, lang, digits=0)
-            if not r.complete and pd.notna(r.value):
-                text += f" ({int(r.n_reported)}/{int(r.n_units)})"
-            row[_year_label(r.year, lang)] = text
+    listed = zip(*(rows[c].tolist() for c in ("measure", "year", "value", "complete", "n_reported", "n_units")))
+    # by measure, each measure's rows in the table's order, as groupby("measure") gives them (without a measure:
+    # left out)
+    by_measure = itertools.groupby(sorted((r for r in listed if not pd.isna(r[0])), key=lambda r: r[0]),
+                                   key=lambda r: r[0])
+    for measure, of in by_measure:
+        label, unit, kind = about[measure]
+        table[f"{label} ({unit})"] = row = {c: BREAK if c == BREAK else MISSING for c in columns}
+        for _, year, value, complete, n_reported, n_units in of:
+            text = percent(value, lang) if kind != "count" else number(value, lang, digits=0)
+            if not complete and pd.notna(value):
+                text += f" ({int(n_reported)}/{int(n_units)})"
+            row[_year_label(year, lang)] = text
     if table:
-        out = pd.DataFrame(list(table.values()), index=pd.Index(list(table)), columns=columns)
+        out = Table(list(table.values()), index=pd.Index(list(table)), columns=columns)
     else:
-        out = pd.DataFrame(index=[], columns=columns, dtype=object)
+        out = Table(index=[], columns=columns, dtype=object)
     out.index.name = tr("label.indicator", lang)
     return out
 
@@ -120,6 +143,6 @@ def _notes(rows: pd.DataFrame, table: pd.DataFrame, lang: str) -> list[str]:
         notes.append(tr("continuity.partial_note", lang))
     if (~rows["complete"].astype(bool) & rows["value"].notna()).any():
         notes.append(tr("continuity.incomplete_note", lang))
-    if (table == MISSING).any().any():
+    if (table.to_numpy() == MISSING).any():
         notes.append(tr("continuity.missing_note", lang, missing=MISSING))
     return notes

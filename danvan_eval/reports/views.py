@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from IPython.display import Markdown
@@ -25,11 +28,13 @@ from ..formatting import number, percent
 from ..messages import tr
 from ..model import groups
 from ..model.framework import Framework, load_framework
-from ..model.province import load_province
-from ..model.runs import default_run_path, load_run
+from ..model.province import default_province_path, load_province
+from ..model.runs import RunConfig, default_run_path, load_run
 from ..model.units import load_registry
-from ..outputs import YearOutputs, read_year
+from ..outputs import TABLES, read_year
 from . import maps, plots, registry_views, results_views
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,27 +60,58 @@ class ReportData:
     ranks_note: dict = field(default_factory=dict)
     province: str = "Bình Định"  # the province profile's name (province_vi) of the run
     results: pd.DataFrame | None = None  # the actual results by peer group and for the province (results.csv)
+    # What the reports derive from the tables once per year (``_derived``): shared by the ReportData that ``load``
+    # hands out for the same files; a ReportData made otherwise (``dataclasses.replace`` too) starts empty, so that
+    # what is derived comes from its own tables (a table changed in place afterwards is not seen: make a new one).
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def has_intervals(self) -> bool:
-        return narrative.has_intervals(self.scores)
+        return _derived(self, "has_intervals", lambda: narrative.has_intervals(self.scores))
 
 
 def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> ReportData:
     """Read what a run wrote for ``year`` under ``outputs_dir`` (``outputs.read_year``), with the framework and
-    registry that ``run_file`` pins (default: ``parameters/runs/<year>.yaml``)."""
-    run = load_run(Path(run_file) if str(run_file) else default_run_path(int(year)))
+    registry that ``run_file`` pins (default: ``parameters/runs/<year>.yaml``).
+
+    Read once per process while the files are unchanged (path, time, size): every unit report of a run reads the
+    same files, and a warm kernel keeps this module loaded. Each call gets its own tables (shallow copies: pandas
+    copies on write, so a change to one reaches no other)."""
+    path = Path(run_file) if str(run_file) else default_run_path(int(year))
+    stamp = _stamp(path) if path.is_file() else None
+    run = _run(stamp) if stamp else load_run(path)  # without a file, load_run says what is wrong (vi / en)
     # a report shows every row and every word: pandas would cut a table of 135 communes to 10 rows and "…"
     pd.set_option("display.max_rows", None, "display.max_columns", None, "display.max_colwidth", None)
     if run.year != int(year):
         raise DanvanEvalError(f"Tệp tham số {run.path} là của năm {run.year}, không phải {year} /"
                               f" run file {run.path} is for {run.year}, not {year}")
-    out = _read_year(Path(outputs_dir), run.year)
-    framework, names, kinds = _static_inputs(_stamp(run.framework), _stamp(run.units))
+    before = run.submissions.get(run.year - 1)
+    shared = _loaded(str(outputs_dir), stamp, _year_stamps(Path(outputs_dir) / str(run.year)),
+                     _stamp(run.framework), _stamp(run.units), _stamp(run.province or default_province_path()),
+                     _stamp(before) if before is not None and Path(before).is_file() else None)
+    out = dataclasses.replace(shared, **{f.name: getattr(shared, f.name).copy(deep=False)
+                                         for f in dataclasses.fields(shared) if isinstance(getattr(shared, f.name),
+                                                                                         pd.DataFrame)})
+    object.__setattr__(out, "_memo", shared._memo)
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _run(stamp: tuple) -> RunConfig:
+    return load_run(Path(stamp[0]))
+
+
+@functools.lru_cache(maxsize=2)
+def _loaded(outputs_dir: str, run: tuple, tables: tuple, framework: tuple, registry: tuple, province: tuple,
+            before: tuple | None) -> ReportData:
+    """The ReportData of a run file and a year's tables, each input named by its ``_stamp``."""
+    config = _run(run)
+    out = read_year(Path(outputs_dir), config.year)
+    framework_, names, kinds = _static_inputs(framework, registry)
     return ReportData(
-        year=run.year,
-        framework=framework,
-        deadline=(run.deadline.month, run.deadline.day) if run.deadline else tuple(framework.deadline),
+        year=config.year,
+        framework=framework_,
+        deadline=(config.deadline.month, config.deadline.day) if config.deadline else tuple(framework_.deadline),
         scores=out.scores.assign(name_en=lambda d: d["unit_code"].map(names)),
         indicators=out.indicators,
         trend=None if out.trend is None else out.trend.assign(name_en=lambda d: d["unit_code"].map(names)),
@@ -84,29 +120,19 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
         plausibility=out.plausibility,
         appraisal=out.appraisal,
         registry_figures=out.registry_figures,
-        reported_before=_reported(run.submissions.get(run.year - 1)),
+        reported_before=_reported(Path(before[0])) if before else None,
         synthetic=bool(out.manifest.get("synthetic", False)),
-        ranks=run.ranks,
-        ranks_note=dict(run.ranks_note),
-        province=load_province(run.province).province_vi,
+        ranks=config.ranks,
+        ranks_note=dict(config.ranks_note),
+        province=load_province(province[0]).province_vi,
         results=out.results,
     )
 
 
-def _read_year(outputs_dir: Path, year: int) -> YearOutputs:
-    """``read_year``, read once per process while the year's files are unchanged (every unit report of a run reads
-    the same tables); each call gets its own copies of the tables."""
-    folder = outputs_dir / str(year)
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".csv" or p.name == "manifest.json") \
-        if folder.is_dir() else []
-    out = _cached_year(str(outputs_dir), year, tuple(_stamp(p) for p in files))
-    return dataclasses.replace(out, **{f.name: getattr(out, f.name).copy() for f in dataclasses.fields(out)
-                                       if isinstance(getattr(out, f.name), pd.DataFrame)})
-
-
-@functools.lru_cache(maxsize=2)
-def _cached_year(outputs_dir: str, year: int, stamps: tuple) -> YearOutputs:
-    return read_year(Path(outputs_dir), year)
+def _year_stamps(folder: Path) -> tuple:
+    """The stamps of the files ``read_year`` reads (None for one that is absent)."""
+    return tuple(_stamp(p) if p.is_file() else None
+                 for p in (*(folder / f"{t}.csv" for t in TABLES), folder / "manifest.json"))
 
 
 def _reported(path: Path | None) -> frozenset[str] | None:
@@ -116,40 +142,57 @@ def _reported(path: Path | None) -> frozenset[str] | None:
     return frozenset(pd.read_csv(path, dtype=str, usecols=["unit_code"])["unit_code"].str.strip())
 
 
-def _stamp(path: Path) -> tuple[str, int, int]:
-    st = Path(path).stat()
-    return str(Path(path).resolve()), st.st_mtime_ns, st.st_size
+def _stamp(path: Path) -> tuple[str, int, int, int]:
+    """What tells a file apart from its next version: absolute path, modification time, size, inode."""
+    st = os.stat(path)
+    return os.path.abspath(path), st.st_mtime_ns, st.st_size, st.st_ino
 
 
 @functools.lru_cache(maxsize=8)
 def _static_inputs(
-    framework: tuple[str, int, int], registry: tuple[str, int, int]
+    framework: tuple, registry: tuple
 ) -> tuple[Framework, pd.Series, pd.Series]:
     """The framework, the English unit names and the units' kinds, read once per process while the files are
-    unchanged (path, time, size): every report of a run reads the same files, and a warm kernel keeps this module
-    loaded. Loading the registry also registers its peer groups' names and order."""
+    unchanged. Loading the registry also registers its peer groups' names and order."""
     units = load_registry(registry[0]).units.drop_duplicates("code", keep="last").set_index("code")
     return load_framework(framework[0]), units["name_en"], units["kind"]
 
 
+def _derived(data: ReportData, key: object, build: Callable[[], T]) -> T:
+    """``build()``, made once per ReportData (and shared by the copies ``load`` makes of the same files)."""
+    memo = data._memo
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
 # ---------------------------------------------------------------- helpers
-def unit(data: ReportData, unit_code: str) -> pd.Series:
-    """The unit's row of ``scores``; a clear error when the code is not among this year's units."""
-    rows = data.scores[data.scores["unit_code"] == str(unit_code)]
-    if rows.empty:
+def unit(data: ReportData, unit_code: str) -> dict:
+    """The unit's row of ``scores`` as a mapping (column → value); a clear error when the code is not among this
+    year's units."""
+    row = _derived(data, "units", lambda: _first_by_code(data.scores.to_dict("records"))).get(str(unit_code))
+    if row is None:
         raise DanvanEvalError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} ({data.year}) / "
                               f"{tr('error.unknown_unit_code', 'en', unit=unit_code)} ({data.year})")
-    return rows.iloc[0]
+    return row
 
 
-def name(row: pd.Series, lang: str) -> str:
+def _first_by_code(rows: list[dict]) -> dict[str, dict]:
+    """The rows by ``unit_code``, the first where a code is there twice."""
+    out: dict[str, dict] = {}
+    for row in rows:
+        out.setdefault(str(row["unit_code"]), row)
+    return out
+
+
+def name(row, lang: str) -> str:
     return str(row["name_en"]) if lang == "en" and pd.notna(row.get("name_en")) else str(row["name_vi"])
 
 
 def band(data: ReportData, code: object, lang: str) -> str:
     if pd.isna(code):
         return tr("label.insufficient_data", lang)
-    bands = data.framework.bands.set_index("code")
+    bands = _derived(data, "bands", lambda: data.framework.bands.set_index("code"))
     return str(bands.at[code, f"label_{lang}"]) if code in bands.index else str(code)
 
 
@@ -170,7 +213,14 @@ def _ranks(df: pd.DataFrame, lang: str, of_n: bool = False) -> pd.Series:
                       for r, t, n in zip(df["rank"], together, df.get("n_ranked", df["rank"]))], index=df.index)
 
 
-def _interval(row: pd.Series) -> str:
+def _rank(data: ReportData, u: dict, lang: str) -> str:
+    """The unit's rank as ``_ranks(data.scores, lang, of_n=True)`` shows it."""
+    tied = _derived(data, "tied", lambda: _first_by_code(
+        [{"unit_code": c, "tied": t} for c, t in zip(data.scores["unit_code"], narrative.tied(data.scores))]))
+    return narrative.rank_label(u["rank"], tied[str(u["unit_code"])]["tied"], lang, u.get("n_ranked", u["rank"]))
+
+
+def _interval(row) -> str:
     """``2–5``, or one rank when the interval is one rank wide."""
     if pd.isna(row.get("rank_p05")):
         return "—"
@@ -189,7 +239,7 @@ def _bool(x: object, lang: str) -> str:
     return tr("compliance.on_time" if yes else "compliance.late", lang)
 
 
-def _raw(x: object, spec: pd.Series, lang: str) -> str:
+def _raw(x: object, spec, lang: str) -> str:
     """A reported value as its type reads: yes/no, a whole count, a share in %."""
     if pd.isna(x):
         return "—"
@@ -207,12 +257,92 @@ def _by_kind(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(_k=order).sort_values(["_k", "unit_code"], kind="stable").drop(columns="_k")
 
 
-def _frame(rows: list[dict], index: str) -> pd.DataFrame:
-    """The rows indexed by their first column; its title is the columns' name, so that the table shows one header
-    row (an index name would add a second, empty one)."""
-    out = pd.DataFrame(rows).set_index(index)
-    out.index.name, out.columns.name = None, index
-    return out
+def _unit_rows(data: ReportData, table: str, unit_code: str) -> pd.DataFrame | None:
+    """The unit's rows of ``indicators`` or ``trend``, in the table's order; None without the table."""
+    df = getattr(data, table)
+    if df is None:
+        return None
+    where = _derived(data, ("rows", table), lambda: df.groupby("unit_code", sort=False).indices)
+    return df.iloc[where.get(str(unit_code), [])]
+
+
+class Table(pd.DataFrame):
+    """A table of display strings as a report shows it: pandas' HTML (written here for a table of text: pandas'
+    writer costs a millisecond a table), and as plain text its cells in aligned columns (pandas' text layout costs
+    more than its HTML, and only a console reads it)."""
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame  # what is computed from a table is a plain DataFrame
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/html": html(self), "text/plain": plain_text(self)}
+
+
+def plain_text(table: pd.DataFrame) -> str:
+    """The table's title and columns, then one line per row, each column as wide as its widest cell."""
+    lines = [[str(table.columns.name or table.index.name or ""), *map(str, table.columns)],
+             *([str(i), *map(str, row)] for i, row in zip(table.index, table.to_numpy().tolist()))]
+    widths = [max(map(len, column)) for column in zip(*lines)]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines)
+
+
+# What pandas' notebook HTML of a table begins with, and the options (as ``load`` sets them) under which it shows
+# every row, column and character, in one header row.
+_HTML_HEAD = """<div>
+<style scoped>
+    .dataframe tbody tr th:only-of-type {
+        vertical-align: middle;
+    }
+
+    .dataframe tbody tr th {
+        vertical-align: top;
+    }
+
+    .dataframe thead th {
+        text-align: right;
+    }
+</style>
+<table border="1" class="dataframe">
+  <thead>
+    <tr style="text-align: right;">
+"""
+_HTML_OPTIONS = {"display.notebook_repr_html": True, "display.large_repr": "truncate", "display.max_rows": None,
+                 "display.max_columns": None, "display.max_colwidth": None, "display.colheader_justify": "right",
+                 "display.html.border": 1, "display.html.use_mathjax": True}
+
+
+def html(table: pd.DataFrame) -> str:
+    """``table._repr_html_()``, the same text, written directly for a table of text with an unnamed index (any
+    other table, or other display options, is left to pandas)."""
+    values = table.to_numpy().tolist()
+    title = "" if table.columns.name is None else table.columns.name
+    texts = [title, *table.index, *table.columns, *(v for row in values for v in row)]
+    if (table.index.name is not None or table.index.nlevels > 1 or table.columns.nlevels > 1 or not table.size
+            or not all(isinstance(t, str) for t in texts) or pd.get_option("display.show_dimensions") is True
+            or any(pd.get_option(k) != v for k, v in _HTML_OPTIONS.items())):
+        return table._repr_html_()
+    head = "".join(f"      <th>{_html_cell(c)}</th>\n" for c in [title, *table.columns])
+    rows = "".join(f"    <tr>\n      <th>{_html_cell(i)}</th>\n"
+                   + "".join(f"      <td>{_html_cell(v)}</td>\n" for v in row) + "    </tr>\n"
+                   for i, row in zip(table.index, values))
+    return f"{_HTML_HEAD}{head}    </tr>\n  </thead>\n  <tbody>\n{rows}  </tbody>\n</table>\n</div>"
+
+
+def _html_cell(text: str) -> str:
+    """A cell's text as pandas writes it: control characters spelled out, ``& < >`` escaped, trimmed, a double space
+    kept as two non-breaking ones."""
+    for char, shown in (("\t", r"\t"), ("\r", r"\r"), ("\n", r"\n"), ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        text = text.replace(char, shown)
+    return text.strip().replace("  ", "&nbsp;&nbsp;")
+
+
+def _frame(rows: list[dict], index: str) -> Table:
+    """The rows (each with the same keys) indexed by their first column; its title is the columns' name, so that
+    the table shows one header row (an index name would add a second, empty one)."""
+    columns = [c for c in rows[0] if c != index] if rows else []
+    return Table([[r[c] for c in columns] for r in rows], index=pd.Index([r[index] for r in rows]),
+                 columns=pd.Index(columns, name=index))
 
 
 def synthetic_banner(synthetic: bool, lang: str = "vi") -> str:
@@ -241,13 +371,13 @@ def key_figures(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFr
     rows = [
         (tr("label.composite", lang), number(u["composite"], lang)),
         (tr("label.band", lang), band(data, u["band"], lang)),
-        (tr("label.rank", lang), _ranks(data.scores, lang, of_n=True)[u.name]),
+        (tr("label.rank", lang), _rank(data, u, lang)),
     ]
-    if narrative.has_levels(data.scores):
+    if _derived(data, "has_levels", lambda: narrative.has_levels(data.scores)):
         rows.append((tr("report.level_certainty", lang), narrative.level_label(u, lang)))
     if data.has_intervals:
         rows.append((tr("report.rank_interval", lang), _interval(u)))
-    if "composite_self_assessed" in u.index:  # a year scored on appraised values: the unit's own figures beside
+    if "composite_self_assessed" in u:  # a year scored on appraised values: the unit's own figures beside
         rows += [(tr("label.composite_self_assessed", lang), number(u["composite_self_assessed"], lang)),
                  (tr("report.rank_shift", lang), _signed_int(u["rank_shift"])),
                  (tr("report.n_adjusted", lang), _int(u["n_adjusted"]))]
@@ -264,7 +394,8 @@ def area_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFra
     """The six area scores of the unit against its peer group's mean (``comparison.STATISTIC``)."""
     u = unit(data, unit_code)
     areas = list(data.framework.areas.index)
-    median = data.scores.loc[data.scores["kind"] == u["kind"], areas].apply(group_mean)
+    median = _derived(data, ("mean", u["kind"]), lambda: data.scores.loc[data.scores["kind"] == u["kind"], areas]
+                      .apply(group_mean).to_dict())
     area, group = tr("label.area", lang), tr("report.peer_median", lang)
     rows = [{area: f"{a.upper()}. {_area_label(data, a, lang)}",
              tr("label.score", lang): number(u[a], lang) if pd.notna(u[a]) else tr("label.insufficient_data", lang),
@@ -279,16 +410,17 @@ def indicator_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.Da
     if data.indicators is None:
         raise DanvanEvalError("Thiếu bảng indicators.csv / indicators.csv is missing")
     fw = data.framework
-    mine = data.indicators[data.indicators["unit_code"] == u["unit_code"]]
-    order = {ind: i for i, ind in enumerate(fw.indicators.index)}  # the framework's order, area by area
+    mine = _unit_rows(data, "indicators", u["unit_code"])
+    order = _derived(data, "order", lambda: {ind: i for i, ind in enumerate(fw.indicators.index)})  # area by area
     mine = mine.assign(_o=mine["indicator_id"].map(order)).sort_values("_o", kind="stable")
     kind = data.unit_kinds.get(u["unit_code"], u["kind"]) if data.unit_kinds is not None else u["kind"]
-    table = fw.indicator_table(kind)
+    denominators = _derived(data, ("denominators", kind), lambda: fw.indicator_table(kind)["denominator"].to_dict())
+    specs = _derived(data, "specs", lambda: fw.indicators.to_dict("index"))
     estimated = registry_views.estimated(data, u["unit_code"])  # a denominator computed on an estimate says so
     rows = []
-    for _, r in mine.iterrows():
-        spec = fw.indicators.loc[r["indicator_id"]]
-        den = table.at[r["indicator_id"], "denominator"] if r["indicator_id"] in table.index else None
+    for r in mine[["indicator_id", "area", "raw", "denominated", "score", "status"]].to_dict("records"):
+        spec = specs[r["indicator_id"]]
+        den = denominators.get(r["indicator_id"])
         mark = (f" ({tr('report.estimate_mark', lang)})"
                 if REGISTRY_DENOMINATORS.get(den) in estimated and pd.notna(r["denominated"]) else "")
         rows.append({
@@ -307,7 +439,8 @@ def indicator_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.Da
 def improve(data: ReportData, unit_code: str, lang: str = "vi") -> Markdown:
     """The indicators the unit should improve (``narrative.to_improve``)."""
     u = unit(data, unit_code)
-    return Markdown(narrative.to_improve(data.indicators, u["unit_code"], data.framework, lang))
+    mine = _unit_rows(data, "indicators", u["unit_code"])
+    return Markdown(narrative.to_improve(mine, u["unit_code"], data.framework, lang))
 
 
 def to_verify_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFrame | Markdown:
@@ -328,7 +461,7 @@ def adjustment_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.D
     """Each of the unit's values the Department's appraisal changed, with its reason and evidence; or a sentence
     saying that the year was scored on the units' own figures."""
     u = unit(data, unit_code)
-    if "composite_self_assessed" not in u.index:
+    if "composite_self_assessed" not in u:
         return Markdown(tr("report.self_assessed_only", lang))
     listed = data.appraisal if data.appraisal is not None else pd.DataFrame(columns=["unit_code"])
     mine = listed[listed["unit_code"].astype(str) == u["unit_code"]]
@@ -352,20 +485,22 @@ def trend_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFr
     u = unit(data, unit_code)
     if data.trend is None:
         raise DanvanEvalError("Thiếu bảng trend.csv / trend.csv is missing")
-    ranks = _ranks(data.trend, lang)  # tied within the year and peer group
-    mine = data.trend[data.trend["unit_code"] == u["unit_code"]].sort_values("year")
+    tied = _derived(data, "trend_tied", lambda: narrative.tied(data.trend))  # tied within the year and peer group
+    mine = _unit_rows(data, "trend", u["unit_code"])
+    mine = mine.assign(_tied=tied[mine.index]).sort_values("year")
     rows = [{tr("label.year", lang): str(int(r["year"])), tr("label.composite", lang): number(r["composite"], lang),
-             tr("label.band", lang): band(data, r["band"], lang), tr("label.rank", lang): ranks[i]}
-            for i, r in mine.iterrows()]
+             tr("label.band", lang): band(data, r["band"], lang),
+             tr("label.rank", lang): narrative.rank_label(r["rank"], r["_tied"], lang)}
+            for r in mine[["year", "composite", "band", "rank", "_tied"]].to_dict("records")]
     return _frame(rows, tr("label.year", lang))
 
 
 def compliance_table(data: ReportData, unit_code: str | None = None, lang: str = "vi") -> pd.DataFrame:
     """Reporting timeliness (days against the deadline) and completeness, of one unit or of every unit."""
-    rows_in = _by_kind(data.scores) if unit_code is None else unit(data, unit_code).to_frame().T
+    rows_in = _by_kind(data.scores).to_dict("records") if unit_code is None else [unit(data, unit_code)]
     due = deadline_of(data.year, data.deadline)
     out = []
-    for _, r in rows_in.iterrows():
+    for r in rows_in:
         received = pd.notna(r["received"])
         out.append({
             tr("label.unit", lang): name(r, lang),
@@ -381,8 +516,10 @@ def compliance_table(data: ReportData, unit_code: str | None = None, lang: str =
 
 
 def unit_narrative(data: ReportData, unit_code: str, lang: str = "vi") -> Markdown:
-    """The generated paragraphs of the unit report."""
-    paragraphs = narrative.unit_narrative(data.scores, str(unit_code), data.framework, data.indicators, data.trend,
+    """The generated paragraphs of the unit report (given the unit's own rows of ``indicators`` and ``trend``:
+    all that the narrative reads of them)."""
+    paragraphs = narrative.unit_narrative(data.scores, str(unit_code), data.framework,
+                                          _unit_rows(data, "indicators", unit_code), _unit_rows(data, "trend", unit_code),
                                           lang, data.reported_before)
     return Markdown("\n\n".join(paragraphs))
 
