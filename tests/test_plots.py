@@ -197,11 +197,15 @@ def pixels(fig: Figure) -> np.ndarray:
     return np.asarray(Image.open(__import__("io").BytesIO(png)).convert("RGB")).astype(int)
 
 
-@pytest.mark.parametrize("draw", [
+# the figures of one unit (scores, trend, framework, unit code → figure), drawn on a frame shared per process
+UNIT_FIGURES = pytest.mark.parametrize("draw", [
     lambda s, t, fw, code: plots.radar(s, code, fw),
     lambda s, t, fw, code: plots.area_bars(s, code, fw),
     lambda s, t, fw, code: plots.trend_chart(t, code),
 ], ids=["radar", "area_bars", "trend"])
+
+
+@UNIT_FIGURES
 def test_a_unit_figure_drawn_on_the_shared_frame_is_its_full_drawing(scored, scores, fw, draw):
     """The unit figures draw their axes once per process and key and only the unit's own artists over them:
     the picture is the full drawing's (up to antialiasing), the same every time, and the unit's own."""
@@ -231,11 +235,7 @@ def test_the_shared_frame_keeps_the_unit_title_in_place(scores, fw):
     assert fig.description() == fig.axes[0].get_title()
 
 
-@pytest.mark.parametrize("draw", [
-    lambda s, t, fw, code: plots.radar(s, code, fw),
-    lambda s, t, fw, code: plots.area_bars(s, code, fw),
-    lambda s, t, fw, code: plots.trend_chart(t, code),
-], ids=["radar", "area_bars", "trend"])
+@UNIT_FIGURES
 def test_a_unit_figure_is_titled_with_the_unit_and_its_legend_names_the_peer_group(scored, scores, fw, draw):
     """The legend (the peer group's mean) is the frame's, drawn once per group; the unit's name is its title."""
     fig = draw(scores, scored.tables["trend"], fw, "540")
