@@ -243,7 +243,7 @@ def test_download_links_describe_the_table_shown(demo):
     d.weights.sliders["a2"].value = 2.0
     d.table.sort.value, d.table.order.value = "composite", False
     links = dict(re.findall(r'dv-download-(csv|xlsx)" download="([^"]+)"', d.table.downloads.value))
-    assert links == {"csv": "xep-hang_2024_district.csv", "xlsx": "xep-hang_2024_district.xlsx"}
+    assert links == {"csv": "xep-hang_2024_district_mo-phong.csv", "xlsx": "xep-hang_2024_district_mo-phong.xlsx"}
     path, q = query(re.search(r'dv-download-csv"[^>]*href="([^"]+)"', d.table.downloads.value)[1])
     assert path == "danvan/export/2024/district.csv"
     assert q == {"lang": "vi", "sort": "composite", "order": "desc",
@@ -251,15 +251,18 @@ def test_download_links_describe_the_table_shown(demo):
     assert re.fullmatch(dashboard_web.EXPORT_ROUTE, "/" + path)
 
     body, name = export_file(demo, 2024, "district", "csv", q)
-    assert name == "xep-hang_2024_district.csv" and body.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8
+    assert name == "xep-hang_2024_district_mo-phong.csv" and body.startswith("\ufeff".encode())  # BOM: for Excel
     table = pd.read_csv(io.BytesIO(body), encoding="utf-8-sig", dtype=str)
+    # the demo year is synthetic: the file says so in its name and on every row, first
+    assert table.columns[0] == "Dữ liệu" and set(table["Dữ liệu"]) == {"DỮ LIỆU MÔ PHỎNG — không phải kết quả đánh giá thật"}
     assert table["Mã đơn vị"].tolist() == list(rows(d.table.html.value))  # the rows shown, in their order
     assert table["Xếp hạng"].tolist() == [r["rank"] for r in rows(d.table.html.value).values()]
     assert "Thay đổi hạng do trọng số" in table.columns and "Báo cáo đơn vị" not in table.columns
 
     body, name = export_file(demo, 2024, "district", "xlsx", q)
     sheet = list(openpyxl.load_workbook(io.BytesIO(body)).active.values)
-    assert list(sheet[0]) == list(table.columns) and [r[0] for r in sheet[1:]] == table["Mã đơn vị"].tolist()
+    assert list(sheet[0]) == list(table.columns) and [r[1] for r in sheet[1:]] == table["Mã đơn vị"].tolist()
+    assert {r[0] for r in sheet[1:]} == {"DỮ LIỆU MÔ PHỎNG — không phải kết quả đánh giá thật"}
 
 
 def test_downloads_neutralise_formulas(outputs):
@@ -268,7 +271,7 @@ def test_downloads_neutralise_formulas(outputs):
     scores.to_csv(outputs / "2024" / "scores.csv", index=False, encoding="utf-8-sig")
     q = {"lang": "en", "w": "a1:1,a2:1,a3:1,a4:1,a5:1,a6:1"}
     body, name = export_file(outputs, 2024, "district", "csv", q)
-    assert name == "ranking_2024_district.csv"
+    assert name == "ranking_2024_district_synthetic.csv"
     table = pd.read_csv(io.BytesIO(body), encoding="utf-8-sig", dtype=str)
     assert table.loc[table["Unit code"] == "540", "Unit"].item() == '\'=HYPERLINK("http://x","y")'
     body, _ = export_file(outputs, 2024, "district", "xlsx", q)
@@ -412,3 +415,12 @@ def test_a_kernel_takes_in_the_years_scored_after_its_page_was_made(outputs, mon
     assert [v for _, v in dash.year.options] == [2024, 2023, 2022]
     assert dash.year.value == 2023 and set(dash.frame["unit_code"]) == set(file_scores(outputs, 2023, "district").index)
     assert dash.check_years() is False  # nothing new: nothing reloaded
+
+
+def test_a_real_years_download_carries_no_synthetic_mark(outputs):
+    manifest = outputs / "2024" / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text(encoding="utf-8")), "synthetic": False}),
+                        encoding="utf-8")
+    body, name = export_file(outputs, 2024, "district", "csv", {"w": "a1:1,a2:1,a3:1,a4:1,a5:1,a6:1"})
+    assert name == "xep-hang_2024_district.csv"
+    assert pd.read_csv(io.BytesIO(body), encoding="utf-8-sig", dtype=str).columns[0] == "Mã đơn vị"

@@ -186,14 +186,14 @@ def test_report_link_and_downloads(page, demo):
 
     with page.expect_download() as download:
         page.click(".dv-download-csv")
-    assert download.value.suggested_filename == "xep-hang_2024_district.csv"
+    assert download.value.suggested_filename == "xep-hang_2024_district_mo-phong.csv"  # the demo is synthetic
     csv = Path(download.value.path()).read_bytes()
     assert csv.startswith("\ufeff".encode())
     rows = pd.read_csv(Path(download.value.path()), encoding="utf-8-sig", dtype=str)
     assert rows["Mã đơn vị"].tolist() == list(table(page))  # the table as shown, in its order
     with page.expect_download() as download:
         page.click(".dv-download-xlsx")
-    assert download.value.suggested_filename == "xep-hang_2024_district.xlsx"
+    assert download.value.suggested_filename == "xep-hang_2024_district_mo-phong.xlsx"
     assert Path(download.value.path()).read_bytes().startswith(b"PK")  # an Office Open XML package
 
     # a wrong download request is refused by name; nothing but a unit's report is served from the outputs

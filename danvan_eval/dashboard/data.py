@@ -324,15 +324,25 @@ def export_url(year: int, kind: str, fmt: str, lang: str, weights: Mapping[str, 
     return f"{EXPORT_URL.format(year=year, kind=kind, fmt=fmt)}?{query}"
 
 
-def export_name(year: int, kind: str, fmt: str, lang: str) -> str:
-    return f"{'xep-hang' if lang == 'vi' else 'ranking'}_{year}_{kind}.{fmt}"
+def export_name(year: int, kind: str, fmt: str, lang: str, synthetic: bool = False) -> str:
+    """The download's file name; a synthetic year's says so (``_mo-phong``, ``_synthetic``)."""
+    mark = ("_mo-phong" if lang == "vi" else "_synthetic") if synthetic else ""
+    return f"{'xep-hang' if lang == 'vi' else 'ranking'}_{year}_{kind}{mark}.{fmt}"
 
 
-def download_links(year: int, kind: str, lang: str, weights: Mapping[str, float], sort: str, ascending: bool) -> str:
+def mark_synthetic(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A synthetic year's table for download: a first column saying so on every row, so that a row copied into
+    another sheet still does."""
+    return table.assign(**{tr("synthetic.column", lang): tr("synthetic.mark", lang)})[
+        [tr("synthetic.column", lang), *table.columns]]
+
+
+def download_links(year: int, kind: str, lang: str, weights: Mapping[str, float], sort: str, ascending: bool,
+                   synthetic: bool = False) -> str:
     """Links to the current table as CSV (UTF-8 with BOM, for Excel) and as an Excel workbook."""
     labels = {"csv": tr("dashboard.download_csv", lang), "xlsx": tr("dashboard.download_excel", lang)}
     return " ".join(
-        f'<a class="dv-download dv-download-{fmt}" download="{export_name(year, kind, fmt, lang)}" '
+        f'<a class="dv-download dv-download-{fmt}" download="{export_name(year, kind, fmt, lang, synthetic)}" '
         f'href="{html.escape(export_url(year, kind, fmt, lang, weights, sort, ascending))}">⬇ {html.escape(label)}</a>'
         for fmt, label in labels.items()
     )
@@ -376,11 +386,15 @@ def export_file(outputs_dir: Path, year: int, kind: str, fmt: str, query: Mappin
     if sort not in columns(frame, modified) or COLUMNS[sort][1] is None:
         raise _bad_request("sort", sort)
     table = export_table(sort_frame(frame, sort, order == "asc"), data, lang, modified)
+    synthetic = bool(data.outputs.manifest.get("synthetic", False))
+    if synthetic:
+        table = mark_synthetic(table, lang)
+    name = export_name(year, kind, fmt, lang, synthetic)
     if fmt == "csv":
-        return table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"), export_name(year, kind, fmt, lang)
+        return table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"), name
     buf = io.BytesIO()
     table.to_excel(buf, index=False, engine="openpyxl")
-    return buf.getvalue(), export_name(year, kind, fmt, lang)
+    return buf.getvalue(), name
 
 
 def png(fig) -> bytes:

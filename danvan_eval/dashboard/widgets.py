@@ -214,7 +214,9 @@ class RankingTable(widgets.VBox):
         sort, ascending = self.sort.value, self.order.value
         self.html.value = table_html(sort_frame(frame, sort, ascending), data, lang, weights != data.weights)
         kind = str(frame["kind"].iloc[0]) if len(frame) else ""
-        self.downloads.value = download_links(data.year, kind, lang, weights, sort, ascending) if kind else ""
+        synthetic = bool(data.outputs.manifest.get("synthetic", False))
+        self.downloads.value = download_links(data.year, kind, lang, weights, sort, ascending, synthetic) \
+            if kind else ""
 
 
 class AreaView(widgets.VBox):
