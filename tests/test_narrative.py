@@ -251,6 +251,15 @@ def test_units_with_equal_shown_scores_are_said_to_be_tied(years):
     assert "đồng hạng" not in narrative.position(s, alone["unit_code"], fw)
 
 
+def test_one_units_tie_is_what_the_whole_table_says(years):
+    """``is_tied`` (one row) agrees with ``tied`` (every row), within a year and across the years of a trend."""
+    for tables, _ in years.values():
+        for table in (tables["scores"], tables["trend"]):
+            assert [narrative.is_tied(table, r) for _, r in table.iterrows()] == narrative.tied(table).tolist()
+    twice = pd.DataFrame({"kind": ["a", "a", None, None, "a"], "rank": [1, 1, 2, 2, None]})
+    assert [narrative.is_tied(twice, r.to_dict()) for _, r in twice.iterrows()] == narrative.tied(twice).tolist()
+
+
 def test_the_indicators_to_improve_are_those_below_the_second_level_lowest_first(years):
     tables, fw = years[2024]
     ind = tables["indicators"]

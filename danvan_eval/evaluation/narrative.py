@@ -70,8 +70,9 @@ def _row(scores: pd.DataFrame, unit_code: str) -> pd.Series:
     return scores.iloc[hits[0]]
 
 
-def _is_tied(scores: pd.DataFrame, unit: pd.Series) -> bool:
-    """``tied(scores)`` of the unit's row, without computing it for every row."""
+def is_tied(scores: pd.DataFrame, unit) -> bool:
+    """``tied(scores)`` of one unit's row (a row of ``scores``, or a mapping), without computing it for every
+    row."""
     if pd.isna(unit["rank"]):
         return False
     same = np.ones(len(scores), dtype=bool)
@@ -127,7 +128,7 @@ def position(scores: pd.DataFrame, unit_code: str, framework, lang: str = "vi") 
         text = tr("narrative.position_unranked", lang, name=_name(u, lang), score=number(u["composite"], lang),
                   band=band, group=group)
     else:
-        together = _is_tied(scores, u)
+        together = is_tied(scores, u)
         n = f"{int(u['n_ranked'])} ({tr('label.tied', lang)})" if together else int(u["n_ranked"])
         text = tr("narrative.position", lang, name=_name(u, lang), score=number(u["composite"], lang), band=band,
                   rank=int(u["rank"]), n=n, group=group)
@@ -311,7 +312,7 @@ def to_improve(indicators: pd.DataFrame | None, unit_code: str, framework, lang:
     mine = sorted(zip(indicators["score"].to_numpy()[scored], indicators["indicator_id"].to_numpy()[scored]))
     if not mine:
         return ""
-    bands = framework.bands.sort_values("min", ascending=False).reset_index(drop=True)
+    bands = framework.bands.sort_values("min", ascending=False)
     second = bands.iloc[min(1, len(bands) - 1)]
     labels = framework.indicators[f"label_{lang}"]
 

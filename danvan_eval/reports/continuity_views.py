@@ -34,10 +34,11 @@ def read_continuity(outputs_dir: str | Path, year: int) -> dict[str, pd.DataFram
     Read once per process while the files are unchanged (path, time, size, inode): every unit report of a run
     reads the same tables. Each call gets its own tables (shallow copies: pandas copies on write)."""
     folder = Path(outputs_dir) / str(year)
-    paths = [folder / f"{name}.csv" for name in CONTINUITY]
-    if not all(p.is_file() for p in paths):
+    try:
+        stamps = tuple(_stamp(folder / f"{name}.csv") for name in CONTINUITY)
+    except FileNotFoundError:
         return {}
-    return {name: table.copy(deep=False) for name, table in _read(tuple(map(_stamp, paths))).items()}
+    return {name: table.copy(deep=False) for name, table in _read(stamps).items()}
 
 
 @functools.lru_cache(maxsize=2)

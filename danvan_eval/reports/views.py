@@ -74,11 +74,11 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
     """Read what a run wrote for ``year`` under ``outputs_dir`` (``outputs.read_year``), with the framework and
     registry that ``run_file`` pins (default: ``parameters/runs/<year>.yaml``).
 
-    Read once per process while the files are unchanged (path, time, size): every unit report of a run reads the
+    Read once per process while the files are unchanged (``_stamp``): every unit report of a run reads the
     same files, and a warm kernel keeps this module loaded. Each call gets its own tables (shallow copies: pandas
     copies on write, so a change to one reaches no other)."""
     path = Path(run_file) if str(run_file) else default_run_path(int(year))
-    stamp = _stamp(path) if path.is_file() else None
+    stamp = _stamp_if_any(path)
     run = _run(stamp) if stamp else load_run(path)  # without a file, load_run says what is wrong (vi / en)
     # a report shows every row and every word: pandas would cut a table of 135 communes to 10 rows and "…"
     pd.set_option("display.max_rows", None, "display.max_columns", None, "display.max_colwidth", None)
@@ -88,10 +88,9 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
     before = run.submissions.get(run.year - 1)
     shared = _loaded(str(outputs_dir), stamp, _year_stamps(Path(outputs_dir) / str(run.year)),
                      _stamp(run.framework), _stamp(run.units), _stamp(run.province or default_province_path()),
-                     _stamp(before) if before is not None and Path(before).is_file() else None)
-    out = dataclasses.replace(shared, **{f.name: getattr(shared, f.name).copy(deep=False)
-                                         for f in dataclasses.fields(shared) if isinstance(getattr(shared, f.name),
-                                                                                         pd.DataFrame)})
+                     _stamp_if_any(before) if before is not None else None)
+    out = dataclasses.replace(shared, **{f.name: table.copy(deep=False) for f in dataclasses.fields(shared)
+                                         if isinstance(table := getattr(shared, f.name), pd.DataFrame)})
     object.__setattr__(out, "_memo", shared._memo)
     return out
 
@@ -131,8 +130,7 @@ def _loaded(outputs_dir: str, run: tuple, tables: tuple, framework: tuple, regis
 
 def _year_stamps(folder: Path) -> tuple:
     """The stamps of the files ``read_year`` reads (None for one that is absent)."""
-    return tuple(_stamp(p) if p.is_file() else None
-                 for p in (*(folder / f"{t}.csv" for t in TABLES), folder / "manifest.json"))
+    return tuple(_stamp_if_any(p) for p in (*(folder / f"{t}.csv" for t in TABLES), folder / "manifest.json"))
 
 
 def _reported(path: Path | None) -> frozenset[str] | None:
@@ -146,6 +144,14 @@ def _stamp(path: Path) -> tuple[str, int, int, int]:
     """What tells a file apart from its next version: absolute path, modification time, size, inode."""
     st = os.stat(path)
     return os.path.abspath(path), st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def _stamp_if_any(path: Path) -> tuple[str, int, int, int] | None:
+    """``_stamp``, None for a file that is not there."""
+    try:
+        return _stamp(path)
+    except FileNotFoundError:
+        return None
 
 
 @functools.lru_cache(maxsize=8)
@@ -168,8 +174,8 @@ def _derived(data: ReportData, key: object, build: Callable[[], T]) -> T:
 
 # ---------------------------------------------------------------- helpers
 def unit(data: ReportData, unit_code: str) -> dict:
-    """The unit's row of ``scores`` as a mapping (column → value); a clear error when the code is not among this
-    year's units."""
+    """The unit's row of ``scores`` as a mapping (column → value, to read, not to change); a clear error when the
+    code is not among this year's units."""
     row = _derived(data, "units", lambda: _first_by_code(data.scores.to_dict("records"))).get(str(unit_code))
     if row is None:
         raise DanvanEvalError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} ({data.year}) / "
@@ -215,9 +221,7 @@ def _ranks(df: pd.DataFrame, lang: str, of_n: bool = False) -> pd.Series:
 
 def _rank(data: ReportData, u: dict, lang: str) -> str:
     """The unit's rank as ``_ranks(data.scores, lang, of_n=True)`` shows it."""
-    tied = _derived(data, "tied", lambda: _first_by_code(
-        [{"unit_code": c, "tied": t} for c, t in zip(data.scores["unit_code"], narrative.tied(data.scores))]))
-    return narrative.rank_label(u["rank"], tied[str(u["unit_code"])]["tied"], lang, u.get("n_ranked", u["rank"]))
+    return narrative.rank_label(u["rank"], narrative.is_tied(data.scores, u), lang, u.get("n_ranked", u["rank"]))
 
 
 def _interval(row) -> str:
@@ -255,6 +259,28 @@ def _by_kind(df: pd.DataFrame) -> pd.DataFrame:
     """Districts first, then departments, each by unit code."""
     order = df["kind"].map({k: i for i, k in enumerate(groups.order(df["kind"]))})
     return df.assign(_k=order).sort_values(["_k", "unit_code"], kind="stable").drop(columns="_k")
+
+
+def _by_unit(rows: list[dict]) -> dict[str, list[dict]]:
+    """The rows (mappings) of each ``unit_code``, in their order."""
+    out: dict[str, list[dict]] = {}
+    for row in rows:
+        out.setdefault(str(row["unit_code"]), []).append(row)
+    return out
+
+
+def _in_framework_order(data: ReportData) -> dict[str, list[dict]]:
+    """Each unit's rows of ``indicators`` in the framework's order, area by area."""
+    order = {ind: i for i, ind in enumerate(data.framework.indicators.index)}
+    table = data.indicators.assign(_o=data.indicators["indicator_id"].map(order)).sort_values("_o", kind="stable")
+    return _by_unit(table[["unit_code", "indicator_id", "area", "raw", "denominated", "score", "status"]]
+                    .to_dict("records"))
+
+
+def _by_year(trend: pd.DataFrame) -> dict[str, list[dict]]:
+    """Each unit's rows of ``trend`` by year, each with ``tied``: sharing its rank within its year and peer group."""
+    rows = trend[["unit_code", "year", "composite", "band", "rank"]].assign(tied=narrative.tied(trend))
+    return {code: sorted(mine, key=lambda r: r["year"]) for code, mine in _by_unit(rows.to_dict("records")).items()}
 
 
 def _unit_rows(data: ReportData, table: str, unit_code: str) -> pd.DataFrame | None:
@@ -410,15 +436,12 @@ def indicator_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.Da
     if data.indicators is None:
         raise DanvanEvalError("Thiếu bảng indicators.csv / indicators.csv is missing")
     fw = data.framework
-    mine = _unit_rows(data, "indicators", u["unit_code"])
-    order = _derived(data, "order", lambda: {ind: i for i, ind in enumerate(fw.indicators.index)})  # area by area
-    mine = mine.assign(_o=mine["indicator_id"].map(order)).sort_values("_o", kind="stable")
     kind = data.unit_kinds.get(u["unit_code"], u["kind"]) if data.unit_kinds is not None else u["kind"]
     denominators = _derived(data, ("denominators", kind), lambda: fw.indicator_table(kind)["denominator"].to_dict())
     specs = _derived(data, "specs", lambda: fw.indicators.to_dict("index"))
     estimated = registry_views.estimated(data, u["unit_code"])  # a denominator computed on an estimate says so
     rows = []
-    for r in mine[["indicator_id", "area", "raw", "denominated", "score", "status"]].to_dict("records"):
+    for r in _derived(data, "indicator_records", lambda: _in_framework_order(data)).get(u["unit_code"], []):
         spec = specs[r["indicator_id"]]
         den = denominators.get(r["indicator_id"])
         mark = (f" ({tr('report.estimate_mark', lang)})"
@@ -485,13 +508,10 @@ def trend_table(data: ReportData, unit_code: str, lang: str = "vi") -> pd.DataFr
     u = unit(data, unit_code)
     if data.trend is None:
         raise DanvanEvalError("Thiếu bảng trend.csv / trend.csv is missing")
-    tied = _derived(data, "trend_tied", lambda: narrative.tied(data.trend))  # tied within the year and peer group
-    mine = _unit_rows(data, "trend", u["unit_code"])
-    mine = mine.assign(_tied=tied[mine.index]).sort_values("year")
+    mine = _derived(data, "trend_records", lambda: _by_year(data.trend)).get(u["unit_code"], [])
     rows = [{tr("label.year", lang): str(int(r["year"])), tr("label.composite", lang): number(r["composite"], lang),
              tr("label.band", lang): band(data, r["band"], lang),
-             tr("label.rank", lang): narrative.rank_label(r["rank"], r["_tied"], lang)}
-            for r in mine[["year", "composite", "band", "rank", "_tied"]].to_dict("records")]
+             tr("label.rank", lang): narrative.rank_label(r["rank"], r["tied"], lang)} for r in mine]
     return _frame(rows, tr("label.year", lang))
 
 
