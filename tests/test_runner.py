@@ -339,3 +339,86 @@ def test_a_warm_kernel_starts_every_notebook_from_a_clean_namespace(tmp_path):
     assert printed[0][1] == printed[1][1]  # the same kernel process served both
     second = nbformat.read(tmp_path / "out1.ipynb", as_version=4)
     assert [c.execution_count for c in second.cells] == [1, 2, 3]
+
+
+def probe_notebook(path: Path, *sources: str) -> Path:
+    """A notebook of a ``parameters`` cell (``x = 0``) and the code cells ``sources``."""
+    nb = new_notebook(cells=[new_code_cell("x = 0", metadata={"tags": ["parameters"]}),
+                             *[new_code_cell(s) for s in sources]])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_warm_kernel_records_every_kind_of_output(tmp_path):
+    """Outputs are built without validating each (one validation of the saved notebook): printed text, values,
+    displays updated by id or cleared, on every notebook of the kernel, with its language."""
+    source = probe_notebook(
+        tmp_path / "probe.ipynb",
+        "print('kept')\nx + 1",
+        "from IPython.display import clear_output, display\nprint('cleared')\nclear_output(wait=True)\n"
+        "handle = display('first', display_id=True)\nhandle.update('updated')")
+    try:
+        results = [render.render(render.Job(str(i), source, tmp_path / f"out{i}.ipynb", {"x": i})) for i in range(2)]
+    finally:
+        kernels.close()
+    assert all(r.ok for r in results), results
+    for i in range(2):
+        nb = nbformat.read(tmp_path / f"out{i}.ipynb", as_version=4)
+        nbformat.validate(nb)
+        first, second = (c.outputs for c in nb.cells[-2:])
+        assert [o.output_type for o in first] == ["stream", "execute_result"]
+        assert first[0].text == "kept\n" and first[1].data["text/plain"] == str(i + 1)
+        assert [o.data["text/plain"] for o in second] == ["'updated'"]  # 'cleared' is gone
+        assert nb.metadata.language_info.name == "python"
+        assert (tmp_path / f"out{i}.html").is_file()
+
+
+def test_a_failing_cell_keeps_the_notebook_up_to_it(tmp_path):
+    source = probe_notebook(tmp_path / "probe.ipynb", "print('before')", "1 / x", "print('never')")
+    job = render.Job("probe", source, tmp_path / "out.ipynb", {"x": 0}, record={"output_path": "/final/out.ipynb"})
+    try:
+        result = render.render(job)
+    finally:
+        kernels.close()
+    assert not result.ok and result.error.startswith("ZeroDivisionError") and result.cell == 4
+    assert result.files == [str(job.output), str(job.html)]
+    nb = nbformat.read(job.output, as_version=4)  # written once, with papermill's marks, what it should record
+    assert "papermill-error-cell-tag" in nb.cells[0].metadata.tags
+    assert [o.text for o in nb.cells[3].outputs] == ["before\n"] and nb.cells[-1].outputs == []
+    assert nb.metadata.papermill.output_path == "/final/out.ipynb"
+    assert "ZeroDivisionError" in job.html.read_text(encoding="utf-8")
+
+
+def test_a_malformed_notebook_fails_and_is_kept(tmp_path):
+    """Outputs are no longer validated one by one as they arrive: the saved notebook is, once."""
+    source = probe_notebook(tmp_path / "probe.ipynb",
+                            "from IPython.display import publish_display_data\npublish_display_data({'text/plain': 1})")
+    job = render.Job("probe", source, tmp_path / "out.ipynb", {"x": 1})
+    try:
+        result = render.render(job)
+    finally:
+        kernels.close()
+    assert not result.ok and "ValidationError" in result.error
+    assert result.files == [str(job.output)]
+    assert json.loads(job.output.read_text(encoding="utf-8"))["cells"][-1]["outputs"][0]["data"] == {"text/plain": 1}
+
+
+def test_the_input_notebook_is_read_again_when_it_changes(tmp_path):
+    source = probe_notebook(tmp_path / "probe.ipynb", "print('one')")
+    job = render.Job("probe", source, tmp_path / "out.ipynb", {"x": 1})
+    first = render.prepare(job)
+    assert [c.source for c in first.cells] == ["x = 0", "# Parameters\nx = 1\n", "print('one')"]
+    first.cells.pop()  # a prepared notebook is a copy: changing it changes nothing of the next one
+    assert render.prepare(job).cells[-1].source == "print('one')"
+    probe_notebook(source, "print('two')", "print('three')")
+    assert [c.source for c in render.prepare(job).cells][2:] == ["print('two')", "print('three')"]
+
+
+def test_a_page_has_no_mermaid_script_and_its_headings_in_utf8(tmp_path):
+    nb = new_notebook(cells=[new_code_cell(outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/markdown": "### Nhận xét", "text/plain": "x"})])])
+    first = render.export_html(nb, tmp_path / "a.html", "page").read_text(encoding="utf-8")
+    again = render.export_html(nb, tmp_path / "b.html", "page").read_text(encoding="utf-8")  # the cached Markdown
+    assert first == again and ">Nhận xét<" in first and "&#7853;" not in first
+    assert "mermaid" not in first.lower()

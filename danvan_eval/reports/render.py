@@ -1,8 +1,10 @@
 """Executing report notebooks with papermill and exporting them to HTML, in parallel.
 
-One ``Job`` is one notebook to execute with its parameters; ``render`` executes it, writes the executed
-``.ipynb`` (also when a cell failed: papermill writes it before raising) and exports it to ``.html`` without
-code cells, with an exporter reused by the process (10–50 ms instead of 1.6 s for ``jupyter nbconvert``).
+One ``Job`` is one notebook to execute with its parameters; ``render`` executes it as papermill does (the
+parameters injected after the ``parameters`` cell, papermill's metadata and error cells) but from the input
+notebook read once per process, writes the executed ``.ipynb`` once, validated (also when a cell failed: the
+notebook up to that cell), and exports it to ``.html`` without code cells, with an exporter reused by the
+process (10–50 ms instead of 1.6 s for ``jupyter nbconvert``).
 
 A ``Renderer`` runs the jobs on a process pool of warm kernels (``kernels.ENGINE``), or on a Dask cluster when
 a scheduler address is given. A failing notebook is a result, not an exception: the others go on.
@@ -11,6 +13,8 @@ a scheduler address is given. A failing notebook is a result, not an exception: 
 from __future__ import annotations
 
 import contextvars
+import copy
+import functools
 import multiprocessing
 import multiprocessing.util
 import os
@@ -25,8 +29,14 @@ from pathlib import Path
 from typing import Any, Self
 
 import nbformat
-import papermill
 from jupyter_core.utils import ensure_event_loop
+from papermill.engines import papermill_engines
+from papermill.exceptions import PapermillExecutionError
+from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
+from papermill.inspection import inspect_notebook
+from papermill.iorw import load_notebook_node
+from papermill.log import logger
+from papermill.parameterize import parameterize_notebook
 
 from .. import processes
 from . import kernels, recorded
@@ -80,8 +90,9 @@ def exporter():
 def _report_exporter():
     """nbconvert's lab HTML page (template ``danvan_report``: a figure's ``alt`` text from its PNG metadata),
     without the pass of ``HTMLExporter`` that parses the page again with BeautifulSoup to add a generic ``alt``
-    and ``tabindex`` (a third of an export), and validating the notebook once instead of after every
-    preprocessor."""
+    and ``tabindex`` (a third of an export), without copying, normalising and validating the notebook again
+    (``render`` validated it when saving it), and with each Markdown text rendered once per process."""
+    import jinja2
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
@@ -93,13 +104,33 @@ def _report_exporter():
             self.register_filter("highlight_code", Highlight2HTML(pygments_lexer="ipython3", parent=self))
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-            body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            # headings come as character references (``Nh&#7853;n x&#233;t``): the page's own UTF-8 instead
-            return _CHARACTER_REF.sub(_utf8, body), resources
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+        def _preprocess(self, nb, resources):
+            # ``nb`` is already the exporter's own copy (``Exporter.from_notebook_node``), valid (``_save``)
+            for preprocessor in self._preprocessors:
+                nb, resources = preprocessor(nb, resources)
+            return nb, resources
+
+        @jinja2.pass_context
+        def markdown2html(self, context, source):
+            if context.get("cell", {}).get("attachments"):
+                return _utf8_text(super().markdown2html(context, source))
+            return self._markdown(source)
+
+        @functools.lru_cache(maxsize=4096)  # noqa: B019 - one exporter a thread, kept for the process
+        def _markdown(self, source):
+            # most of a report's Markdown (headings, fixed sentences) is the same in every report
+            return _utf8_text(super().markdown2html({}, source))
 
     return ReportExporter(template_name="danvan_report", extra_template_basedirs=[str(TEMPLATES)],
-                          exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                          optimistic_validation=True)
+                          exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+
+
+def _utf8_text(html: str) -> str:
+    """Rendered Markdown whose headings come as character references (``Nh&#7853;n x&#233;t``) in the page's
+    own UTF-8 instead."""
+    return _CHARACTER_REF.sub(_utf8, html)
 
 
 def _utf8(ref: re.Match) -> str:
@@ -118,36 +149,70 @@ def export_html(nb: nbformat.NotebookNode, path: Path, title: str = "") -> Path:
 def render(job: Job) -> Rendered:
     """Execute ``job`` with papermill and export it to HTML; a failure is returned, never raised."""
     start = time.perf_counter()
+    nb = None
     try:
-        nb = papermill.execute_notebook(
-            str(job.notebook), str(job.output), parameters=job.parameters, engine_name=kernels.ENGINE,
-            kernel_name=KERNEL, progress_bar=False, log_output=False, execution_timeout=CELL_TIMEOUT,
-            shutdown_kernel="immediate",
-        )
-    except papermill.PapermillExecutionError as err:
+        nb = prepare(job)
+        execute(nb, job)
+    except PapermillExecutionError as err:
         kernels.close()  # whatever the failed notebook left in its kernel must not reach the next one
-        return _failed(job, start, f"{err.ename}: {err.evalue}", err.exec_count)
+        return _failed(job, nb, start, f"{err.ename}: {err.evalue}", err.exec_count)
     except Exception as err:  # noqa: BLE001 - a dead kernel, a bad notebook: still a result of this job alone
         kernels.close()
-        return _failed(job, start, f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=3)}", None)
+        return _failed(job, nb, start, f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=3)}", None)
     try:
         _save(nb, job)
         export_html(nb, job.html, job.title)
     except Exception as err:  # noqa: BLE001 - an export that fails (a full disk…) is this report's failure
-        return _failed(job, start, f"{type(err).__name__}: {err}", None)
+        return _failed(job, None, start, f"{type(err).__name__}: {err}", None)  # what was written is kept
     return Rendered(job.name, True, round(time.perf_counter() - start, 4), files=[str(job.output), str(job.html)])
 
 
+def prepare(job: Job) -> nbformat.NotebookNode:
+    """``job``'s notebook as papermill prepares it: its parameters injected, its papermill metadata."""
+    nb, known = _source(job.notebook)
+    if unknown := [name for name in job.parameters if name not in known]:
+        logger.warning("Passed unknown parameters: %s", ", ".join(unknown))  # as papermill warns
+    if job.parameters:
+        nb = parameterize_notebook(nb, job.parameters, kernel_name=KERNEL, engine_name=kernels.ENGINE)
+    return remove_error_markers(prepare_notebook_metadata(nb, str(job.notebook), str(job.output)))
+
+
+def execute(nb: nbformat.NotebookNode, job: Job) -> None:
+    """Execute the prepared ``nb`` in place on this thread's warm kernel; a failing cell raises papermill's
+    error after papermill marked the cell in ``nb`` (nothing is written: ``render`` writes the notebook once)."""
+    papermill_engines.execute_notebook_with_engine(
+        kernels.ENGINE, nb, kernel_name=KERNEL, input_path=str(job.notebook), output_path=None,
+        progress_bar=False, log_output=False, execution_timeout=CELL_TIMEOUT)
+    raise_for_execution_errors(nb, None)
+
+
+def _source(path: Path) -> tuple[nbformat.NotebookNode, frozenset[str]]:
+    """A copy of the input notebook at ``path`` and the names of its parameters, read once per process and
+    again when the file changes (every unit report of a run starts from the same notebook)."""
+    stat = path.stat()
+    nb, names = _read_source(str(path), stat.st_mtime_ns, stat.st_size)
+    return copy.deepcopy(nb), names
+
+
+@functools.lru_cache(maxsize=8)
+def _read_source(path: str, mtime_ns: int, size: int) -> tuple[nbformat.NotebookNode, frozenset[str]]:
+    return load_notebook_node(path), frozenset(inspect_notebook(path))
+
+
 def _save(nb: nbformat.NotebookNode, job: Job) -> None:
-    """Rewrite the executed notebook with what it should record (final paths, fixed ids)."""
-    nbformat.write(recorded.record(nb, **job.record), job.output)
+    """Write the executed notebook once, with what it should record (final paths, fixed ids), and validate it
+    once: a malformed notebook is kept to be looked at, and fails here."""
+    invalid = {}
+    nbformat.write(recorded.record(nb, **job.record), job.output, capture_validation_error=invalid)
+    if invalid:
+        raise invalid["ValidationError"]
 
 
-def _failed(job: Job, start: float, error: str, cell: int | None) -> Rendered:
-    files = []
+def _failed(job: Job, nb: nbformat.NotebookNode | None, start: float, error: str, cell: int | None) -> Rendered:
+    """A failure; ``nb``, the notebook executed up to the failing cell, is saved and exported when given."""
+    files = [str(job.output)] if job.output.exists() else []
     try:
-        if job.output.exists():  # papermill wrote the notebook up to the failing cell: keep it, readable
-            nb = nbformat.read(job.output, as_version=4)
+        if nb is not None:
             _save(nb, job)
             files = [str(job.output), str(export_html(nb, job.html, job.title))]
     except Exception as err:  # noqa: BLE001 - the failure stays this report's, with what could be kept
