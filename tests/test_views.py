@@ -108,6 +108,8 @@ def test_continuity_is_read_once_and_again_when_a_file_changes(tmp_path):
     rewrite(folder / "continuity_districts.csv", lambda t: t.assign(value=41.0))
     table = continuity_views.former_district_context(continuity_views.read_continuity(tmp_path, 2026), "U1")[1]
     assert table.loc["Số buổi (buổi)"].tolist() == ["41"]
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.max_colwidth", None):
+        assert views.html(table) == pd.DataFrame(table)._repr_html_() and "<th>Chỉ tiêu</th>" in views.html(table)
 
 
 def columns_at(line: str, cells: list[str]) -> list[int]:
@@ -138,7 +140,7 @@ def test_the_html_of_every_unit_table_is_pandas_own(outputs):
         for lang in ("vi", "en"):
             for table in (views.key_figures(data, code, lang), views.area_table(data, code, lang),
                           views.indicator_table(data, code, lang), views.trend_table(data, code, lang),
-                          views.compliance_table(data, code, lang)):
+                          views.compliance_table(data, code, lang), views.ranking_table(data, "district", lang)):
                 assert views.html(table) == pd.DataFrame(table)._repr_html_(), (code, lang)
 
 
@@ -146,7 +148,9 @@ def test_the_html_of_every_unit_table_is_pandas_own(outputs):
     pd.DataFrame([["a&b <x>", " y  z   w "], ["t\tab\nnl\r", "\xa0q\xa0"]], index=["i&1", " i  2"],
                  columns=pd.Index(["c<1>", "c2"], name="T&T")),
     pd.DataFrame([["a"]], index=["i"], columns=["c"]),  # no title
-    pd.DataFrame([["a"]], index=pd.Index(["i"], name="named"), columns=["c"]),  # pandas' own: two header rows
+    pd.DataFrame([["a", "b"]], index=pd.Index(["i"], name="named"), columns=["c", "d"]),  # two header rows
+    pd.DataFrame([["a"]], index=pd.Index(["i"], name=""), columns=pd.Index(["c"], name="T")),
+    pd.DataFrame([["a"]], index=pd.Index(["i"], name=1.5), columns=["c"]),  # pandas' own: a number
     pd.DataFrame([["a", float("nan")]], index=["i"], columns=["c", "d"]),  # pandas' own: not all text
     pd.DataFrame([["a"]], index=["i"], columns=pd.Index(["c"], name=0)),
     pd.DataFrame(index=pd.Index([], dtype=object), columns=["c"]),

@@ -339,16 +339,20 @@ _HTML_OPTIONS = {"display.notebook_repr_html": True, "display.large_repr": "trun
 
 
 def html(table: pd.DataFrame) -> str:
-    """``table._repr_html_()``, the same text, written directly for a table of text with an unnamed index (any
-    other table, or other display options, is left to pandas)."""
+    """``table._repr_html_()``, the same text, written directly for a table of text (any other table, or other
+    display options, is left to pandas)."""
     values = table.to_numpy().tolist()
     title = "" if table.columns.name is None else table.columns.name
     texts = [title, *table.index, *table.columns, *(v for row in values for v in row)]
-    if (table.index.name is not None or table.index.nlevels > 1 or table.columns.nlevels > 1 or not table.size
-            or not all(isinstance(t, str) for t in texts) or pd.get_option("display.show_dimensions") is True
+    if (table.index.nlevels > 1 or table.columns.nlevels > 1 or not table.size
+            or not all(isinstance(t, str) for t in [*texts, table.index.name or ""])
+            or pd.get_option("display.show_dimensions") is True
             or any(pd.get_option(k) != v for k, v in _HTML_OPTIONS.items())):
         return table._repr_html_()
     head = "".join(f"      <th>{_html_cell(c)}</th>\n" for c in [title, *table.columns])
+    if table.index.name is not None:  # a second header row naming the index
+        head += (f"    </tr>\n    <tr>\n      <th>{_html_cell(table.index.name)}</th>\n"
+                 + "      <th></th>\n" * len(table.columns))
     rows = "".join(f"    <tr>\n      <th>{_html_cell(i)}</th>\n"
                    + "".join(f"      <td>{_html_cell(v)}</td>\n" for v in row) + "    </tr>\n"
                    for i, row in zip(table.index, values))
