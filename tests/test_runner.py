@@ -352,12 +352,14 @@ def probe_notebook(path: Path, *sources: str) -> Path:
 
 def test_a_warm_kernel_records_every_kind_of_output(tmp_path):
     """Outputs are built without validating each (one validation of the saved notebook): printed text, values,
-    displays updated by id or cleared, on every notebook of the kernel, with its language."""
+    displays updated by id or cleared, text and displays in the order they came (a display flushes stdout and
+    stderr only when they hold text), on every notebook of the kernel, with its language."""
     source = probe_notebook(
         tmp_path / "probe.ipynb",
         "print('kept')\nx + 1",
         "from IPython.display import clear_output, display\nprint('cleared')\nclear_output(wait=True)\n"
-        "handle = display('first', display_id=True)\nhandle.update('updated')")
+        "handle = display('first', display_id=True)\nhandle.update('updated')",
+        "import sys\nprint('a')\ndisplay('b')\nprint('c', file=sys.stderr)\ndisplay('d')\nprint('e')")
     try:
         results = [render.render(render.Job(str(i), source, tmp_path / f"out{i}.ipynb", {"x": i})) for i in range(2)]
     finally:
@@ -366,10 +368,11 @@ def test_a_warm_kernel_records_every_kind_of_output(tmp_path):
     for i in range(2):
         nb = nbformat.read(tmp_path / f"out{i}.ipynb", as_version=4)
         nbformat.validate(nb)
-        first, second = (c.outputs for c in nb.cells[-2:])
+        first, second, third = (c.outputs for c in nb.cells[-3:])
         assert [o.output_type for o in first] == ["stream", "execute_result"]
         assert first[0].text == "kept\n" and first[1].data["text/plain"] == str(i + 1)
         assert [o.data["text/plain"] for o in second] == ["'updated'"]  # 'cleared' is gone
+        assert [o.get("text") or o.data["text/plain"] for o in third] == ["a\n", "'b'", "c\n", "'d'", "e\n"]
         assert nb.metadata.language_info.name == "python"
         assert (tmp_path / f"out{i}.html").is_file()
 
