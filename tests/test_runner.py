@@ -425,3 +425,18 @@ def test_a_page_has_no_mermaid_script_and_its_headings_in_utf8(tmp_path):
     again = render.export_html(nb, tmp_path / "b.html", "page").read_text(encoding="utf-8")  # the cached Markdown
     assert first == again and ">Nhận xét<" in first and "&#7853;" not in first
     assert "mermaid" not in first.lower()
+
+
+def test_a_kernel_that_dies_keeps_the_notebook_up_to_it_and_the_next_one_runs(tmp_path):
+    dying = probe_notebook(tmp_path / "dying.ipynb", "print('before')", "import os\nos._exit(1)", "print('never')")
+    healthy = probe_notebook(tmp_path / "healthy.ipynb", "print(x)")
+    try:
+        died = render.render(render.Job("dying", dying, tmp_path / "dying-out.ipynb", {"x": 1}))
+        after = render.render(render.Job("healthy", healthy, tmp_path / "healthy-out.ipynb", {"x": 2}))
+    finally:
+        kernels.close()
+    assert not died.ok and "DeadKernelError" in died.error and died.files == [
+        str(tmp_path / "dying-out.ipynb"), str(tmp_path / "dying-out.html")]
+    nb = nbformat.read(tmp_path / "dying-out.ipynb", as_version=4)
+    assert [o.text for o in nb.cells[2].outputs] == ["before\n"] and nb.cells[-1].outputs == []
+    assert after.ok and nbformat.read(tmp_path / "healthy-out.ipynb", as_version=4).cells[-1].outputs[0].text == "2\n"
