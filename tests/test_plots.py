@@ -210,7 +210,10 @@ def test_a_unit_figure_drawn_on_the_shared_frame_is_its_full_drawing(scored, sco
     """The unit figures draw their axes once per process and key and only the unit's own artists over them:
     the picture is the full drawing's (up to antialiasing), the same every time, and the unit's own."""
     plots._FRAMES.clear()
-    trend = scored.tables["trend"]
+    # the unit named as tall as the frame's layout text: the frame is laid out for any name, a full drawing for
+    # its own (test_a_unit_figure_is_the_same_whichever_unit_was_drawn_first)
+    scores = scores.assign(name_vi=scores["name_vi"].where(scores["unit_code"] != "540", plots.LAYOUT_TEXT))
+    trend = scored.tables["trend"].assign(name_vi=lambda t: t["unit_code"].map(scores.set_index("unit_code")["name_vi"]))
     first = draw(scores, trend, fw, "540")
     assert first.frame_key is not None and first.own_artists
     framed = pixels(first)  # lays out and caches the frame
@@ -223,6 +226,21 @@ def test_a_unit_figure_drawn_on_the_shared_frame_is_its_full_drawing(scored, sco
     assert (np.abs(framed - whole).max(axis=2) > 60).mean() < 0.01  # a fill under or over a grid line, no more
     other = pixels(draw(scores, trend, fw, "546"))  # another unit of the group: same frame, its own data
     assert other.shape == framed.shape and not np.array_equal(other, framed)
+
+
+@UNIT_FIGURES
+def test_a_unit_figure_is_the_same_whichever_unit_was_drawn_first(scored, scores, fw, draw):
+    """The frame is laid out for its key, not for the unit that happens to come first in a process (a title with
+    Vietnamese marks is taller): a report's pictures do not depend on how a run shares out the units."""
+    trend, names = scored.tables["trend"], scores.copy()
+    names.loc[names["unit_code"] == "546", "name_vi"] = "Ấp Ỗ (gjpqỵ)"  # marks above and below the line
+    trend = trend.assign(name_vi=trend["unit_code"].map(names.set_index("unit_code")["name_vi"]))
+    pictures = []
+    for first in ("546", "540"):
+        plots._FRAMES.clear()
+        pixels(draw(names, trend, fw, first))
+        pictures.append(pixels(draw(names, trend, fw, "550")))
+    assert np.array_equal(*pictures)
 
 
 def test_the_shared_frame_keeps_the_unit_title_in_place(scores, fw):

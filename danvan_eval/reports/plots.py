@@ -98,6 +98,9 @@ class _Frame:
 
 
 _FRAMES: dict[tuple, _Frame] = {}
+# A unit's texts while its key's frame is laid out: as tall as any name's (stacked marks above, ``ỵ``, brackets
+# below), so that the frame is the key's alone, whichever unit comes first in a process.
+LAYOUT_TEXT = "ẪỖẶ(|)gjpqỵ"
 _FRAMES_KEPT = 32
 
 
@@ -134,15 +137,19 @@ def _draw_on_frame(fig: ReportFigure, canvas: FigureCanvasAgg) -> None:
     """Draw ``fig``: its frame from the cache (laid out and drawn now when new), then its own artists."""
     frame = _FRAMES.get(fig.frame_key)
     if frame is None or frame.pixels is None:
+        texts = {a: a.get_text() for a in fig.own_artists if isinstance(a, Text)}
+        for text in texts:  # laid out for the key, not for this unit: the same frame whichever unit comes first
+            text.set_text(LAYOUT_TEXT)
         canvas.draw()  # laid out with the unit's own artists, as a figure drawn alone
         fig.set_layout_engine("none")
-        placed = {a: a.get_position() for a in fig.own_artists if isinstance(a, Text)}  # a title moves when alone
+        placed = {text: text.get_position() for text in texts}  # a title moves when alone
         for artist in fig.own_artists:
             artist.set_visible(False)
         canvas.draw()
         for artist in fig.own_artists:
             artist.set_visible(True)
         for text, xy in placed.items():
+            text.set_text(texts[text])
             text.set_position(xy)
         pixels = canvas.copy_from_bbox(fig.bbox)
         if frame is not None:  # None only when evicted since the figure was made
