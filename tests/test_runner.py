@@ -341,6 +341,17 @@ def test_a_warm_kernel_starts_every_notebook_from_a_clean_namespace(tmp_path):
     assert [c.execution_count for c in second.cells] == [1, 2, 3]
 
 
+def test_a_preloaded_kernel_keeps_the_libraries_out_of_its_garbage_collections():
+    """What a report imports is loaded once per kernel and frozen (``gc.freeze``): a full collection in a report
+    walks only what the report made."""
+    try:
+        kernels.preload()
+        kernels.warm_kernel().run_code("import gc, sys\nassert 'danvan_eval.reports.unit_page' in sys.modules\n"
+                                       "assert gc.get_freeze_count() > 50_000, gc.get_freeze_count()")
+    finally:
+        kernels.close()
+
+
 def probe_notebook(path: Path, *sources: str) -> Path:
     """A notebook of a ``parameters`` cell (``x = 0``) and the code cells ``sources``."""
     nb = new_notebook(cells=[new_code_cell("x = 0", metadata={"tags": ["parameters"]}),

@@ -13,6 +13,7 @@ a scheduler address is given. A failing notebook is a result, not an exception: 
 from __future__ import annotations
 
 import contextvars
+import gc
 import copy
 import functools
 import multiprocessing
@@ -239,6 +240,8 @@ def _render_alone(job: Job) -> Rendered:
 
 
 def _init_worker(parent: int | None = None) -> None:
+    # What the worker inherited from the run (the libraries) is left out of its garbage collections.
+    gc.freeze()
     # A pool worker exits without running atexit hooks; multiprocessing's finalizers do run.
     multiprocessing.util.Finalize(None, kernels.close, exitpriority=10)
     if parent is not None:
