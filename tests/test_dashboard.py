@@ -424,3 +424,18 @@ def test_a_real_years_download_carries_no_synthetic_mark(outputs):
     body, name = export_file(outputs, 2024, "district", "csv", {"w": "a1:1,a2:1,a3:1,a4:1,a5:1,a6:1"})
     assert name == "xep-hang_2024_district.csv"
     assert pd.read_csv(io.BytesIO(body), encoding="utf-8-sig", dtype=str).columns[0] == "Mã đơn vị"
+
+
+def test_switching_language_and_year_leaves_no_widget_behind(demo):
+    """A reviewer switching back and forth: the kernel holds the same widgets after as before (none leaked)."""
+    from ipywidgets.widgets.widget import _instances  # the widgets the kernel holds open
+
+    d = Dashboard.from_folder(demo)
+    d.language.value, d.language.value = "en", "vi"
+    before = len(_instances)
+    for _ in range(3):
+        d.language.value = "en"
+        d.year.value = 2023
+        d.language.value = "vi"
+        d.year.value = 2024
+    assert len(_instances) == before

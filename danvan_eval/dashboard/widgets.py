@@ -81,6 +81,16 @@ def _set_options(widget: widgets.Widget, options: list[tuple[str, object]], valu
     widget.value = value if value in values else values[0]
 
 
+def _close(widget: widgets.Widget) -> None:
+    """Close ``widget``, its children, layouts and styles (each one a widget the front end holds)."""
+    for child in getattr(widget, "children", ()):
+        _close(child)
+    for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+        if isinstance(part, widgets.Widget):
+            part.close()
+    widget.close()
+
+
 class WeightPanel(widgets.VBox):
     """One slider per area and a reset to the official weights; ``on_change(fn)`` is told of every move."""
 
@@ -99,6 +109,8 @@ class WeightPanel(widgets.VBox):
         self._callbacks: list = []
         self._quiet = False
         self.reset.on_click(lambda _: self.set(self.official))
+        self.children = [self.title, self.grid,
+                         widgets.HBox([self.reset, self.status], layout=widgets.Layout(align_items="center"))]
 
     @property
     def weights(self) -> dict[str, float]:
@@ -112,6 +124,8 @@ class WeightPanel(widgets.VBox):
         """Sliders for ``data``'s areas (kept, with their values, when the areas are the same), in ``lang``."""
         self.official = dict(data.weights)
         if list(self.sliders) != data.areas:
+            for row in self.grid.children:  # the previous areas' rows: closed, not left open in the kernel
+                _close(row)
             top = max(3.0, 3 * max(self.official.values()))
             self.sliders = {
                 a: _hook(widgets.FloatSlider(value=self.official[a], min=0, max=top, step=0.1, readout=False,
@@ -123,6 +137,8 @@ class WeightPanel(widgets.VBox):
                              for a in data.areas}
             for s in self.sliders.values():
                 s.observe(self._moved, "value")
+            self.grid.children = [widgets.HBox([self.sliders[a], self.readouts[a]],
+                                               layout=widgets.Layout(align_items="center")) for a in self.sliders]
         for a, s in self.sliders.items():
             s.description = str(data.framework.areas.loc[a, f"short_{lang}"])
             s.description_allow_html = False
@@ -130,10 +146,6 @@ class WeightPanel(widgets.VBox):
                            f"{html.escape(tr('dashboard.weights_help', lang))}"
         self.reset.description = tr("dashboard.weights_reset", lang)
         self.lang = lang
-        self.grid.children = [widgets.HBox([self.sliders[a], self.readouts[a]], layout=widgets.Layout(align_items="center"))
-                              for a in self.sliders]
-        self.children = [self.title, self.grid,
-                         widgets.HBox([self.reset, self.status], layout=widgets.Layout(align_items="center"))]
         self.describe(lang)
 
     def describe(self, lang: str) -> None:
