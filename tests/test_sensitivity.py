@@ -291,8 +291,9 @@ def test_the_audit_says_in_plain_words_that_levels_count_the_absolute_scale_draw
 
 
 def test_every_audit_section_has_a_plain_reading_and_explains_what_it_cannot_say(outputs_only):
-    from danvan_eval.reports import audit_plots
     from test_plots import layout_faults
+
+    from danvan_eval.reports import audit_plots
 
     data = audit.audit_data(2024, outputs_only[0])
     sections = [audit_plots.intervals_section, audit_plots.sobol_section, audit_plots.removal_section,

@@ -13,9 +13,9 @@ a scheduler address is given. A failing notebook is a result, not an exception: 
 from __future__ import annotations
 
 import contextvars
-import gc
 import copy
 import functools
+import gc
 import multiprocessing
 import multiprocessing.util
 import os
