@@ -116,6 +116,13 @@ def safe_child(base: Path, name: str, suffix: str = "") -> Path:
     return path
 
 
+def file_stamp(path: Path) -> tuple[str, int, int, int]:
+    """What tells a file apart from its next version without reading it: absolute path, modification time, size,
+    inode (a cache keyed on it reads the file again once it changed)."""
+    st = os.stat(path)
+    return os.path.abspath(path), st.st_mtime_ns, st.st_size, st.st_ino
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

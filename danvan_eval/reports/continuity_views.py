@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import os
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,7 @@ from IPython.display import Markdown
 from ..evaluation.continuity import BINH_DINH, FIRST_NEW_YEAR, FORMER_PROVINCE_CODE, GIA_LAI
 from ..formatting import MISSING, number, percent
 from ..messages import tr
-from ..outputs import CONTINUITY, unneutralise
+from ..outputs import CONTINUITY, file_stamp, unneutralise
 from .views import Table
 
 TEXT_COLUMNS = ("territory", "measure", "unit_code", "unit_name", "former_province_code", "former_district_code",
@@ -35,7 +34,7 @@ def read_continuity(outputs_dir: str | Path, year: int) -> dict[str, pd.DataFram
     reads the same tables. Each call gets its own tables (shallow copies: pandas copies on write)."""
     folder = Path(outputs_dir) / str(year)
     try:
-        stamps = tuple(_stamp(folder / f"{name}.csv") for name in CONTINUITY)
+        stamps = tuple(file_stamp(folder / f"{name}.csv") for name in CONTINUITY)
     except FileNotFoundError:
         return {}
     return {name: table.copy(deep=False) for name, table in _read(stamps).items()}
@@ -45,11 +44,6 @@ def read_continuity(outputs_dir: str | Path, year: int) -> dict[str, pd.DataFram
 def _read(stamps: tuple) -> dict[str, pd.DataFrame]:
     return {name: unneutralise(pd.read_csv(stamp[0], encoding="utf-8-sig", dtype={c: str for c in TEXT_COLUMNS}))
             for name, stamp in zip(CONTINUITY, stamps)}
-
-
-def _stamp(path: Path) -> tuple[str, int, int, int]:
-    st = os.stat(path)
-    return os.path.abspath(path), st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def former_district_context(tables: dict[str, pd.DataFrame], unit_code: str, lang: str = "vi") -> list:

@@ -40,6 +40,7 @@ from papermill.log import logger
 from papermill.parameterize import parameterize_notebook
 
 from .. import processes
+from ..outputs import file_stamp
 from . import kernels, recorded
 
 KERNEL = "python3"
@@ -190,14 +191,13 @@ def execute(nb: nbformat.NotebookNode, job: Job) -> None:
 def _source(path: Path) -> tuple[nbformat.NotebookNode, frozenset[str]]:
     """A copy of the input notebook at ``path`` and the names of its parameters, read once per process and
     again when the file changes (every unit report of a run starts from the same notebook)."""
-    stat = path.stat()
-    nb, names = _read_source(str(path), stat.st_mtime_ns, stat.st_size)
+    nb, names = _read_source(file_stamp(path))
     return copy.deepcopy(nb), names
 
 
 @functools.lru_cache(maxsize=8)
-def _read_source(path: str, mtime_ns: int, size: int) -> tuple[nbformat.NotebookNode, frozenset[str]]:
-    return load_notebook_node(path), frozenset(inspect_notebook(path))
+def _read_source(stamp: tuple) -> tuple[nbformat.NotebookNode, frozenset[str]]:
+    return load_notebook_node(stamp[0]), frozenset(inspect_notebook(stamp[0]))
 
 
 def _save(nb: nbformat.NotebookNode, job: Job) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,7 @@ from ..model.framework import Framework, load_framework
 from ..model.province import default_province_path, load_province
 from ..model.runs import RunConfig, default_run_path, load_run
 from ..model.units import load_registry
-from ..outputs import TABLES, read_year
+from ..outputs import TABLES, file_stamp, read_year
 from . import maps, plots, registry_views, results_views
 
 T = TypeVar("T")
@@ -74,8 +73,8 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
     """Read what a run wrote for ``year`` under ``outputs_dir`` (``outputs.read_year``), with the framework and
     registry that ``run_file`` pins (default: ``parameters/runs/<year>.yaml``).
 
-    Read once per process while the files are unchanged (``_stamp``): every unit report of a run reads the
-    same files, and a warm kernel keeps this module loaded. Each call gets its own tables (shallow copies: pandas
+    Read once per process while the files are unchanged (``outputs.file_stamp``): every unit report of a run
+    reads the same files, and a warm kernel keeps this module loaded. Each call gets its own tables (shallow copies: pandas
     copies on write, so a change to one reaches no other)."""
     path = Path(run_file) if str(run_file) else default_run_path(int(year))
     stamp = _stamp_if_any(path)
@@ -87,7 +86,8 @@ def load(outputs_dir: str | Path, year: int, run_file: str | Path = "") -> Repor
                               f" run file {run.path} is for {run.year}, not {year}")
     before = run.submissions.get(run.year - 1)
     shared = _loaded(str(outputs_dir), stamp, _year_stamps(Path(outputs_dir) / str(run.year)),
-                     _stamp(run.framework), _stamp(run.units), _stamp(run.province or default_province_path()),
+                     file_stamp(run.framework), file_stamp(run.units),
+                     file_stamp(run.province or default_province_path()),
                      _stamp_if_any(before) if before is not None else None)
     out = dataclasses.replace(shared, **{f.name: table.copy(deep=False) for f in dataclasses.fields(shared)
                                          if isinstance(table := getattr(shared, f.name), pd.DataFrame)})
@@ -103,7 +103,7 @@ def _run(stamp: tuple) -> RunConfig:
 @functools.lru_cache(maxsize=2)
 def _loaded(outputs_dir: str, run: tuple, tables: tuple, framework: tuple, registry: tuple, province: tuple,
             before: tuple | None) -> ReportData:
-    """The ReportData of a run file and a year's tables, each input named by its ``_stamp``."""
+    """The ReportData of a run file and a year's tables, each input named by its ``file_stamp``."""
     config = _run(run)
     out = read_year(Path(outputs_dir), config.year)
     framework_, names, kinds = _static_inputs(framework, registry)
@@ -140,16 +140,10 @@ def _reported(path: Path | None) -> frozenset[str] | None:
     return frozenset(pd.read_csv(path, dtype=str, usecols=["unit_code"])["unit_code"].str.strip())
 
 
-def _stamp(path: Path) -> tuple[str, int, int, int]:
-    """What tells a file apart from its next version: absolute path, modification time, size, inode."""
-    st = os.stat(path)
-    return os.path.abspath(path), st.st_mtime_ns, st.st_size, st.st_ino
-
-
 def _stamp_if_any(path: Path) -> tuple[str, int, int, int] | None:
-    """``_stamp``, None for a file that is not there."""
+    """``file_stamp``, None for a file that is not there."""
     try:
-        return _stamp(path)
+        return file_stamp(path)
     except FileNotFoundError:
         return None
 
