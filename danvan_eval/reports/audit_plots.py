@@ -13,9 +13,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown
-from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from pandas.io.formats.style import Styler
@@ -192,10 +190,7 @@ def correlation_table(matrix: pd.DataFrame, framework, kind: str, year: int, lan
 def correlation_css(value: float) -> str:
     """A correlation's cell: red (−1) to blue (+1) on a diverging scale, light text on the dark ends; blank if
     undefined."""
-    if pd.isna(value):
-        return ""
-    colour = to_hex(colormaps["RdBu"]((min(max(float(value), -1.0), 1.0) + 1) / 2))
-    return f"background-color: {colour}; color: {'white' if abs(value) > 0.6 else 'black'};"
+    return "" if pd.isna(value) else coloured_tables.cell_css("RdBu", (value + 1) / 2, abs(value) > 0.6)
 
 
 # ---------------------------------------------------------------- labelled tables

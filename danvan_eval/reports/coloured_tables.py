@@ -39,12 +39,16 @@ def styled(frame: pd.DataFrame, css: pd.DataFrame, text: Callable[[float], str],
                                {"selector": "caption", "props": "caption-side: top; text-align: left;"}]))
 
 
+def cell_css(cmap: str, position: float, dark: bool) -> str:
+    """A cell coloured by the colour map ``cmap`` at ``position`` (0–1, clipped), its text white on a ``dark``
+    colour, else black."""
+    colour = to_hex(colormaps[cmap](min(max(float(position), 0.0), 1.0)))
+    return f"background-color: {colour}; color: {'white' if dark else 'black'};"
+
+
 def score_css(value: float) -> str:
     """The colour of a score's cell: viridis at ``value`` on 0–100, with readable text; hatched grey if missing."""
-    if pd.isna(value):
-        return MISSING_CSS
-    colour = to_hex(colormaps[plots.HEATMAP_CMAP](min(max(float(value), 0.0), 100.0) / 100))
-    return f"background-color: {colour}; color: {'white' if value < DARK_BELOW else 'black'};"
+    return MISSING_CSS if pd.isna(value) else cell_css(plots.HEATMAP_CMAP, value / 100, value < DARK_BELOW)
 
 
 def scores_frame(scores: pd.DataFrame, framework, lang: str = "vi") -> pd.DataFrame:

@@ -162,7 +162,7 @@ async def _shutdown(km) -> None:
 async def _run_silently(kc, code: str) -> None:
     reply = await _reply(kc, kc.execute(code, silent=True, store_history=False))
     if reply["content"]["status"] != "ok":
-        raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
+        raise RuntimeError(f"the kernel failed to run {code.splitlines()[0]!r}…: {reply['content'].get('evalue')}")
 
 
 async def _reply(kc, msg_id: str) -> dict:

@@ -170,19 +170,11 @@ def _derived(data: ReportData, key: object, build: Callable[[], T]) -> T:
 def unit(data: ReportData, unit_code: str) -> dict:
     """The unit's row of ``scores`` as a mapping (column → value, to read, not to change); a clear error when the
     code is not among this year's units."""
-    row = _derived(data, "units", lambda: _first_by_code(data.scores.to_dict("records"))).get(str(unit_code))
-    if row is None:
+    rows = _derived(data, "units", lambda: _by_unit(data.scores.to_dict("records"))).get(str(unit_code))
+    if not rows:
         raise DanvanEvalError(f"{tr('error.unknown_unit_code', 'vi', unit=unit_code)} ({data.year}) / "
                               f"{tr('error.unknown_unit_code', 'en', unit=unit_code)} ({data.year})")
-    return row
-
-
-def _first_by_code(rows: list[dict]) -> dict[str, dict]:
-    """The rows by ``unit_code``, the first where a code is there twice."""
-    out: dict[str, dict] = {}
-    for row in rows:
-        out.setdefault(str(row["unit_code"]), row)
-    return out
+    return rows[0]  # the first where a code is there twice
 
 
 def name(row, lang: str) -> str:
