@@ -70,6 +70,11 @@ class YearData:
     def areas(self) -> list[str]:
         return list(self.framework.areas.index)
 
+    @property
+    def synthetic(self) -> bool:
+        """Made from synthetic data (the run's manifest): every view and download of it says so."""
+        return bool(self.outputs.manifest.get("synthetic", False))
+
     def scores(self, kind: str) -> pd.DataFrame:
         """The units of one peer group; an area column absent from the file is NaN (insufficient), never 0."""
         s = self.outputs.scores
@@ -386,10 +391,9 @@ def export_file(outputs_dir: Path, year: int, kind: str, fmt: str, query: Mappin
     if sort not in columns(frame, modified) or COLUMNS[sort][1] is None:
         raise _bad_request("sort", sort)
     table = export_table(sort_frame(frame, sort, order == "asc"), data, lang, modified)
-    synthetic = bool(data.outputs.manifest.get("synthetic", False))
-    if synthetic:
+    if data.synthetic:
         table = mark_synthetic(table, lang)
-    name = export_name(year, kind, fmt, lang, synthetic)
+    name = export_name(year, kind, fmt, lang, data.synthetic)
     if fmt == "csv":
         return table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"), name
     buf = io.BytesIO()

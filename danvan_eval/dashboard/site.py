@@ -126,7 +126,7 @@ def year_payload(data: YearData, lang: str) -> dict:
     ind_meta, values = _indicators(data, lang)
     return {
         "year": data.year, "lang": lang, "method": data.method,
-        "synthetic": bool(data.outputs.manifest.get("synthetic", False)),
+        "synthetic": data.synthetic,
         "recompute": data.method in PAGE_METHODS,
         "areas": [{"id": a, "label": str(fw.areas.loc[a, f"short_{lang}"]),
                    "name": str(fw.areas.loc[a, f"label_{lang}"]) if f"label_{lang}" in fw.areas.columns

@@ -226,8 +226,7 @@ class RankingTable(widgets.VBox):
         sort, ascending = self.sort.value, self.order.value
         self.html.value = table_html(sort_frame(frame, sort, ascending), data, lang, weights != data.weights)
         kind = str(frame["kind"].iloc[0]) if len(frame) else ""
-        synthetic = bool(data.outputs.manifest.get("synthetic", False))
-        self.downloads.value = download_links(data.year, kind, lang, weights, sort, ascending, synthetic) \
+        self.downloads.value = download_links(data.year, kind, lang, weights, sort, ascending, data.synthetic) \
             if kind else ""
 
 
@@ -431,7 +430,7 @@ class Dashboard(widgets.VBox):
         if empty:
             notes.append(tr("dashboard.area_missing", lang, areas="; ".join(empty)))
         banner = ""
-        if data.outputs.manifest.get("synthetic"):  # a synthetic year never passes for a real one
+        if data.synthetic:  # a synthetic year never passes for a real one
             banner = f'<div class="dv-synthetic" role="alert">⚠ {html.escape(tr("synthetic.banner", lang))}</div>'
         self.notice.value = banner + _notes(notes)
         self.recompute()
